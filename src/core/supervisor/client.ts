@@ -1,0 +1,210 @@
+// Typed Supervisor client (supervisor-api.md §2–§5). Every call takes an AbortSignal, every answer
+// is parsed with zod, and every failure becomes a SupervisorError with a specific kind.
+import type { z } from 'zod';
+import { SupervisorError } from './errors';
+import {
+  addonsSchema,
+  backupDetailsSchema,
+  backupsInfoSchema,
+  envelopeSchema,
+  jobSchema,
+  jobStartedSchema,
+  mountsSchema,
+  supervisorInfoSchema,
+  type Addon,
+  type Backup,
+  type BackupDetails,
+  type Job,
+  type Mounts,
+  type SupervisorInfo,
+} from './schemas';
+import type { RawResponse, StreamResponse, SupervisorTransport } from './transport';
+
+export type Location = string | null;
+
+/** Options shared by full and partial backups (POST /backups/new/*, §2.4). */
+export interface NewBackupOptions {
+  name?: string;
+  filename?: string;
+  password?: string | null;
+  compressed?: boolean;
+  location?: Location | Location[];
+  homeassistant_exclude_database?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+export interface NewPartialBackupOptions extends NewBackupOptions {
+  addons?: 'ALL' | string[];
+  folders?: string[];
+  homeassistant?: boolean;
+}
+
+export interface BackupList {
+  backups: Backup[];
+  daysUntilStale: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export class SupervisorClient {
+  constructor(readonly transport: SupervisorTransport) {}
+
+  async info(opts: CallOptions = {}): Promise<SupervisorInfo> {
+    return this.call('GET', '/info', supervisorInfoSchema, opts);
+  }
+
+  /** All backups, newest first (the Supervisor returns them in cache order). */
+  async listBackups(opts: CallOptions = {}): Promise<BackupList> {
+    // Listing can be slow with large network mounts (§9.3): allow more time than other calls.
+    const data = await this.call('GET', '/backups/info', backupsInfoSchema, { timeoutMs: 120_000, ...opts });
+    return { backups: sortNewestFirst(data.backups), daysUntilStale: data.days_until_stale };
+  }
+
+  async backupInfo(slug: string, opts: CallOptions = {}): Promise<BackupDetails> {
+    return this.call('GET', `/backups/${encodeURIComponent(slug)}/info`, backupDetailsSchema, opts);
+  }
+
+  /** Starts a full backup in the background and returns the job id to follow. */
+  async startFullBackup(options: NewBackupOptions, opts: CallOptions = {}): Promise<string> {
+    const data = await this.call('POST', '/backups/new/full', jobStartedSchema, { ...opts, body: { ...options, background: true } });
+    return data.job_id;
+  }
+
+  async startPartialBackup(options: NewPartialBackupOptions, opts: CallOptions = {}): Promise<string> {
+    const data = await this.call('POST', '/backups/new/partial', jobStartedSchema, { ...opts, body: { ...options, background: true } });
+    return data.job_id;
+  }
+
+  async job(uuid: string, opts: CallOptions = {}): Promise<Job> {
+    return this.call('GET', `/jobs/${encodeURIComponent(uuid)}`, jobSchema, opts);
+  }
+
+  /**
+   * Deletes a backup (all copies, or only the given locations). A backup that is already gone
+   * (404) is reported as such rather than as an error: the goal state is reached.
+   */
+  async deleteBackup(slug: string, opts: CallOptions & { location?: Location[] } = {}): Promise<'deleted' | 'already_gone'> {
+    const body = opts.location ? { location: opts.location } : undefined;
+    try {
+      await this.call('DELETE', `/backups/${encodeURIComponent(slug)}`, undefined, { ...opts, body });
+      return 'deleted';
+    } catch (e) {
+      if (e instanceof SupervisorError && e.kind === 'not_found') return 'already_gone';
+      throw e;
+    }
+  }
+
+  async mounts(opts: CallOptions = {}): Promise<Mounts> {
+    return this.call('GET', '/mounts', mountsSchema, opts);
+  }
+
+  async addons(opts: CallOptions = {}): Promise<Addon[]> {
+    return (await this.call('GET', '/addons', addonsSchema, opts)).addons;
+  }
+
+  /** Opens the archive of a backup as a stream (still encrypted if it is protected). */
+  async download(slug: string, opts: CallOptions & { location?: Location } = {}): Promise<StreamResponse> {
+    const query = opts.location === undefined ? '' : `?location=${encodeURIComponent(opts.location ?? '.local')}`;
+    const path = `/backups/${encodeURIComponent(slug)}/download${query}`;
+    const res = await this.transport.openStream('GET', path, opts);
+    if (res.status === 200) return res;
+    const text = await readAll(res.body);
+    throw await this.errorFor('GET', path, { status: res.status, contentType: res.headers['content-type'] ?? '', text });
+  }
+
+  private async call<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S | undefined,
+    opts: CallOptions & { body?: unknown },
+  ): Promise<z.output<S>> {
+    const res = await this.transport.send(method, path, opts);
+    if (res.status !== 200) throw await this.errorFor(method, path, res, opts.signal);
+    const envelope = parseJson(res.text);
+    const parsed = envelopeSchema.safeParse(envelope);
+    if (!parsed.success) throw invalid(method, path, 'the answer is not a Supervisor envelope');
+    if (parsed.data.result === 'error') throw apiError(method, path, res.status, parsed.data);
+    if (!schema) return undefined as z.output<S>;
+    const data = schema.safeParse(parsed.data.data ?? {});
+    if (!data.success) {
+      const issue = data.error.issues[0];
+      throw invalid(method, path, `${issue?.path.join('.') || 'data'}: ${issue?.message ?? 'invalid'}`);
+    }
+    return data.data;
+  }
+
+  private async errorFor(method: string, path: string, res: RawResponse, signal?: AbortSignal): Promise<SupervisorError> {
+    if (res.status === 401) {
+      return new SupervisorError('The Supervisor did not accept the token (401 Unauthorized)', { kind: 'unauthorized', method, path, status: 401 });
+    }
+    if (res.status === 403) return this.classifyForbidden(method, path, signal);
+    const json = envelopeSchema.safeParse(parseJson(res.text));
+    if (json.success && json.data.result === 'error') return apiError(method, path, res.status, json.data);
+    if (res.status === 404) {
+      return new SupervisorError(`Not found: ${method} ${path}`, { kind: 'not_found', method, path, status: 404 });
+    }
+    const snippet = res.text.trim().slice(0, 200);
+    return new SupervisorError(`The Supervisor answered ${method} ${path} with HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`, {
+      kind: 'api',
+      method,
+      path,
+      status: res.status,
+    });
+  }
+
+  /**
+   * The Supervisor sends the same plain-text 403 for an unknown token and for a role that may not
+   * use a route. `/info` is open to every valid token, so asking it tells the two apart.
+   */
+  private async classifyForbidden(method: string, path: string, signal?: AbortSignal): Promise<SupervisorError> {
+    const route = `/${path.split('/')[1] ?? ''}`.replace(/\?.*$/, '');
+    let tokenWorks = false;
+    if (path !== '/info') {
+      try {
+        tokenWorks = (await this.transport.send('GET', '/info', { signal, timeoutMs: 10_000 })).status === 200;
+      } catch {
+        tokenWorks = false;
+      }
+    }
+    return tokenWorks
+      ? new SupervisorError(`This token's role may not call ${route}`, { kind: 'forbidden_role', method, path, status: 403 })
+      : new SupervisorError('The token was rejected by the Supervisor', { kind: 'token_rejected', method, path, status: 403 });
+  }
+}
+
+export function sortNewestFirst(backups: Backup[]): Backup[] {
+  return [...backups].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.slug.localeCompare(b.slug));
+}
+
+function apiError(method: string, path: string, status: number, e: z.infer<typeof envelopeSchema>): SupervisorError {
+  return new SupervisorError(e.message || 'Unknown error, see Supervisor logs', {
+    kind: status === 404 ? 'not_found' : 'api',
+    method,
+    path,
+    status,
+    errorKey: e.error_key ?? undefined,
+    jobId: e.job_id ?? undefined,
+    extraFields: e.extra_fields ?? undefined,
+  });
+}
+
+function invalid(method: string, path: string, why: string): SupervisorError {
+  return new SupervisorError(`Unexpected answer from the Supervisor for ${method} ${path}: ${why}`, { kind: 'invalid_response', method, path });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './errors';
+export * from './jobs';
+export * from './schemas';
+export * from './transport';

@@ -1,0 +1,107 @@
+// How requests reach the Supervisor. The client speaks in Supervisor paths (`/backups`) and does not
+// know whether they travel directly (inside the add-on) or through Home Assistant Core.
+import type { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+import { networkError } from './errors';
+
+export interface RawResponse {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: Readable;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Total time allowed for a JSON call; downloads only limit the wait for headers. */
+  timeoutMs?: number;
+}
+
+export interface SupervisorTransport {
+  /** Where requests go, for messages ("http://supervisor"). Never contains the token. */
+  readonly target: string;
+  send(method: string, path: string, options?: RequestOptions): Promise<RawResponse>;
+  openStream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse>;
+  close(): Promise<void>;
+}
+
+export interface HttpTransportOptions {
+  baseUrl: string;
+  token: string;
+  /** Verify TLS certificates (https only). On unless the user turns it off for this instance. */
+  rejectUnauthorized?: boolean;
+}
+
+/** Direct Supervisor REST API: `http://supervisor` with `SUPERVISOR_TOKEN`, or any URL + token. */
+export class HttpTransport implements SupervisorTransport {
+  readonly target: string;
+  private readonly token: string;
+  private readonly agent: Agent;
+
+  constructor(options: HttpTransportOptions) {
+    this.target = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
+    this.agent = new Agent({
+      connect: { rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: 10_000 },
+      // Large downloads can pause while the Supervisor reads from a slow mount.
+      bodyTimeout: 300_000,
+    });
+  }
+
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
+    const signal = withTimeout(options.signal, options.timeoutMs ?? 60_000);
+    try {
+      const res = await request(this.target + path, {
+        method: method as 'GET',
+        headers: this.headers(options.body !== undefined),
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal,
+        dispatcher: this.agent,
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text };
+    } catch (e) {
+      throw networkError(e, method, path, this.target);
+    }
+  }
+
+  async openStream(method: string, path: string, options: RequestOptions = {}): Promise<StreamResponse> {
+    try {
+      const res = await request(this.target + path, {
+        method: method as 'GET',
+        headers: this.headers(false),
+        signal: options.signal,
+        dispatcher: this.agent,
+        headersTimeout: options.timeoutMs ?? 60_000,
+      });
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      return { status: res.statusCode, headers, body: res.body };
+    } catch (e) {
+      throw networkError(e, method, path, this.target);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private headers(json: boolean): Record<string, string> {
+    const h: Record<string, string> = { accept: 'application/json' };
+    // No token means no header at all, so the Supervisor answers 401 rather than 403.
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (json) h['content-type'] = 'application/json';
+    return h;
+  }
+}
+
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}

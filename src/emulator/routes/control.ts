@@ -1,0 +1,48 @@
+// /_emulator/* — test control routes (no auth): faults, mount state, restart, state dump.
+import { z } from 'zod';
+import { FaultsBodySchema } from '../faults';
+import { ApiError, readJson } from '../http';
+import type { RequestContext } from '../http';
+import type { Supervisor } from '../supervisor';
+import { listBackups } from './backups';
+
+function parse<T>(schema: z.ZodType<T>, data: unknown): T {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new ApiError(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return result.data;
+}
+
+export async function postFaults(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  const body = parse(FaultsBodySchema, await readJson(ctx.req));
+  sup.faults.add(body.faults);
+  return { faults: sup.faults.list() };
+}
+
+export function deleteFaults(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  sup.faults.clear();
+  return Promise.resolve({});
+}
+
+const MountStateBody = z.strictObject({
+  state: z.enum(['active', 'activating', 'deactivating', 'failed', 'inactive', 'maintenance', 'reloading']).nullable(),
+});
+
+export async function postMountState(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  const name = ctx.params.name ?? '';
+  const mount = sup.mount(name);
+  if (!mount) throw new ApiError(`No mount exists with name '${name}'`, 404);
+  const body = parse(MountStateBody, await readJson(ctx.req));
+  mount.state = body.state;
+  // Backups on a mount that went down disappear from the list; they come back when it is up.
+  await sup.reload();
+  return { name: mount.name, state: mount.state };
+}
+
+export async function postRestart(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  await sup.restart();
+  return {};
+}
+
+export function getState(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list() });
+}

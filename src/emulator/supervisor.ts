@@ -1,0 +1,139 @@
+// The emulated Supervisor's state: core state (running/freeze), mounts, add-ons, backups,
+// jobs, faults, tokens. Routes and job runners all work on one instance of this.
+import { randomBytes } from 'node:crypto';
+import { FaultRegistry } from './faults';
+import { ApiError } from './http';
+import { JobManager } from './jobs';
+import { LOCATION_CLOUD_BACKUP } from './requestSchemas';
+import type { ResolvedScenario, Role, ScenarioAddon, ScenarioMount } from './scenario';
+import { BackupStore } from './store';
+import type { Location } from './store';
+
+export type CoreState = 'running' | 'freeze';
+
+/** Compare CalVer strings like "2026.04.1" / "2026.02.3.dev0303" (dev suffixes ignored). */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string): number[] => v.split('.').map((p) => Number.parseInt(p, 10)).filter((n) => !Number.isNaN(n)).slice(0, 3);
+  const pa = parts(a);
+  const pb = parts(b);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export class AbortedError extends Error {}
+
+export class Supervisor {
+  coreState: CoreState = 'running';
+  daysUntilStale: number;
+  defaultBackupMount: string | null;
+  readonly store: BackupStore;
+  readonly jobs = new JobManager();
+  readonly faults = new FaultRegistry();
+  readonly mounts: ScenarioMount[];
+  readonly addons: ScenarioAddon[];
+  readonly tokens = new Map<string, Role>();
+  readonly machineId = randomBytes(16).toString('hex');
+  private aborts = new AbortController();
+  /** Set while frozen through POST /backups/freeze: wakes the thaw job early. */
+  manualThaw: (() => void) | null = null;
+
+  constructor(
+    readonly dataDir: string,
+    readonly scenario: ResolvedScenario,
+    mainToken: string,
+  ) {
+    this.daysUntilStale = scenario.daysUntilStale;
+    this.defaultBackupMount = scenario.defaultBackupMount;
+    this.mounts = scenario.mounts.map((m) => ({ ...m }));
+    this.addons = scenario.addons.map((a) => ({ ...a }));
+    for (const t of scenario.tokens) this.tokens.set(t.token, t.role);
+    this.tokens.set(mainToken, 'manager');
+    this.store = new BackupStore(dataDir);
+  }
+
+  get supervisorVersion(): string {
+    return this.scenario.supervisorVersion;
+  }
+
+  /** Since 2026.04.1 child job names say "app" where they used to say "addon". */
+  get appWord(): 'app' | 'addon' {
+    return compareVersions(this.supervisorVersion, '2026.04.1') >= 0 ? 'app' : 'addon';
+  }
+
+  /** Since 2026.03.3 a backup has a supervisor_config stage (and supervisor.tar when mounts exist). */
+  get storesSupervisorConfig(): boolean {
+    return compareVersions(this.supervisorVersion, '2026.03.3') >= 0;
+  }
+
+  mount(name: string): ScenarioMount | undefined {
+    return this.mounts.find((m) => m.name === name);
+  }
+
+  /** Locations that are scanned: local + every active backup mount. */
+  activeBackupLocations(): Location[] {
+    return [null, ...this.mounts.filter((m) => m.usage === 'backup' && m.state === 'active').map((m) => m.name)];
+  }
+
+  isLocationUp(location: Location): boolean {
+    return location === null || this.mount(location)?.state === 'active';
+  }
+
+  /**
+   * api/backups.py::_location_to_mount: validate a requested location name.
+   * `.cloud_backup` is Core-only; unknown names and non-backup mounts are rejected.
+   */
+  resolveLocation(location: string | null): Location {
+    if (location === null) return null;
+    if (location === LOCATION_CLOUD_BACKUP) throw new ApiError(`Location ${LOCATION_CLOUD_BACKUP} is only available for Home Assistant`, 403);
+    const mount = this.mount(location);
+    if (!mount) throw new ApiError(`No mount exists with name '${location}'`);
+    if (mount.usage !== 'backup') throw new ApiError(`Mount ${mount.name} is not used for backups, cannot backup to there`);
+    return mount.name;
+  }
+
+  async reload(): Promise<void> {
+    await this.store.reload(this.activeBackupLocations());
+  }
+
+  /** Signal that aborts when the Supervisor "restarts" (running jobs die with it). */
+  get abortSignal(): AbortSignal {
+    return this.aborts.signal;
+  }
+
+  sleep(ms: number): Promise<void> {
+    const signal = this.aborts.signal;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new AbortedError('aborted'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(new AbortedError('aborted'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Supervisor restart: running work is dropped, jobs are forgotten, backups rescanned. */
+  async restart(): Promise<void> {
+    this.aborts.abort();
+    this.aborts = new AbortController();
+    this.jobs.clear();
+    this.manualThaw = null;
+    this.coreState = 'running';
+    await this.reload();
+  }
+
+  /** Stop everything that is still running (server shutdown). */
+  shutdown(): void {
+    this.aborts.abort();
+  }
+}

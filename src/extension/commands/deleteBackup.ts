@@ -1,0 +1,66 @@
+// Delete Backup: one or many (multi-select), after one modal confirmation that names every backup.
+// A backup that is already gone counts as deleted; a failure deletes nothing else by surprise.
+import * as vscode from 'vscode';
+import { formatDateTime } from '../../core/format/dates';
+import type { Backup } from '../../core/supervisor';
+import { describeError } from '../errors';
+import type { Services } from '../services';
+import type { BackupNode } from '../tree/backupNode';
+
+export interface DeleteResult {
+  deleted: string[];
+  alreadyGone: string[];
+  failed: { slug: string; error: string }[];
+}
+
+export function registerDeleteBackup(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('haBackups.deleteBackup', async (node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
+    const connection = s.store.connection;
+    if (!connection) return undefined;
+    const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackups(s);
+    if (!targets?.length) return undefined;
+    if (!(await confirm(targets, s.store.timeZone))) return undefined;
+
+    const result: DeleteResult = { deleted: [], alreadyGone: [], failed: [] };
+    for (const b of targets) {
+      try {
+        const outcome = await connection.client.deleteBackup(b.slug);
+        (outcome === 'deleted' ? result.deleted : result.alreadyGone).push(b.slug);
+      } catch (e) {
+        result.failed.push({ slug: b.slug, error: describeError(e, connection.url) });
+      }
+    }
+    const removed = [...result.deleted, ...result.alreadyGone];
+    if (removed.length) {
+      const names = targets.filter((b) => removed.includes(b.slug)).map((b) => b.name || b.slug);
+      s.runner.events.fire('purged_backups', { backups: removed }, { names, trigger: 'manual' });
+    }
+    for (const f of result.failed) s.log.error(`could not delete backup ${f.slug}: ${f.error}`);
+    if (result.failed.length) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Could not delete {0}: {1}', result.failed.map((f) => f.slug).join(', '), result.failed[0]?.error ?? ''),
+      );
+    }
+    await s.store.refreshUntil((list) => !list.some((b) => removed.includes(b.slug)));
+    return result;
+  });
+}
+
+async function pickBackups(s: Services): Promise<Backup[] | undefined> {
+  const picks = await vscode.window.showQuickPick(
+    s.store.backups.map((b) => ({ label: b.name || b.slug, description: b.slug, detail: formatDateTime(new Date(b.date), s.store.timeZone), backup: b })),
+    { canPickMany: true, title: vscode.l10n.t('Delete Backups'), placeHolder: vscode.l10n.t('Choose the backups to delete') },
+  );
+  return picks?.map((p) => p.backup);
+}
+
+async function confirm(targets: Backup[], timeZone: string | null): Promise<boolean> {
+  const lines = targets.map((b) => `• ${b.name || b.slug} (${b.slug}, ${formatDateTime(new Date(b.date), timeZone)})`);
+  const message =
+    targets.length === 1
+      ? vscode.l10n.t('Delete the backup "{0}"?', targets[0]?.name || targets[0]?.slug || '')
+      : vscode.l10n.t('Delete {0} backups?', targets.length);
+  const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}`;
+  const action = vscode.l10n.t('Delete');
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+}

@@ -1,0 +1,122 @@
+// Entry point: wires the core (Supervisor client) to VS Code (tree, status bar, log, commands).
+import * as vscode from 'vscode';
+import { BackupRunner } from './backupRunner';
+import { registerConnect } from './commands/connect';
+import { registerCreateFullBackup } from './commands/createFullBackup';
+import { registerDeleteBackup } from './commands/deleteBackup';
+import { registerDisconnect } from './commands/disconnect';
+import { registerRefresh } from './commands/refresh';
+import { registerShowLog } from './commands/showLog';
+import { ConnectionManager } from './connection/connectionManager';
+import { BackupEvents, type BackupEvent } from './events';
+import { EventLog } from './log';
+import { RefreshManager } from './refreshManager';
+import type { Services } from './services';
+import { BackupStatusBar } from './statusBar';
+import { BackupStore } from './store/backupStore';
+import type { BackupNode } from './tree/backupNode';
+import { BackupsTreeProvider } from './tree/backupsTreeProvider';
+
+/** What other extensions (and tasks) get from `vscode.extensions.getExtension(...).exports`. */
+export interface HaBackupsApi {
+  readonly onDidBackupEvent: vscode.Event<BackupEvent>;
+  /** A read-only picture of the current state. */
+  snapshot(): ApiSnapshot;
+}
+
+export interface ApiSnapshot {
+  connected: boolean;
+  connectionSource: string | undefined;
+  status: string;
+  error: string | undefined;
+  backups: { slug: string; name: string; date: string; type: string; protected: boolean; description: string | undefined; tooltip: string; contextValue: string | undefined }[];
+  running: { jobId: string; name: string }[];
+  statusBar: { state: string; text: string; tooltip: string; background: string | undefined };
+  /** Folder of this extension's log files (the "Home Assistant Backups" channel among them). */
+  logFolder: string;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<HaBackupsApi> {
+  const started = performance.now();
+  const log = new EventLog();
+  const connections = new ConnectionManager(context);
+  const store = new BackupStore(connections, context.globalState);
+  const events = new BackupEvents(log);
+  const runner = new BackupRunner(store, events, log);
+  const tree = new BackupsTreeProvider(store);
+  const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
+  const statusBar = new BackupStatusBar(store);
+  const refresher = new RefreshManager(store, view, () => {
+    tree.redraw();
+    statusBar.render();
+  });
+  const services: Services = { context, connections, store, log, runner, view, statusBar };
+
+  context.subscriptions.push(
+    log,
+    connections,
+    store,
+    events,
+    runner,
+    tree,
+    view,
+    statusBar,
+    refresher,
+    store.onDidChange(() => updateViewMessage(view, store)),
+    registerConnect(services),
+    registerDisconnect(services),
+    registerRefresh(services),
+    registerCreateFullBackup(services),
+    registerDeleteBackup(services),
+    registerShowLog(services),
+  );
+
+  const connection = await connections.load();
+  log.info(connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : 'the stored connection'}: ${connection.url}` : 'not connected');
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+
+  return {
+    onDidBackupEvent: events.onDidFire,
+    snapshot: () => snapshot(services, tree),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+function updateViewMessage(view: vscode.TreeView<BackupNode>, store: BackupStore): void {
+  if (store.status === 'error') view.message = store.error;
+  else if (store.status === 'loading') view.message = vscode.l10n.t('Loading backups…');
+  else if (store.status === 'ready' && store.backups.length === 0) view.message = vscode.l10n.t('There are no backups yet.');
+  else view.message = undefined;
+  view.description = store.running.length ? vscode.l10n.t('backing up…') : undefined;
+}
+
+function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
+  const item = s.statusBar.item;
+  const background = item.backgroundColor instanceof vscode.ThemeColor ? item.backgroundColor.id : undefined;
+  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
+  return {
+    connected: s.connections.connection !== undefined,
+    connectionSource: s.connections.connection?.source,
+    status: s.store.status,
+    error: s.store.error,
+    backups: tree.getChildren().map((node) => {
+      const treeItem = tree.getTreeItem(node);
+      return {
+        slug: node.backup.slug,
+        name: node.backup.name,
+        date: node.backup.date,
+        type: node.backup.type,
+        protected: node.backup.protected,
+        description: typeof treeItem.description === 'string' ? treeItem.description : undefined,
+        tooltip: treeItem.tooltip instanceof vscode.MarkdownString ? treeItem.tooltip.value : String(treeItem.tooltip ?? ''),
+        contextValue: treeItem.contextValue,
+      };
+    }),
+    running: s.store.running.map((r) => ({ jobId: r.jobId, name: r.name })),
+    statusBar: { state: s.statusBar.state, text: item.text, tooltip, background },
+    logFolder: s.context.logUri.fsPath,
+  };
+}

@@ -1,0 +1,18 @@
+// The parts a command needs, created once in activate().
+import type * as vscode from 'vscode';
+import type { BackupRunner } from './backupRunner';
+import type { ConnectionManager } from './connection/connectionManager';
+import type { EventLog } from './log';
+import type { BackupStatusBar } from './statusBar';
+import type { BackupStore } from './store/backupStore';
+import type { BackupNode } from './tree/backupNode';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  connections: ConnectionManager;
+  store: BackupStore;
+  log: EventLog;
+  runner: BackupRunner;
+  view: vscode.TreeView<BackupNode>;
+  statusBar: BackupStatusBar;
+}

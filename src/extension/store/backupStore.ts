@@ -1,0 +1,168 @@
+// The extension's view of the Supervisor: the backup list, the HA time zone, running backup jobs and
+// the last success/failure. The tree and the status bar render from it; commands change it.
+import * as vscode from 'vscode';
+import { sleep, type Backup, type BackupDetails } from '../../core/supervisor';
+import type { Connection, ConnectionManager } from '../connection/connectionManager';
+import { describeError } from '../errors';
+
+export interface RunningBackup {
+  jobId: string;
+  name: string;
+  startedAt: Date;
+}
+
+export interface BackupResult {
+  name: string;
+  at: Date;
+  slug?: string;
+  error?: string;
+}
+
+export type StoreStatus = 'disconnected' | 'loading' | 'ready' | 'error';
+
+const LAST_RESULT_KEY = 'haBackups.lastResults';
+
+export class BackupStore implements vscode.Disposable {
+  status: StoreStatus = 'disconnected';
+  backups: Backup[] = [];
+  daysUntilStale = 30;
+  timeZone: string | null = null;
+  addonNames = new Map<string, string>();
+  error: string | undefined;
+  running: RunningBackup[] = [];
+  lastSuccess: BackupResult | undefined;
+  lastFailure: BackupResult | undefined;
+
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private inFlight: Promise<void> | undefined;
+  /** Backup details never change once a backup exists, so they are kept per slug. */
+  private readonly detailsCache = new Map<string, BackupDetails>();
+  private generation = 0;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly memento: vscode.Memento,
+  ) {
+    this.subscription = connections.onDidChange((c) => this.reset(c));
+  }
+
+  get connection(): Connection | undefined {
+    return this.connections.connection;
+  }
+
+  /** Reloads the list; concurrent callers share one request. Never throws: errors become `status`. */
+  refresh(): Promise<void> {
+    this.inFlight ??= this.load().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  /** After a change, refreshes until `done` holds (the Supervisor may lag behind) or tries run out. */
+  async refreshUntil(done: (backups: Backup[]) => boolean, tries = 10, intervalMs = 500): Promise<boolean> {
+    for (let i = 0; i < tries; i++) {
+      await this.refresh();
+      if (done(this.backups)) return true;
+      await sleep(intervalMs);
+    }
+    return false;
+  }
+
+  cachedDetails(slug: string): BackupDetails | undefined {
+    return this.detailsCache.get(slug);
+  }
+
+  /** Loads a backup's details once; undefined when they cannot be had (the tooltip then stays brief). */
+  async details(slug: string, token?: { onCancellationRequested: (f: () => void) => unknown }): Promise<BackupDetails | undefined> {
+    const cached = this.detailsCache.get(slug);
+    if (cached || !this.connection) return cached;
+    const abort = new AbortController();
+    token?.onCancellationRequested(() => abort.abort());
+    try {
+      const details = await this.connection.client.backupInfo(slug, { signal: abort.signal });
+      this.detailsCache.set(slug, details);
+      return details;
+    } catch {
+      return undefined;
+    }
+  }
+
+  addRunning(job: RunningBackup): void {
+    this.running.push(job);
+    this.changed.fire();
+  }
+
+  finishRunning(jobId: string, result: { success: BackupResult } | { failure: BackupResult }): void {
+    this.running = this.running.filter((r) => r.jobId !== jobId);
+    if ('success' in result) this.lastSuccess = result.success;
+    else this.lastFailure = result.failure;
+    void this.saveResults();
+    this.changed.fire();
+  }
+
+  /** True when the most recent backup attempt failed (and nothing newer succeeded since). */
+  get lastAttemptFailed(): boolean {
+    if (!this.lastFailure) return false;
+    const newest = this.backups[0] ? Date.parse(this.backups[0].date) : 0;
+    const success = this.lastSuccess?.at.getTime() ?? 0;
+    return this.lastFailure.at.getTime() > Math.max(newest, success);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private reset(connection: Connection | undefined): void {
+    this.generation++;
+    this.detailsCache.clear();
+    this.backups = [];
+    this.running = [];
+    this.error = undefined;
+    this.status = connection ? 'loading' : 'disconnected';
+    this.restoreResults();
+    this.changed.fire();
+    if (connection) void this.refresh();
+  }
+
+  private async load(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    const generation = this.generation;
+    try {
+      const [info, list] = await Promise.all([connection.client.info(), connection.client.listBackups()]);
+      // Add-on names make the tooltip readable; a backup-role token may not list add-ons, which is fine.
+      const addons = await connection.client.addons().catch(() => undefined);
+      if (generation !== this.generation) return;
+      this.timeZone = info.timezone ?? null;
+      this.backups = list.backups;
+      this.daysUntilStale = list.daysUntilStale;
+      if (addons) this.addonNames = new Map(addons.map((a) => [a.slug, a.name]));
+      this.status = 'ready';
+      this.error = undefined;
+    } catch (e) {
+      if (generation !== this.generation) return;
+      this.status = 'error';
+      this.error = describeError(e, connection.url);
+    }
+    this.changed.fire();
+  }
+
+  private resultsKey(): string {
+    return `${LAST_RESULT_KEY}:${this.connection?.url ?? ''}`;
+  }
+
+  private restoreResults(): void {
+    const saved = this.memento.get<{ success?: SavedResult; failure?: SavedResult }>(this.resultsKey());
+    this.lastSuccess = fromSaved(saved?.success);
+    this.lastFailure = fromSaved(saved?.failure);
+  }
+
+  private async saveResults(): Promise<void> {
+    await this.memento.update(this.resultsKey(), { success: toSaved(this.lastSuccess), failure: toSaved(this.lastFailure) });
+  }
+}
+
+type SavedResult = Omit<BackupResult, 'at'> & { at: string };
+const toSaved = (r: BackupResult | undefined): SavedResult | undefined => (r ? { ...r, at: r.at.toISOString() } : undefined);
+const fromSaved = (r: SavedResult | undefined): BackupResult | undefined => (r ? { ...r, at: new Date(r.at) } : undefined);

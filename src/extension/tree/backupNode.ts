@@ -1,0 +1,100 @@
+// One backup in the Backups tree. The node carries its domain object; its context value is a list
+// of state tokens (`backup full protected mount`) that menus match with `viewItem =~ /…/`.
+import * as vscode from 'vscode';
+import { formatDateTime } from '../../core/format/dates';
+import { formatSize } from '../../core/format/size';
+import type { Backup, BackupDetails } from '../../core/supervisor';
+import { folderLabel, formatAge, locationLabel } from '../format';
+
+export interface BackupNodeContext {
+  now: Date;
+  timeZone: string | null;
+  addonNames: ReadonlyMap<string, string>;
+  /** Loaded lazily when the tooltip is first shown: HA version and add-on names at backup time. */
+  details?: BackupDetails;
+}
+
+export class BackupNode {
+  readonly kind = 'backup';
+
+  constructor(readonly backup: Backup) {}
+
+  get id(): string {
+    return this.backup.slug;
+  }
+
+  contextValue(): string {
+    const b = this.backup;
+    const tokens = ['backup', b.type, b.protected ? 'protected' : 'unprotected'];
+    if (b.locations.some((l) => l !== null)) tokens.push('mount');
+    if (b.locations.length > 1) tokens.push('multiLocation');
+    return tokens.join(' ');
+  }
+
+  toTreeItem(ctx: BackupNodeContext): vscode.TreeItem {
+    const b = this.backup;
+    const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.None);
+    item.id = b.slug;
+    item.description = describe(b, ctx.now);
+    item.contextValue = this.contextValue();
+    item.iconPath = iconFor(b);
+    item.tooltip = tooltipFor(b, ctx);
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('Backup {0}, {1}', b.name || b.slug, item.description),
+    };
+    return item;
+  }
+}
+
+export function describe(b: Backup, now: Date): string {
+  const parts = [formatAge(new Date(b.date), now), formatSize(b.size_bytes), typeLabel(b)];
+  const mounts = b.locations.filter((l): l is string => l !== null);
+  if (mounts.length) parts.push(mounts.join(', '));
+  return parts.join(' · ');
+}
+
+function typeLabel(b: Backup): string {
+  return b.type === 'full' ? vscode.l10n.t('full') : vscode.l10n.t('partial');
+}
+
+function iconFor(b: Backup): vscode.ThemeIcon {
+  if (b.protected) return new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.yellow'));
+  const onlyMounts = b.locations.every((l) => l !== null);
+  if (onlyMounts) return new vscode.ThemeIcon('server', new vscode.ThemeColor('charts.blue'));
+  return new vscode.ThemeIcon(b.locations.length > 1 ? 'files' : 'archive');
+}
+
+function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escape(b.name || b.slug)}**\n\n`);
+  md.appendMarkdown(`${vscode.l10n.t('Date')}: ${escape(formatDateTime(new Date(b.date), ctx.timeZone))}${ctx.timeZone ? ` (${escape(ctx.timeZone)})` : ''}  \n`);
+  md.appendMarkdown(`${vscode.l10n.t('Slug')}: \`${b.slug}\`  \n`);
+  md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}\n\n`);
+  md.appendMarkdown(`**${vscode.l10n.t('Content')}**  \n`);
+  if (b.content.homeassistant) {
+    const version = ctx.details?.homeassistant;
+    const label = version ? vscode.l10n.t('Home Assistant {0} configuration', version) : vscode.l10n.t('Home Assistant configuration');
+    const db = ctx.details?.homeassistant_exclude_database ? ` (${vscode.l10n.t('without database')})` : '';
+    md.appendMarkdown(`$(home) ${escape(label)}${db}  \n`);
+  }
+  for (const slug of b.content.addons) {
+    const atBackup = ctx.details?.addons.find((a) => a.slug === slug);
+    const name = atBackup?.name ?? ctx.addonNames.get(slug);
+    const version = atBackup?.version ? ` ${atBackup.version}` : '';
+    md.appendMarkdown(`$(extensions) ${escape(name ? `${name}${version} (${slug})` : slug)}  \n`);
+  }
+  for (const folder of b.content.folders) md.appendMarkdown(`$(folder) ${escape(folderLabel(folder))}  \n`);
+  md.appendMarkdown(`\n**${vscode.l10n.t('Locations')}**  \n`);
+  for (const location of b.locations) {
+    const attrs = b.location_attributes?.[location ?? '.local'];
+    const isProtected = attrs?.protected ?? b.protected;
+    const icon = isProtected ? '$(lock)' : '$(unlock)';
+    const state = isProtected ? vscode.l10n.t('password protected') : vscode.l10n.t('not protected');
+    md.appendMarkdown(`${icon} ${escape(locationLabel(location))}: ${state}${attrs ? ` · ${formatSize(attrs.size_bytes)}` : ''}  \n`);
+  }
+  return md;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,54 @@
+// Entry point of the integration tests (extensionTestsPath). The VS Code extension host require()s
+// the bundle dist/test/integration/index.js and awaits run(): resolve -> host exit code 0,
+// reject -> 1. Besides mocha's spec output (forwarded to the harness through the workbench),
+// run() writes a JSON summary to $VSCT_RESULTS, the harness's dependable channel for counts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+import { ENV, type RunSummary } from '../harness/protocol';
+
+export async function run(): Promise<void> {
+  const started = Date.now();
+  const grep = process.env[ENV.grep];
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec', ...(grep ? { grep } : {}) });
+  // Every bundled *.test.js next to this file (dist/test/integration/).
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(__dirname, file));
+  }
+
+  const failed: RunSummary['failed'] = [];
+  let stats: Mocha.Stats | undefined;
+  let failures: number;
+  try {
+    failures = await new Promise<number>((resolve) => {
+      const runner = mocha.run(resolve); // throws when a test file cannot be loaded
+      runner.on('fail', (test, err: unknown) => {
+        failed.push({ title: test.fullTitle(), error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      });
+      runner.on('end', () => {
+        stats = runner.stats;
+      });
+    });
+  } catch (e) {
+    failures = 1;
+    failed.push({ title: 'loading the test files', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+
+  const summary: RunSummary = {
+    passes: stats?.passes ?? 0,
+    failures: stats?.failures ?? failures,
+    pending: stats?.pending ?? 0,
+    tests: stats?.tests ?? 0,
+    failed,
+    vscodeVersion: vscode.version,
+    durationMs: Date.now() - started,
+  };
+  const resultsFile = process.env[ENV.results];
+  if (resultsFile) {
+    fs.writeFileSync(resultsFile, JSON.stringify(summary, null, 2));
+  }
+  if (failures > 0) {
+    throw new Error(`${failures} integration test(s) failed.`);
+  }
+}

@@ -1,0 +1,57 @@
+// Talks to the Supervisor emulator started by the harness: its URL, token and data folder come from
+// the environment, and its /_emulator control routes inject faults and show the true state.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface EmulatorBackup {
+  slug: string;
+  name: string;
+  date: string;
+  type: 'full' | 'partial';
+  size_bytes: number;
+  protected: boolean;
+  locations: (string | null)[];
+}
+
+export const emulator = {
+  get url(): string {
+    return required('HA_EMULATOR_URL');
+  },
+  get token(): string {
+    return required('HA_EMULATOR_TOKEN');
+  },
+  get dataDir(): string {
+    return required('HA_EMULATOR_DATA');
+  },
+
+  async state(): Promise<{ backups: EmulatorBackup[]; state: string }> {
+    const res = await fetch(`${this.url}/_emulator/state`);
+    if (!res.ok) throw new Error(`emulator state: HTTP ${res.status}`);
+    return (await res.json()) as { backups: EmulatorBackup[]; state: string };
+  },
+
+  async addFault(fault: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ faults: [fault] }),
+    });
+    if (!res.ok) throw new Error(`emulator faults: HTTP ${res.status} ${await res.text()}`);
+  },
+
+  async clearFaults(): Promise<void> {
+    await fetch(`${this.url}/_emulator/faults`, { method: 'DELETE' });
+  },
+
+  /** The archive files in the local backup folder (`/backup` on a real system). */
+  localArchives(): string[] {
+    const dir = path.join(this.dataDir, 'backup');
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.tar')).sort() : [];
+  },
+};
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through test/harness/run-integration.mjs`);
+  return value;
+}

@@ -1,0 +1,24 @@
+// Access to the extension under test through its public API (the value activate() returns).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ApiSnapshot, HaBackupsApi } from '../../../src/extension/extension';
+
+export const EXTENSION_ID = 'ha-auto-backup.home-assistant-auto-backup';
+
+export async function api(): Promise<HaBackupsApi> {
+  const ext = vscode.extensions.getExtension<HaBackupsApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in this host`);
+  return ext.activate();
+}
+
+export async function snapshot(): Promise<ApiSnapshot> {
+  return (await api()).snapshot();
+}
+
+/** The text of the "Home Assistant Backups" log channel, read from its log file. */
+export async function logText(): Promise<string> {
+  const folder = (await snapshot()).logFolder;
+  const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.includes('Home Assistant Backups')) : [];
+  return files.map((f) => fs.readFileSync(path.join(folder, f), 'utf8')).join('\n');
+}

@@ -1,0 +1,42 @@
+// Asks the harness (which drives the browser showing the workbench) to act the way a person would:
+// click the "Delete" button of a modal confirmation, hover a tree row, widen the side bar. The
+// request travels as a console line through the workbench's automation log (protocol in
+// test/harness/protocol.ts); the harness answers by writing a marker file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let counter = 0;
+
+async function request(action: Record<string, unknown>, what: string, timeoutMs = 20_000): Promise<void> {
+  const artifacts = process.env.HA_TEST_ARTIFACTS;
+  if (!artifacts) throw new Error('HA_TEST_ARTIFACTS is not set: run through test/harness/run-integration.mjs');
+  const id = `${process.pid}-${++counter}`;
+  const done = path.join(artifacts, `.ui-${id}.done`);
+  const failed = path.join(artifacts, `.ui-${id}.error`);
+  console.log(`HA-UI ${JSON.stringify({ id, ...action })}`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(done)) return;
+    if (fs.existsSync(failed)) throw new Error(`the harness could not ${what}: ${fs.readFileSync(failed, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the harness did not ${what} within ${timeoutMs} ms`);
+}
+
+/**
+ * Clicks the first visible button named `text` in a dialog or notification. When `screenshotName`
+ * is given, the harness takes that screenshot first (to see what the person sees before the click).
+ */
+export function clickButton(text: string, screenshotName?: string): Promise<void> {
+  return request({ action: 'click', text, screenshot: screenshotName }, `click "${text}"`);
+}
+
+/** Hovers the tree row whose text contains `text`, waits for the hover, then takes the screenshot. */
+export function hoverRow(text: string, screenshotName?: string): Promise<void> {
+  return request({ action: 'hover', text, screenshot: screenshotName }, `hover "${text}"`);
+}
+
+/** Makes the primary side bar `width` pixels wide. */
+export function setSidebarWidth(width: number): Promise<void> {
+  return request({ action: 'sidebarWidth', width }, 'resize the side bar');
+}

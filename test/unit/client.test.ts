@@ -1,0 +1,186 @@
+// The Supervisor client against the emulator over real HTTP (no mocks).
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { HttpTransport, SupervisorClient, SupervisorError, waitForJob, type Job } from '../../src/core/supervisor';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+
+const TOKEN = 'manager-token';
+const BACKUP_ROLE_TOKEN = 'backup-role-token';
+
+async function rejectsWith(p: Promise<unknown>, kind: string, message?: RegExp): Promise<SupervisorError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof SupervisorError, `expected SupervisorError, got ${String(e)}`);
+    assert.equal(e.kind, kind, e.message);
+    if (message) assert.match(e.message, message);
+    return e;
+  }
+  assert.fail(`expected a ${kind} error`);
+}
+
+describe('SupervisorClient against the emulator', () => {
+  let emu: RunningEmulator;
+  let client: SupervisorClient;
+  const clientWith = (token: string, url = emu.url) => new SupervisorClient(new HttpTransport({ baseUrl: url, token }));
+  const control = (path: string, body?: unknown, method = 'POST') =>
+    fetch(`${emu.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  before(async () => {
+    emu = await startEmulator({
+      port: 0,
+      token: TOKEN,
+      scenario: {
+        timeZone: 'Europe/Amsterdam',
+        jobStepDelayMs: 20,
+        tokens: [{ token: BACKUP_ROLE_TOKEN, role: 'backup' }],
+        addons: [
+          { slug: 'core_mosquitto', name: 'Mosquitto broker', version: '6.5.1' },
+          { slug: 'a0d7b954_vscode', name: 'Studio Code Server', version: '5.19.0' },
+        ],
+        mounts: [{ name: 'nas_backups', type: 'cifs', usage: 'backup', server: 'nas.local', share: 'backups', state: 'active' }],
+        backups: [
+          { name: 'Old', date: '2026-01-05T03:00:00.000000+01:00', type: 'full' },
+          { name: 'Newest', date: '2026-11-20T03:00:00.000000+01:00', type: 'partial', homeassistant: true, addons: ['core_mosquitto'], folders: ['share'] },
+          { name: 'Middle', date: '2026-06-10T03:00:00.000000+02:00', type: 'full', password: 'secret', locations: [null, 'nas_backups'] },
+        ],
+      },
+    });
+    client = clientWith(TOKEN);
+  });
+
+  after(async () => {
+    await client.transport.close();
+    await emu.close();
+  });
+
+  it('reads /info with the time zone', async () => {
+    const info = await client.info();
+    assert.equal(info.timezone, 'Europe/Amsterdam');
+    assert.equal(info.state, 'running');
+  });
+
+  it('lists backups newest first with days_until_stale', async () => {
+    const list = await client.listBackups();
+    assert.deepEqual(list.backups.map((b) => b.name), ['Newest', 'Middle', 'Old']);
+    assert.equal(list.daysUntilStale, 30);
+    const middle = list.backups[1]!;
+    assert.equal(middle.protected, true);
+    assert.deepEqual(middle.locations, [null, 'nas_backups']);
+    assert.ok(middle.size_bytes > 0);
+    assert.deepEqual(list.backups[0]!.content, { homeassistant: true, addons: ['core_mosquitto'], folders: ['share'] });
+  });
+
+  it('reads one backup with add-on names', async () => {
+    const [newest] = (await client.listBackups()).backups;
+    const details = await client.backupInfo(newest!.slug);
+    assert.equal(details.name, 'Newest');
+    assert.deepEqual(details.addons.map((a) => a.name), ['Mosquitto broker']);
+    assert.ok(details.homeassistant);
+  });
+
+  it('maps an unknown slug to not_found with the Supervisor message', async () => {
+    await rejectsWith(client.backupInfo('deadbeef'), 'not_found', /Backup does not exist/);
+  });
+
+  it('creates a full backup in the background and follows the job to its slug', async () => {
+    const jobId = await client.startFullBackup({ name: 'From the client' });
+    assert.match(jobId, /^[0-9a-f]{32}$/);
+    const seen: Job[] = [];
+    const outcome = await waitForJob(client, jobId, { intervalMs: 20, onUpdate: (j) => seen.push(j) });
+    assert.equal(outcome.failed, false);
+    assert.match(outcome.slug ?? '', /^[0-9a-f]{8}$/);
+    assert.ok(seen.some((j) => j.done === false), 'the job was seen running');
+    const list = await client.listBackups();
+    assert.equal(list.backups.find((b) => b.slug === outcome.slug)?.name, 'From the client');
+  });
+
+  it('creates a partial backup', async () => {
+    const jobId = await client.startPartialBackup({ name: 'Partial', addons: ['core_mosquitto'], folders: ['ssl'], homeassistant: false });
+    const outcome = await waitForJob(client, jobId, { intervalMs: 20 });
+    const details = await client.backupInfo(outcome.slug!);
+    assert.equal(details.type, 'partial');
+    assert.deepEqual(details.folders, ['ssl']);
+    assert.equal(details.homeassistant, null);
+  });
+
+  it('reports a second backup during a running one as a freeze conflict', async () => {
+    const jobId = await client.startFullBackup({ name: 'Long one' });
+    const err = await rejectsWith(client.startFullBackup({ name: 'Too soon' }), 'api', /system is not running - freeze/);
+    assert.equal(err.status, 400);
+    await waitForJob(client, jobId, { intervalMs: 20 });
+  });
+
+  it('rejects unknown keys like the Supervisor', async () => {
+    await rejectsWith(client.startFullBackup({ name: 'x', bogus: 1 } as never), 'api', /extra keys not allowed @ data\['bogus'\]/);
+  });
+
+  it('surfaces a failed job with its error, and child-job errors as warnings', async () => {
+    await control('/faults', { faults: [{ match: 'POST /backups/new/full', kind: 'job_failure', message: 'Boom' }] });
+    const failed = await waitForJob(client, await client.startFullBackup({ name: 'Fails' }), { intervalMs: 20 });
+    assert.equal(failed.failed, true);
+    assert.match(failed.error ?? '', /Boom/);
+
+    await control('/faults', { faults: [{ match: 'POST /backups/new/full', kind: 'child_job_failure', message: 'Add-on export failed' }] });
+    const partial = await waitForJob(client, await client.startFullBackup({ name: 'Half' }), { intervalMs: 20 });
+    assert.equal(partial.failed, false);
+    assert.equal(partial.warnings.length, 1);
+    assert.match(partial.warnings[0]!, /Add-on export failed/);
+  });
+
+  it('deletes, and reports a backup that is already gone as such', async () => {
+    const [, , last] = (await client.listBackups()).backups.slice(-3);
+    assert.equal(await client.deleteBackup(last!.slug), 'deleted');
+    assert.equal(await client.deleteBackup(last!.slug), 'already_gone');
+  });
+
+  it('streams a download with the archive headers', async () => {
+    const [newest] = (await client.listBackups()).backups;
+    const res = await client.download(newest!.slug);
+    assert.equal(res.headers['content-type'], 'application/tar');
+    let bytes = 0;
+    for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+    assert.equal(bytes, Number(res.headers['content-length']));
+    assert.equal(bytes, newest!.size_bytes);
+  });
+
+  it('lists mounts and add-ons', async () => {
+    const mounts = await client.mounts();
+    assert.deepEqual(mounts.mounts.map((m) => m.name), ['nas_backups']);
+    assert.deepEqual((await client.addons()).map((a) => a.slug).sort(), ['a0d7b954_vscode', 'core_mosquitto']);
+  });
+
+  it('tells an unknown token from a role that may not call a route', async () => {
+    await rejectsWith(clientWith('wrong-token').listBackups(), 'token_rejected', /token was rejected/);
+    const backupRole = clientWith(BACKUP_ROLE_TOKEN);
+    assert.ok((await backupRole.listBackups()).backups.length > 0, 'the backup role may list backups');
+    await rejectsWith(backupRole.mounts(), 'forbidden_role', /role may not call \/mounts/);
+    await rejectsWith(clientWith('').info(), 'unauthorized');
+  });
+
+  it('gives connection refused and DNS failures their own kinds', async () => {
+    await rejectsWith(clientWith(TOKEN, 'http://127.0.0.1:9').info(), 'connection_refused');
+    await rejectsWith(clientWith(TOKEN, 'http://no-such-host.invalid').info(), 'dns');
+  });
+
+  it('times out and aborts with their own kinds', async () => {
+    await control('/faults', { faults: [{ match: 'GET /info', kind: 'delay', delayMs: 1500 }] });
+    await rejectsWith(client.info({ timeoutMs: 200 }), 'timeout');
+    await control('/faults', undefined, 'DELETE');
+    const ac = new AbortController();
+    const pending = client.info({ signal: ac.signal });
+    ac.abort();
+    await rejectsWith(pending, 'aborted');
+  });
+
+  it('turns a plain-text 5xx into an api error with the status', async () => {
+    await control('/faults', { faults: [{ match: 'GET /backups/info', kind: 'status', status: 502, body: 'Bad Gateway' }] });
+    const err = await rejectsWith(client.listBackups(), 'api', /HTTP 502: Bad Gateway/);
+    assert.equal(err.status, 502);
+  });
+
+  it('reports a connection reset mid-answer', async () => {
+    await control('/faults', { faults: [{ match: 'GET /backups/info', kind: 'reset' }] });
+    await rejectsWith(client.listBackups(), 'connection_reset');
+  });
+});
