@@ -58,8 +58,10 @@ fi
 run_step "install test environment" bash scripts/install-test-env.sh
 run_step "typecheck" npm run --silent typecheck
 run_step "lint" npm run --silent lint
+run_step "l10n bundle" bash scripts/check-l10n.sh
 run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration
+run_step "package .vsix" bash scripts/check-package.sh
 
 banner "ALL STEPS PASSED"
 print_summary

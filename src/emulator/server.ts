@@ -79,7 +79,10 @@ function buildControlRouter(): Router {
     .add('DELETE', '/_emulator/faults', control.deleteFaults)
     .add('POST', '/_emulator/mounts/{name}', control.postMountState)
     .add('POST', '/_emulator/restart', control.postRestart)
-    .add('GET', '/_emulator/state', control.getState);
+    .add('GET', '/_emulator/state', control.getState)
+    .add('POST', '/_emulator/settings', control.postSettings)
+    .add('GET', '/_emulator/requests', control.getRequests)
+    .add('DELETE', '/_emulator/requests', control.deleteRequests);
 }
 
 function decodePath(rawPath: string): string {
@@ -125,6 +128,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       sendJson(res, 200, await found.handler(ctx, sup));
       return;
     }
+
+    const key = `${method} ${reqPath}`;
+    sup.requestCounts.set(key, (sup.requestCounts.get(key) ?? 0) + 1);
 
     // Faults act in front of everything else, like a flaky network or proxy would.
     ctx.faults = sup.faults.take(method, reqPath, HTTP_FAULT_KINDS);

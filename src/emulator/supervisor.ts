@@ -36,6 +36,8 @@ export class Supervisor {
   readonly addons: ScenarioAddon[];
   readonly tokens = new Map<string, Role>();
   readonly machineId = randomBytes(16).toString('hex');
+  /** API requests seen since the last reset, by "METHOD /path" (for tests: polling only while visible). */
+  readonly requestCounts = new Map<string, number>();
   private aborts = new AbortController();
   /** Set while frozen through POST /backups/freeze: wakes the thaw job early. */
   manualThaw: (() => void) | null = null;

@@ -192,6 +192,55 @@ describe('Backups view against the Supervisor emulator', () => {
     await screenshot('07-backup-failed');
   });
 
+  itWithUi('Cancel on the progress stops the wait, not the backup, which is still tracked and logged', async () => {
+    await emulator.setJobStepDelay(700);
+    try {
+      const waiting = vscode.commands.executeCommand<RunResult>('haBackups.createFullBackup', { name: 'Left running' });
+      await waitFor('the running state', async () => (await snapshot()).running.length === 1);
+      await clickButton('Cancel', '08-progress-before-cancel');
+      const result = await waiting;
+      assert.equal(result.status, 'still_running');
+      const during = await snapshot();
+      assert.equal(during.running.length, 1, 'the job is still tracked after cancelling the wait');
+      assert.equal(during.statusBar.state, 'running');
+      assert.ok(!events.some((e) => e.name === 'Left running' && e.type === 'backup_successful'));
+
+      const success = await waitFor('backup_successful after the wait was cancelled', () => events.find((e) => e.name === 'Left running' && e.type === 'backup_successful'), 20_000);
+      assert.match(success.slug ?? '', /^[0-9a-f]{8}$/);
+      const after = await waitFor('the backup in the tree', async () => {
+        const snap = await snapshot();
+        return snap.backups[0]?.slug === success.slug && snap;
+      });
+      assert.equal(after.running.length, 0);
+      assert.equal(after.statusBar.state, 'ok');
+      assert.ok((await emulator.state()).backups.some((b) => b.slug === success.slug));
+    } finally {
+      await emulator.setJobStepDelay(100);
+    }
+  });
+
+  it('polls the Supervisor only while the Backups view is visible', async () => {
+    const config = vscode.workspace.getConfiguration('haBackups');
+    await config.update('refreshIntervalSeconds', 5, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await new Promise((r) => setTimeout(r, 300));
+      await emulator.resetRequests();
+      await new Promise((r) => setTimeout(r, 6_000));
+      const hidden = await emulator.requests();
+      assert.equal(hidden['GET /backups/info'] ?? 0, 0, `no list requests while hidden: ${JSON.stringify(hidden)}`);
+
+      await vscode.commands.executeCommand('haBackups.backups.focus');
+      await waitFor('a refresh when the view shows', async () => ((await emulator.requests())['GET /backups/info'] ?? 0) >= 1, 5_000);
+      await emulator.resetRequests();
+      await new Promise((r) => setTimeout(r, 5_600));
+      const visible = (await emulator.requests())['GET /backups/info'] ?? 0;
+      assert.ok(visible >= 1 && visible <= 2, `one poll per 5 s while visible, saw ${visible}`);
+    } finally {
+      await config.update('refreshIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a second backup while one runs is explained as "already in progress"', async () => {
     const first = vscode.commands.executeCommand<RunResult>('haBackups.createFullBackup', { name: 'First of two' });
     await waitFor('the first backup to run', async () => (await snapshot()).running.length === 1);

@@ -46,3 +46,23 @@ export async function postRestart(_ctx: RequestContext, sup: Supervisor): Promis
 export function getState(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
   return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list() });
 }
+
+const SettingsBody = z.strictObject({
+  /** Time each stage of a backup/restore job takes; slow jobs let tests act while one runs. */
+  jobStepDelayMs: z.number().int().min(0).max(600_000).optional(),
+});
+
+export async function postSettings(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  const body = parse(SettingsBody, await readJson(ctx.req));
+  if (body.jobStepDelayMs !== undefined) sup.scenario.jobStepDelayMs = body.jobStepDelayMs;
+  return { jobStepDelayMs: sup.scenario.jobStepDelayMs };
+}
+
+export function getRequests(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  return Promise.resolve(Object.fromEntries(sup.requestCounts));
+}
+
+export function deleteRequests(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
+  sup.requestCounts.clear();
+  return Promise.resolve({});
+}

@@ -43,6 +43,25 @@ export const emulator = {
     await fetch(`${this.url}/_emulator/faults`, { method: 'DELETE' });
   },
 
+  /** Makes every stage of a backup job take `ms` (slow jobs let a test act while one runs). */
+  async setJobStepDelay(ms: number): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jobStepDelayMs: ms }),
+    });
+    if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status}`);
+  },
+
+  /** API requests the emulator saw since the last reset, by "METHOD /path". */
+  async requests(): Promise<Record<string, number>> {
+    return (await (await fetch(`${this.url}/_emulator/requests`)).json()) as Record<string, number>;
+  },
+
+  async resetRequests(): Promise<void> {
+    await fetch(`${this.url}/_emulator/requests`, { method: 'DELETE' });
+  },
+
   /** The archive files in the local backup folder (`/backup` on a real system). */
   localArchives(): string[] {
     const dir = path.join(this.dataDir, 'backup');
