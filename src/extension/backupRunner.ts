@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { waitForJob, type NewBackupOptions } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { describeError } from './errors';
+import { stageLabel } from './jobStages';
 import type { BackupEvents } from './events';
 import type { EventLog } from './log';
 import type { BackupStore } from './store/backupStore';
@@ -58,7 +59,7 @@ export class BackupRunner implements vscode.Disposable {
           progress.report({ message: vscode.l10n.t('started') });
           const onStage = this.store.onDidChange(() => {
             const stage = this.stages.get(jobId);
-            if (stage) progress.report({ message: stageLabel(stage) });
+            if (stage) progress.report({ message: stageLabel(stage, 'backup') });
           });
           void finished.then((r) => {
             onStage.dispose();
@@ -110,40 +111,10 @@ export class BackupRunner implements vscode.Disposable {
     this.events.fire('backup_failed', { name, error, slug, durationSeconds }, { job: jobId });
     if (jobId) this.store.finishRunning(jobId, { failure: { name, error, at: new Date(), slug } });
     else this.store.finishRunning('', { failure: { name, error, at: new Date() } });
-    void vscode.window.showErrorMessage(vscode.l10n.t('Backup "{0}" failed: {1}', name, error), vscode.l10n.t('Show Log')).then((choice) => {
-      if (choice) this.log.channel.show();
-    });
     return { status: 'failed', name, jobId, slug, error };
   }
 
   dispose(): void {
     this.stopping.abort();
-  }
-}
-
-/** Readable names of the Supervisor's backup job stages (supervisor-api.md §3). */
-export function stageLabel(stage: string): string {
-  switch (stage) {
-    case 'addon_repositories':
-    case 'app_repositories':
-      return vscode.l10n.t('saving add-on repositories');
-    case 'home_assistant':
-      return vscode.l10n.t('saving Home Assistant');
-    case 'addons':
-    case 'apps':
-      return vscode.l10n.t('saving add-ons');
-    case 'folders':
-      return vscode.l10n.t('saving folders');
-    case 'supervisor_config':
-      return vscode.l10n.t('saving Supervisor settings');
-    case 'finishing_file':
-      return vscode.l10n.t('finishing the archive');
-    case 'copy_additional_locations':
-      return vscode.l10n.t('copying to other locations');
-    case 'await_addon_restarts':
-    case 'await_app_restarts':
-      return vscode.l10n.t('waiting for add-ons to restart');
-    default:
-      return stage;
   }
 }

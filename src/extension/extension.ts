@@ -5,9 +5,13 @@ import { registerConnect } from './commands/connect';
 import { registerCreateFullBackup } from './commands/createFullBackup';
 import { registerDeleteBackup } from './commands/deleteBackup';
 import { registerDisconnect } from './commands/disconnect';
+import { registerDownloadBackup } from './commands/downloadBackup';
 import { registerRefresh } from './commands/refresh';
+import { registerRestoreBackup } from './commands/restoreBackup';
 import { registerShowLog } from './commands/showLog';
+import { registerUploadBackup } from './commands/uploadBackup';
 import { ConnectionManager } from './connection/connectionManager';
+import { Downloads } from './downloads';
 import { BackupEvents, type BackupEvent } from './events';
 import { EventLog } from './log';
 import { RefreshManager } from './refreshManager';
@@ -43,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const store = new BackupStore(connections, context.globalState);
   const events = new BackupEvents(log);
   const runner = new BackupRunner(store, events, log);
+  const downloads = new Downloads(store, events, log);
   const tree = new BackupsTreeProvider(store);
   const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
   const statusBar = new BackupStatusBar(store);
@@ -50,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, view, statusBar };
 
   context.subscriptions.push(
     log,
@@ -68,6 +73,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     registerRefresh(services),
     registerCreateFullBackup(services),
     registerDeleteBackup(services),
+    registerDownloadBackup(services),
+    registerUploadBackup(services),
+    registerRestoreBackup(services),
     registerShowLog(services),
   );
 

@@ -2,7 +2,7 @@
 // names so that people who know it can read the log; each event is one line of `key=value` pairs.
 import * as vscode from 'vscode';
 
-export type BackupEventName = 'backup_start' | 'backup_successful' | 'backup_failed' | 'purged_backups';
+export type BackupEventName = 'backup_start' | 'backup_successful' | 'backup_failed' | 'purged_backups' | 'download_successful' | 'download_failed';
 
 export type EventFields = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -15,7 +15,7 @@ export class EventLog implements vscode.Disposable {
 
   event(name: BackupEventName, fields: EventFields): void {
     const line = `${name} ${formatFields(fields)}`.trim();
-    if (name === 'backup_failed') this.channel.error(line);
+    if (name.endsWith('_failed')) this.channel.error(line);
     else this.channel.info(line);
   }
 

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { BackupRunner } from './backupRunner';
 import type { ConnectionManager } from './connection/connectionManager';
+import type { Downloads } from './downloads';
 import type { EventLog } from './log';
 import type { BackupStatusBar } from './statusBar';
 import type { BackupStore } from './store/backupStore';
@@ -13,6 +14,7 @@ export interface Services {
   store: BackupStore;
   log: EventLog;
   runner: BackupRunner;
+  downloads: Downloads;
   view: vscode.TreeView<BackupNode>;
   statusBar: BackupStatusBar;
 }

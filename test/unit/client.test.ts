@@ -144,6 +144,37 @@ describe('SupervisorClient against the emulator', () => {
     assert.equal(bytes, newest!.size_bytes);
   });
 
+  it('uploads a downloaded archive to another location and gets its slug back', async () => {
+    const [newest] = (await client.listBackups()).backups;
+    const res = await client.download(newest!.slug);
+    const chunks: Buffer[] = [];
+    for await (const c of res.body) chunks.push(c as Buffer);
+    await client.deleteBackup(newest!.slug);
+    const slug = await client.uploadBackup({ fileName: 'again.tar', blob: new Blob([Buffer.concat(chunks)]) }, { locations: ['nas_backups'] });
+    assert.equal(slug, newest!.slug);
+    const back = (await client.listBackups()).backups.find((b) => b.slug === slug);
+    assert.deepEqual(back?.locations, ['nas_backups']);
+  });
+
+  it('an upload that is not a backup gets the Supervisor message', async () => {
+    await rejectsWith(client.uploadBackup({ fileName: 'junk.tar', blob: new Blob(['not a tar']) }), 'api', /Unknown error, see Supervisor logs/);
+  });
+
+  it('restores with the password of a protected copy, and says so when it is wrong', async () => {
+    const prot = (await client.listBackups()).backups.find((b) => b.name === 'Middle')!;
+    await rejectsWith(client.startFullRestore(prot.slug, { password: 'wrong' }), 'api', /Invalid password for backup/);
+    const outcome = await waitForJob(client, await client.startFullRestore(prot.slug, { password: 'secret' }), { intervalMs: 20 });
+    assert.equal(outcome.failed, false, outcome.error);
+    assert.equal(outcome.job.name, 'backup_manager_full_restore');
+  });
+
+  it('restores part of a backup', async () => {
+    const partial = (await client.listBackups()).backups.find((b) => b.type === 'partial' && b.content.addons.includes('core_mosquitto'))!;
+    await rejectsWith(client.startFullRestore(partial.slug, {}), 'api', /is only a partial backup/);
+    const outcome = await waitForJob(client, await client.startPartialRestore(partial.slug, { addons: ['core_mosquitto'] }), { intervalMs: 20 });
+    assert.equal(outcome.failed, false, outcome.error);
+  });
+
   it('lists mounts and add-ons', async () => {
     const mounts = await client.mounts();
     assert.deepEqual(mounts.mounts.map((m) => m.name), ['nas_backups']);

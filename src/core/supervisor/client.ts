@@ -1,6 +1,6 @@
 // Typed Supervisor client (supervisor-api.md §2–§5). Every call takes an AbortSignal, every answer
 // is parsed with zod, and every failure becomes a SupervisorError with a specific kind.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SupervisorError } from './errors';
 import {
   addonsSchema,
@@ -18,7 +18,7 @@ import {
   type Mounts,
   type SupervisorInfo,
 } from './schemas';
-import type { RawResponse, StreamResponse, SupervisorTransport } from './transport';
+import type { RawResponse, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export type Location = string | null;
 
@@ -37,6 +37,18 @@ export interface NewPartialBackupOptions extends NewBackupOptions {
   addons?: 'ALL' | string[];
   folders?: string[];
   homeassistant?: boolean;
+}
+
+/** POST /backups/{slug}/restore/partial (§2.7); `location` picks which copy is read. */
+export interface RestoreOptions {
+  password?: string | null;
+  location?: Location;
+}
+
+export interface PartialRestoreOptions extends RestoreOptions {
+  homeassistant?: boolean;
+  addons?: string[];
+  folders?: string[];
 }
 
 export interface BackupList {
@@ -97,6 +109,30 @@ export class SupervisorClient {
     }
   }
 
+  /** Starts a full restore in the background; returns the job id (§2.7). */
+  async startFullRestore(slug: string, options: RestoreOptions, opts: CallOptions = {}): Promise<string> {
+    const body = { ...options, background: true };
+    return (await this.call('POST', `/backups/${encodeURIComponent(slug)}/restore/full`, jobStartedSchema, { ...opts, body })).job_id;
+  }
+
+  async startPartialRestore(slug: string, options: PartialRestoreOptions, opts: CallOptions = {}): Promise<string> {
+    const body = { ...options, background: true };
+    return (await this.call('POST', `/backups/${encodeURIComponent(slug)}/restore/partial`, jobStartedSchema, { ...opts, body })).job_id;
+  }
+
+  /**
+   * Uploads a backup archive (§2.10) to the given locations (first = target, others get copies) and
+   * returns its slug (read by the Supervisor from the archive's backup.json).
+   */
+  async uploadBackup(source: UploadSource, opts: CallOptions & { locations?: Location[]; filename?: string } = {}): Promise<string> {
+    const query = new URLSearchParams();
+    for (const l of opts.locations ?? []) query.append('location', l ?? '.local');
+    if (opts.filename) query.set('filename', opts.filename);
+    const path = `/backups/new/upload${query.size ? `?${query.toString()}` : ''}`;
+    const res = await this.transport.upload(path, source, opts);
+    return (await this.parse('POST', path, res, uploadedSchema, opts.signal)).slug;
+  }
+
   async mounts(opts: CallOptions = {}): Promise<Mounts> {
     return this.call('GET', '/mounts', mountsSchema, opts);
   }
@@ -122,7 +158,11 @@ export class SupervisorClient {
     opts: CallOptions & { body?: unknown },
   ): Promise<z.output<S>> {
     const res = await this.transport.send(method, path, opts);
-    if (res.status !== 200) throw await this.errorFor(method, path, res, opts.signal);
+    return this.parse(method, path, res, schema, opts.signal);
+  }
+
+  private async parse<S extends z.ZodType>(method: string, path: string, res: RawResponse, schema: S | undefined, signal?: AbortSignal): Promise<z.output<S>> {
+    if (res.status !== 200) throw await this.errorFor(method, path, res, signal);
     const envelope = parseJson(res.text);
     const parsed = envelopeSchema.safeParse(envelope);
     if (!parsed.success) throw invalid(method, path, 'the answer is not a Supervisor envelope');
@@ -174,6 +214,8 @@ export class SupervisorClient {
       : new SupervisorError('The token was rejected by the Supervisor', { kind: 'token_rejected', method, path, status: 403 });
   }
 }
+
+const uploadedSchema = z.object({ slug: z.string().min(1) });
 
 export function sortNewestFirst(backups: Backup[]): Backup[] {
   return [...backups].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.slug.localeCompare(b.slug));

@@ -1,7 +1,7 @@
 // How requests reach the Supervisor. The client speaks in Supervisor paths (`/backups`) and does not
 // know whether they travel directly (inside the add-on) or through Home Assistant Core.
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, FormData, request } from 'undici';
 import { networkError } from './errors';
 
 export interface RawResponse {
@@ -23,11 +23,21 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A backup archive to upload: a Blob (e.g. `fs.openAsBlob(path)`, read as it is sent) and its file name. */
+export interface UploadSource {
+  fileName: string;
+  blob: Blob;
+}
+
 export interface SupervisorTransport {
   /** Where requests go, for messages ("http://supervisor"). Never contains the token. */
   readonly target: string;
+  /** A JSON call: `path` is a Supervisor path such as `/backups/abc/info`; `options.body` is sent as JSON. */
   send(method: string, path: string, options?: RequestOptions): Promise<RawResponse>;
+  /** A binary answer (download): the body is streamed, not buffered. `path` may carry a query string. */
   openStream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse>;
+  /** POST of `source` as the first part of a multipart/form-data body (`/backups/new/upload?…`). */
+  upload(path: string, source: UploadSource, options?: RequestOptions): Promise<RawResponse>;
   close(): Promise<void>;
 }
 
@@ -85,6 +95,24 @@ export class HttpTransport implements SupervisorTransport {
       return { status: res.statusCode, headers, body: res.body };
     } catch (e) {
       throw networkError(e, method, path, this.target);
+    }
+  }
+
+  async upload(path: string, source: UploadSource, options: RequestOptions = {}): Promise<RawResponse> {
+    const form = new FormData();
+    form.append('file', source.blob, source.fileName);
+    try {
+      const res = await request(this.target + path, {
+        method: 'POST',
+        headers: this.headers(false),
+        body: form,
+        signal: options.signal,
+        dispatcher: this.agent,
+        headersTimeout: options.timeoutMs ?? 600_000,
+      });
+      return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text: await res.body.text() };
+    } catch (e) {
+      throw networkError(e, 'POST', path, this.target);
     }
   }
 

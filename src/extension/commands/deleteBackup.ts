@@ -6,6 +6,7 @@ import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
+import { pickBackup } from './pickBackup';
 
 export interface DeleteResult {
   deleted: string[];
@@ -17,7 +18,7 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand('haBackups.deleteBackup', async (node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
     const connection = s.store.connection;
     if (!connection) return undefined;
-    const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackups(s);
+    const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackup(s, vscode.l10n.t('Delete Backups'), true);
     if (!targets?.length) return undefined;
     if (!(await confirm(targets, s.store.timeZone))) return undefined;
 
@@ -44,14 +45,6 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
     await s.store.refreshUntil((list) => !list.some((b) => removed.includes(b.slug)));
     return result;
   });
-}
-
-async function pickBackups(s: Services): Promise<Backup[] | undefined> {
-  const picks = await vscode.window.showQuickPick(
-    s.store.backups.map((b) => ({ label: b.name || b.slug, description: b.slug, detail: formatDateTime(new Date(b.date), s.store.timeZone), backup: b })),
-    { canPickMany: true, title: vscode.l10n.t('Delete Backups'), placeHolder: vscode.l10n.t('Choose the backups to delete') },
-  );
-  return picks?.map((p) => p.backup);
 }
 
 async function confirm(targets: Backup[], timeZone: string | null): Promise<boolean> {

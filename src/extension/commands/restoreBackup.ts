@@ -1,0 +1,190 @@
+// Restore Backup: full or partial (Home Assistant config, add-ons, folders), from the chosen copy,
+// with the password when that copy is protected, after a modal confirmation that lists what will be
+// overwritten. The job is followed through its stages; cancelling stops the wait, not the restore.
+import * as vscode from 'vscode';
+import { isSupervisorError, waitForJob, type Backup, type BackupDetails, type Location } from '../../core/supervisor';
+import { describeError } from '../errors';
+import { folderLabel } from '../format';
+import { stageLabel } from '../jobStages';
+import type { Services } from '../services';
+import type { BackupNode } from '../tree/backupNode';
+import { pickBackup } from './pickBackup';
+import { isProtectedAt, pickLocation } from './pickLocation';
+
+export interface RestoreArgs {
+  kind?: 'full' | 'partial';
+  homeassistant?: boolean;
+  addons?: string[];
+  folders?: string[];
+  location?: Location;
+  password?: string;
+}
+
+export interface RestoreResult {
+  status: 'succeeded' | 'failed' | 'still_running';
+  jobId?: string;
+  error?: string;
+}
+
+interface Selection {
+  kind: 'full' | 'partial';
+  homeassistant: boolean;
+  addons: string[];
+  folders: string[];
+}
+
+export function registerRestoreBackup(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(
+    'haBackups.restoreBackup',
+    async (node?: BackupNode, _selected?: BackupNode[], args?: RestoreArgs): Promise<RestoreResult | undefined> => {
+      const connection = s.store.connection;
+      if (!connection) return undefined;
+      const backup = node?.backup ?? (await pickBackup(s, vscode.l10n.t('Restore Backup')))?.[0];
+      if (!backup) return undefined;
+      const details = await s.store.details(backup.slug);
+      const selection = args?.kind ? fromArgs(args, backup) : await askSelection(backup, details);
+      if (!selection) return undefined;
+      const chosen = args && 'location' in args ? { location: args.location } : await pickLocation(backup, vscode.l10n.t('Restore "{0}" from', backup.name || backup.slug));
+      if (!chosen) return undefined;
+      const { location } = chosen;
+      let password: string | undefined;
+      if (isProtectedAt(backup, location)) {
+        password =
+          args?.password ??
+          (await vscode.window.showInputBox({
+            title: vscode.l10n.t('Restore "{0}"', backup.name || backup.slug),
+            prompt: vscode.l10n.t('This backup is password protected. Enter its password (or Home Assistant’s backup encryption key).'),
+            password: true,
+            ignoreFocusOut: true,
+          }));
+        if (!password) return undefined;
+      }
+      if (!(await confirm(backup, details, selection))) return undefined;
+
+      const name = backup.name || backup.slug;
+      s.log.info(`restore_start name=${JSON.stringify(name)} slug=${backup.slug} kind=${selection.kind}`);
+      let jobId: string;
+      try {
+        const common = { password: password ?? null, ...(location === undefined ? {} : { location }) };
+        jobId =
+          selection.kind === 'full'
+            ? await connection.client.startFullRestore(backup.slug, common)
+            : await connection.client.startPartialRestore(backup.slug, {
+                ...common,
+                homeassistant: selection.homeassistant,
+                addons: selection.addons,
+                folders: selection.folders,
+              });
+      } catch (e) {
+        const wrongPassword = isSupervisorError(e) && /^Invalid password for backup/.test(e.message);
+        const error = wrongPassword ? vscode.l10n.t('The password is wrong for backup "{0}".', name) : describeError(e, connection.url);
+        return failed(s, name, error);
+      }
+      return follow(s, name, jobId);
+    },
+  );
+}
+
+function fromArgs(args: RestoreArgs, backup: Backup): Selection {
+  return {
+    kind: args.kind ?? 'partial',
+    homeassistant: args.homeassistant ?? (args.kind === 'full' && backup.content.homeassistant),
+    addons: args.addons ?? [],
+    folders: args.folders ?? [],
+  };
+}
+
+async function askSelection(backup: Backup, details: BackupDetails | undefined): Promise<Selection | undefined> {
+  if (backup.type === 'full') {
+    const kind = await vscode.window.showQuickPick(
+      [
+        { label: vscode.l10n.t('Full restore'), detail: vscode.l10n.t('Home Assistant, every add-on and folder in the backup; add-ons not in it are removed.'), mode: 'full' as const },
+        { label: vscode.l10n.t('Partial restore'), detail: vscode.l10n.t('Choose the parts to restore.'), mode: 'partial' as const },
+      ],
+      { title: vscode.l10n.t('Restore "{0}"', backup.name || backup.slug) },
+    );
+    if (!kind) return undefined;
+    if (kind.mode === 'full') return { kind: 'full', homeassistant: true, addons: [], folders: [] };
+  }
+  type Part = vscode.QuickPickItem & { part: 'homeassistant' | 'addon' | 'folder'; id: string };
+  const parts: Part[] = [];
+  if (backup.content.homeassistant) {
+    const version = details?.homeassistant ? ` ${details.homeassistant}` : '';
+    parts.push({ label: `$(home) ${vscode.l10n.t('Home Assistant configuration')}${version}`, part: 'homeassistant', id: 'homeassistant' });
+  }
+  for (const slug of backup.content.addons) {
+    const addon = details?.addons.find((a) => a.slug === slug);
+    parts.push({ label: `$(extensions) ${addon?.name ?? slug}`, description: addon?.version ?? undefined, detail: slug, part: 'addon', id: slug });
+  }
+  for (const folder of backup.content.folders) parts.push({ label: `$(folder) ${folderLabel(folder)}`, part: 'folder', id: folder });
+  const picked = await vscode.window.showQuickPick(parts, { canPickMany: true, title: vscode.l10n.t('Parts of "{0}" to restore', backup.name || backup.slug) });
+  if (!picked?.length) return undefined;
+  return {
+    kind: 'partial',
+    homeassistant: picked.some((p) => p.part === 'homeassistant'),
+    addons: picked.filter((p) => p.part === 'addon').map((p) => p.id),
+    folders: picked.filter((p) => p.part === 'folder').map((p) => p.id),
+  };
+}
+
+async function confirm(backup: Backup, details: BackupDetails | undefined, sel: Selection): Promise<boolean> {
+  const lines: string[] = [];
+  const full = sel.kind === 'full';
+  if (full ? backup.content.homeassistant : sel.homeassistant) lines.push(`• ${vscode.l10n.t('Home Assistant configuration (Home Assistant restarts)')}`);
+  const addonName = (slug: string) => details?.addons.find((a) => a.slug === slug)?.name ?? slug;
+  for (const slug of full ? backup.content.addons : sel.addons) lines.push(`• ${vscode.l10n.t('Add-on {0}', addonName(slug))}`);
+  for (const folder of full ? backup.content.folders : sel.folders) lines.push(`• ${folderLabel(folder)}`);
+  if (full) lines.push('', vscode.l10n.t('Installed add-ons that are not in the backup are removed.'));
+  const action = vscode.l10n.t('Restore');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Restore "{0}"? This overwrites:', backup.name || backup.slug),
+    { modal: true, detail: lines.join('\n') },
+    action,
+  );
+  return answer === action;
+}
+
+function follow(s: Services, name: string, jobId: string): Thenable<RestoreResult> {
+  const connection = s.store.connection!;
+  const intervalMs = vscode.workspace.getConfiguration('haBackups').get<number>('jobPollIntervalMilliseconds') ?? 1000;
+  let current = vscode.l10n.t('started');
+  const finished = waitForJob(connection.client, jobId, {
+    intervalMs,
+    // A restore of Home Assistant restarts Core; through Core the connection drops for a while.
+    maxConsecutiveErrors: 120,
+    onUpdate: (job) => {
+      if (job.stage) current = stageLabel(job.stage, 'restore');
+    },
+  }).then(
+    (outcome): RestoreResult => {
+      if (outcome.failed) return failed(s, name, outcome.error ?? vscode.l10n.t('unknown error'), jobId);
+      for (const w of outcome.warnings) s.log.warn(`restore of "${name}" finished with a warning: ${w}`);
+      s.log.info(`restore_successful name=${JSON.stringify(name)} job=${jobId}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Restore of "{0}" finished.', name));
+      return { status: 'succeeded', jobId };
+    },
+    (e: unknown) => failed(s, name, describeError(e, connection.url), jobId),
+  );
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Restoring "{0}"', name), cancellable: true },
+    (progress, token) =>
+      new Promise<RestoreResult>((resolve) => {
+        const timer = setInterval(() => progress.report({ message: current }), 500);
+        void finished.then((r) => {
+          clearInterval(timer);
+          resolve(r);
+        });
+        token.onCancellationRequested(() => {
+          clearInterval(timer);
+          s.log.info(`stopped waiting for restore job ${jobId}; it goes on`);
+          resolve({ status: 'still_running', jobId });
+        });
+      }),
+  );
+}
+
+function failed(s: Services, name: string, error: string, jobId?: string): RestoreResult {
+  s.log.error(`restore_failed name=${JSON.stringify(name)} error=${JSON.stringify(error)}${jobId ? ` job=${jobId}` : ''}`);
+  void vscode.window.showErrorMessage(vscode.l10n.t('Restore of "{0}" failed: {1}', name, error));
+  return { status: 'failed', jobId, error };
+}

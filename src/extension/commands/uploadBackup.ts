@@ -1,0 +1,105 @@
+// Upload Backup: a .tar from disk to one or more backup locations, after a modal confirmation.
+// A file that is not a backup gets the Supervisor's answer, explained.
+import { openAsBlob, statSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatSize } from '../../core/format/size';
+import type { Location } from '../../core/supervisor';
+import { describeError } from '../errors';
+import { locationLabel } from '../format';
+import type { Services } from '../services';
+
+export interface UploadArgs {
+  file?: string;
+  locations?: Location[];
+}
+
+export interface UploadResult {
+  slug?: string;
+  error?: string;
+}
+
+export function registerUploadBackup(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('haBackups.uploadBackup', async (args?: UploadArgs): Promise<UploadResult | undefined> => {
+    const connection = s.store.connection;
+    if (!connection) return undefined;
+    const file = args?.file ?? (await askFile());
+    if (!file) return undefined;
+    const locations = args?.locations ?? (await askLocations(s));
+    if (!locations) return undefined;
+    const down = await downMounts(s, locations);
+    if (down.length) {
+      const error = vscode.l10n.t('The backup location {0} is not available (state: {1}). Choose another one.', down[0]!.name, down[0]!.state ?? '?');
+      void vscode.window.showErrorMessage(error);
+      return { error };
+    }
+    const size = statSync(file).size;
+    const targets = locations.map(locationLabel).join(', ');
+    const action = vscode.l10n.t('Upload');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Upload "{0}" ({1}) to {2}?', path.basename(file), formatSize(size), targets),
+      {
+        modal: true,
+        detail: vscode.l10n.t('The Supervisor reads the backup’s slug and name from the file. If a backup with the same slug exists, the copies are combined when they are the same backup, and the upload is refused otherwise; nothing is overwritten.'),
+      },
+      action,
+    );
+    if (answer !== action) return undefined;
+    try {
+      const slug = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Uploading "{0}"…', path.basename(file)), cancellable: true },
+        async (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          const blob = await openAsBlob(file);
+          return connection.client.uploadBackup({ fileName: path.basename(file), blob }, { locations, signal: abort.signal });
+        },
+      );
+      s.log.info(`uploaded ${JSON.stringify(path.basename(file))} as backup ${slug} to [${targets}]`);
+      await s.store.refreshUntil((list) => list.some((b) => b.slug === slug));
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Uploaded backup {0}.', slug), 5000);
+      return { slug };
+    } catch (e) {
+      const reason = describeError(e, connection.url);
+      const error = /Unknown error, see Supervisor logs/.test(reason)
+        ? vscode.l10n.t('The Supervisor did not accept "{0}": it is probably not a Home Assistant backup ({1})', path.basename(file), reason)
+        : vscode.l10n.t('Upload of "{0}" failed: {1}', path.basename(file), reason);
+      s.log.error(error);
+      void vscode.window.showErrorMessage(error);
+      return { error };
+    }
+  });
+}
+
+async function askFile(): Promise<string | undefined> {
+  const uris = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { [vscode.l10n.t('Home Assistant backups')]: ['tar'] },
+    openLabel: vscode.l10n.t('Upload'),
+    title: vscode.l10n.t('Upload Backup'),
+  });
+  return uris?.[0]?.fsPath;
+}
+
+/** This system plus every backup mount; mounts that are down are listed (so the choice is visible) but refused. */
+async function askLocations(s: Services): Promise<Location[] | undefined> {
+  const mounts = (await s.store.connection?.client.mounts().catch(() => undefined))?.mounts.filter((m) => m.usage === 'backup') ?? [];
+  const items = [
+    { label: locationLabel(null), location: null as Location, picked: true },
+    ...mounts.map((m) => ({
+      label: m.name,
+      description: m.state === 'active' ? m.server : vscode.l10n.t('not available ({0})', m.state ?? '?'),
+      location: m.name,
+      picked: false,
+    })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('Upload to') });
+  return picked?.length ? picked.map((p) => p.location) : undefined;
+}
+
+async function downMounts(s: Services, locations: Location[]): Promise<{ name: string; state?: string | null }[]> {
+  const names = locations.filter((l): l is string => l !== null && l !== '.local');
+  if (!names.length) return [];
+  const mounts = (await s.store.connection?.client.mounts().catch(() => undefined))?.mounts ?? [];
+  return mounts.filter((m) => names.includes(m.name) && m.state !== 'active');
+}

@@ -1,0 +1,34 @@
+// Readable names of the Supervisor's backup and restore job stages (supervisor-api.md §3).
+import * as vscode from 'vscode';
+
+export function stageLabel(stage: string, job: 'backup' | 'restore'): string {
+  const restoring = job === 'restore';
+  switch (stage) {
+    case 'addon_repositories':
+    case 'app_repositories':
+      return restoring ? vscode.l10n.t('restoring add-on repositories') : vscode.l10n.t('saving add-on repositories');
+    case 'home_assistant':
+      return restoring ? vscode.l10n.t('restoring Home Assistant') : vscode.l10n.t('saving Home Assistant');
+    case 'addons':
+    case 'apps':
+      return restoring ? vscode.l10n.t('restoring add-ons') : vscode.l10n.t('saving add-ons');
+    case 'folders':
+      return restoring ? vscode.l10n.t('restoring folders') : vscode.l10n.t('saving folders');
+    case 'supervisor_config':
+      return restoring ? vscode.l10n.t('restoring Supervisor settings') : vscode.l10n.t('saving Supervisor settings');
+    case 'finishing_file':
+      return vscode.l10n.t('finishing the archive');
+    case 'copy_additional_locations':
+      return vscode.l10n.t('copying to other locations');
+    case 'remove_delta_addons':
+    case 'remove_delta_apps':
+      return vscode.l10n.t('removing add-ons that are not in the backup');
+    case 'await_addon_restarts':
+    case 'await_app_restarts':
+      return vscode.l10n.t('waiting for add-ons to restart');
+    case 'await_home_assistant_restart':
+      return vscode.l10n.t('waiting for Home Assistant to restart');
+    default:
+      return stage;
+  }
+}
