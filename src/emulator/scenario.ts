@@ -2,6 +2,7 @@
 // Strict zod schema: a typo in a scenario file is an error, not a silently ignored key.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { CoreScenarioSchema } from './core/coreScenario';
 
 export const ROLES = ['default', 'homeassistant', 'backup', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -87,6 +88,8 @@ export const ScenarioSchema = z
     mounts: z.array(MountSchema).default([]),
     defaultBackupMount: z.string().nullable().default(null),
     backups: z.array(BackupSchema).default([]),
+    /** The Home Assistant Core in front of the Supervisor (`/api/websocket`, `/api/hassio/…`). */
+    core: CoreScenarioSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     const backupMounts = new Set(s.mounts.filter((m) => m.usage === 'backup').map((m) => m.name));

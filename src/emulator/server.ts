@@ -3,9 +3,11 @@ import { mkdtemp, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authorize } from './auth';
+import { CoreFront } from './core/coreFront';
 import { HTTP_FAULT_KINDS } from './faults';
 import { ApiError, HANDLED, notFound, sendApiError, sendJson, sendOk, sendText, TextError } from './http';
 import type { RequestContext } from './http';
@@ -113,12 +115,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   const api = buildApiRouter();
   const controlRoutes = buildControlRouter();
+  // Home Assistant Core in front of the Supervisor, on the same port (/api/…); `port` is set below.
+  let port = 0;
+  const core = new CoreFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reqPath = decodePath(url.pathname);
     opts.onRequest?.(`${method} ${req.url ?? ''}`);
+    if (core.handles(url.pathname)) return core.handle(req, res);
     const ctx: RequestContext = { req, res, method, path: reqPath, url, params: {}, role: null, faults: [] };
 
     if (reqPath.startsWith('/_emulator/')) {
@@ -163,6 +169,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   });
   // Big uploads/downloads may take long: no overall request timeout.
   server.requestTimeout = 0;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    opts.onRequest?.(`${req.method ?? 'GET'} ${req.url ?? ''} (upgrade)`);
+    core.upgrade(req, socket, head);
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -176,7 +186,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
   return {
@@ -186,6 +196,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         sup.shutdown();
+        core.closeAll();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });

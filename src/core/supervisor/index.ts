@@ -3,3 +3,4 @@ export * from './errors';
 export * from './jobs';
 export * from './schemas';
 export * from './transport';
+export * from './coreTransport';

@@ -1,0 +1,204 @@
+// One authenticated connection to Home Assistant Core's websocket API (`/api/websocket`), opened on
+// first use, shared by concurrent calls and opened again after it drops. Handshake: Core sends
+// `auth_required`, we send `auth` with the token, Core answers `auth_ok` or `auth_invalid` and closes.
+import { WebSocket } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { SupervisorErrorKind } from './errors';
+
+export type CoreCommandResult = { success: true; result: unknown } | { success: false; error: { code: string; message: string } };
+
+/** A failure of the connection itself; the transport turns it into a SupervisorError for its call. */
+export class CoreConnectionError extends Error {
+  constructor(
+    readonly kind: SupervisorErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CoreConnectionError';
+  }
+}
+
+export interface CoreWebSocketOptions {
+  /** ws(s)://host:port/api/websocket */
+  url: string;
+  token: string;
+  dispatcher: Dispatcher;
+  /** For messages: the Home Assistant address (never with the token). */
+  target: string;
+  /** Called when the socket failed before it opened: finds out why (refused, DNS, TLS, no websocket). */
+  explainOpenFailure: () => Promise<unknown>;
+}
+
+/** Opening + auth must not hang forever on a server that accepts TCP but never answers. */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+
+interface Pending {
+  resolve: (r: CoreCommandResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Connection {
+  ws: WebSocket;
+  haVersion: string;
+  pending: Map<number, Pending>;
+  authenticated: boolean;
+  closed: boolean;
+}
+
+/** The answer for a request whose connection dropped: undici-style, so networkError says "reset". */
+const connectionLost = (): Error => Object.assign(new Error('The websocket connection was closed'), { code: 'ECONNRESET' });
+
+export class CoreWebSocket {
+  private current: Connection | null = null;
+  private opening: Promise<Connection> | null = null;
+  private nextId = 1;
+  private shutDown = false;
+  /** Home Assistant's version from the last `auth_ok` (undefined before the first connection). */
+  haVersion: string | undefined;
+
+  constructor(private readonly options: CoreWebSocketOptions) {}
+
+  /** Opens (or reuses) the authenticated connection. */
+  async connect(signal?: AbortSignal): Promise<{ haVersion: string }> {
+    const conn = await untilAborted(this.connection(), signal);
+    return { haVersion: conn.haVersion };
+  }
+
+  /** Sends one command (`id` is added) and waits for its `result`. */
+  async call(message: Record<string, unknown>, signal?: AbortSignal): Promise<CoreCommandResult> {
+    let conn = await untilAborted(this.connection(), signal);
+    // A close can land between "connected" and "send": one fresh connection is worth a try.
+    if (conn.closed || conn.ws.readyState !== WebSocket.OPEN) conn = await untilAborted(this.connection(), signal);
+    const id = this.nextId++;
+    const answer = new Promise<CoreCommandResult>((resolve, reject) => conn.pending.set(id, { resolve, reject }));
+    conn.ws.send(JSON.stringify({ ...message, id }));
+    try {
+      return await untilAborted(answer, signal);
+    } finally {
+      // Core has no way to cancel a command: a late answer is simply ignored.
+      conn.pending.delete(id);
+    }
+  }
+
+  close(): void {
+    this.shutDown = true;
+    const conn = this.current;
+    this.current = null;
+    if (conn) this.drop(conn, 1000);
+  }
+
+  private connection(): Promise<Connection> {
+    if (this.shutDown) return Promise.reject(new CoreConnectionError('network', 'The Home Assistant connection was closed'));
+    if (this.current && !this.current.closed) return Promise.resolve(this.current);
+    this.opening ??= this.open().finally(() => (this.opening = null));
+    return this.opening;
+  }
+
+  private open(): Promise<Connection> {
+    const { url, token, dispatcher, target } = this.options;
+    return new Promise<Connection>((resolve, reject) => {
+      const ws = new WebSocket(url, { dispatcher });
+      let opened = false;
+      let rejection: CoreConnectionError | null = null;
+      const conn: Connection = { ws, haVersion: '', pending: new Map(), authenticated: false, closed: false };
+      const timer = setTimeout(() => {
+        rejection = new CoreConnectionError('timeout', `${target} did not complete the websocket handshake in time`);
+        ws.close();
+      }, HANDSHAKE_TIMEOUT_MS);
+
+      ws.addEventListener('open', () => (opened = true));
+      ws.addEventListener('message', (ev) => {
+        const msg = parseMessage(ev.data);
+        if (!msg) return;
+        if (msg.type === 'auth_required') {
+          ws.send(JSON.stringify({ type: 'auth', access_token: token }));
+        } else if (msg.type === 'auth_ok') {
+          clearTimeout(timer);
+          if (this.shutDown) {
+            // close() was called while this connection was being opened: nobody will use it.
+            rejection = new CoreConnectionError('network', 'The Home Assistant connection was closed');
+            ws.close(1000);
+            return;
+          }
+          conn.authenticated = true;
+          conn.haVersion = typeof msg.ha_version === 'string' ? msg.ha_version : 'unknown';
+          this.haVersion = conn.haVersion;
+          this.current = conn;
+          resolve(conn);
+        } else if (msg.type === 'auth_invalid') {
+          const why = typeof msg.message === 'string' && msg.message ? ` (${msg.message})` : '';
+          rejection = new CoreConnectionError('token_rejected', `Home Assistant at ${target} rejected the access token${why}. Create a long-lived access token in the profile of an administrator user.`);
+        } else if (msg.type === 'result' || msg.type === 'pong') {
+          const pending = typeof msg.id === 'number' ? conn.pending.get(msg.id) : undefined;
+          pending?.resolve(msg.type === 'pong' ? { success: true, result: null } : toResult(msg));
+        }
+      });
+      ws.addEventListener('close', () => {
+        clearTimeout(timer);
+        conn.closed = true;
+        if (this.current === conn) this.current = null;
+        for (const p of conn.pending.values()) p.reject(connectionLost());
+        conn.pending.clear();
+        if (conn.authenticated) return; // was up: the next call reconnects
+        if (rejection) reject(rejection);
+        else if (!opened) this.options.explainOpenFailure().then(reject, reject);
+        else reject(new CoreConnectionError('connection_reset', `${target} closed the websocket connection before authentication finished`));
+      });
+    });
+  }
+
+  private drop(conn: Connection, code: number): void {
+    conn.closed = true;
+    for (const p of conn.pending.values()) p.reject(connectionLost());
+    conn.pending.clear();
+    try {
+      conn.ws.close(code);
+    } catch {
+      // already closing
+    }
+  }
+}
+
+function parseMessage(data: unknown): Record<string, unknown> | null {
+  if (typeof data !== 'string') return null;
+  try {
+    const v = JSON.parse(data) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function toResult(msg: Record<string, unknown>): CoreCommandResult {
+  if (msg.success === true) return { success: true, result: msg.result ?? null };
+  const error = (msg.error ?? {}) as { code?: unknown; message?: unknown };
+  return {
+    success: false,
+    error: { code: typeof error.code === 'string' ? error.code : 'unknown_error', message: typeof error.message === 'string' ? error.message : '' },
+  };
+}
+
+/** Waits for `p` unless `signal` fires first (then rejects with the signal's reason). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(asError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(asError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(asError(e));
+      },
+    );
+  });
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

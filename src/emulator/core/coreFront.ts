@@ -1,0 +1,93 @@
+// The emulated Home Assistant Core, on the emulator's port: `/api/websocket` (auth + commands),
+// `/api/hassio/…` (the REST proxy), `GET /api/`, and `/_emulator/core/…` test controls. It reaches the
+// Supervisor like the real Core does: over HTTP with a Supervisor token of its own.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { notFound, sendJson, sendText, TextError } from '../http';
+import type { ResolvedScenario, Role } from '../scenario';
+import { proxyToSupervisor } from './hassioProxy';
+import type { SupervisorLink } from './supervisorCall';
+import { CoreWebSocketSession } from './webSocketApi';
+import type { CoreContext, CoreUser } from './webSocketApi';
+import { acceptWebSocket, CLOSE_GOING_AWAY } from './webSocketPeer';
+import type { WebSocketPeer } from './webSocketPeer';
+
+export class CoreFront {
+  private readonly context: CoreContext;
+  private readonly peers = new Set<WebSocketPeer>();
+  private accepted = 0;
+
+  /** `supervisorTokens` gets Core's own token (admin role); `baseUrl` is the emulator's address. */
+  constructor(scenario: ResolvedScenario, supervisorTokens: Map<string, Role>, baseUrl: () => string) {
+    const link: SupervisorLink = { token: randomBytes(32).toString('hex'), baseUrl };
+    supervisorTokens.set(link.token, 'admin');
+    this.context = {
+      haVersion: scenario.homeassistantVersion,
+      users: new Map(scenario.core.tokens.map((t) => [t.token, { admin: t.admin }])),
+      backupConfig: scenario.core.backupConfig,
+      supervisor: link,
+    };
+  }
+
+  handles(path: string): boolean {
+    return path === '/api' || path.startsWith('/api/') || path.startsWith('/_emulator/core/');
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = req.url ?? '/';
+    const queryAt = raw.indexOf('?');
+    const rawPath = queryAt === -1 ? raw : raw.slice(0, queryAt);
+    const search = queryAt === -1 ? '' : raw.slice(queryAt);
+    const method = req.method ?? 'GET';
+
+    if (rawPath.startsWith('/_emulator/core/')) return this.control(method, rawPath, res);
+    if (rawPath.startsWith('/api/hassio/')) {
+      return proxyToSupervisor(req, res, rawPath.slice('/api/hassio/'.length), search, this.userOf(req), this.context.supervisor);
+    }
+    if (rawPath === '/api/') {
+      if (method !== 'GET') throw new TextError(405, '405: Method Not Allowed', { Allow: 'GET' });
+      if (!this.userOf(req)) throw new TextError(401, '401: Unauthorized');
+      return sendJson(res, 200, { message: 'API running.' });
+    }
+    if (rawPath === '/api/websocket') return sendText(res, 400, 'Expected WebSocket upgrade');
+    throw notFound();
+  }
+
+  /** `upgrade` event of the HTTP server. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if ((req.url ?? '').split('?')[0] !== '/api/websocket') {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\nConnection: close\r\n\r\n404: Not Found');
+      return;
+    }
+    const peer = acceptWebSocket(req, socket, head);
+    if (!peer) return;
+    this.accepted++;
+    this.peers.add(peer);
+    peer.onClose = () => this.peers.delete(peer);
+    new CoreWebSocketSession(peer, this.context);
+  }
+
+  /** Like a Core shutdown: every websocket gets a "going away" close frame. */
+  closeAll(): void {
+    for (const peer of this.peers) peer.close(CLOSE_GOING_AWAY);
+  }
+
+  /** Home Assistant's auth middleware: `Authorization: Bearer <long-lived access token>`. */
+  private userOf(req: IncomingMessage): CoreUser | null {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    return (m?.[1] && this.context.users.get(m[1])) || null;
+  }
+
+  private control(method: string, path: string, res: ServerResponse): void {
+    if (method === 'GET' && path === '/_emulator/core/connections') {
+      return sendJson(res, 200, { open: this.peers.size, accepted: this.accepted });
+    }
+    if (method === 'POST' && path === '/_emulator/core/disconnect') {
+      const closed = this.peers.size;
+      this.closeAll();
+      return sendJson(res, 200, { closed });
+    }
+    throw notFound();
+  }
+}

@@ -1,0 +1,176 @@
+// Core's websocket API on one connection (websocket_api/auth.py, connection.py): the auth phase,
+// then commands with strictly increasing ids. Only the commands this project needs are known:
+// `supervisor/api` (hassio/websocket_api.py), `backup/config/info`, `ping`, `supported_features`.
+import type { CoreBackupConfig } from './coreScenario';
+import { HassioApiError, sendCommand } from './supervisorCall';
+import type { SupervisorLink } from './supervisorCall';
+import type { WebSocketPeer } from './webSocketPeer';
+
+export interface CoreUser {
+  admin: boolean;
+}
+
+export interface CoreContext {
+  haVersion: string;
+  /** Long-lived access token → its user. */
+  users: ReadonlyMap<string, CoreUser>;
+  backupConfig: CoreBackupConfig;
+  supervisor: SupervisorLink;
+}
+
+type Message = Record<string, unknown>;
+
+/** Endpoints a non-admin may call (ingress needs them); everything else is admin-only. */
+const NO_ADMIN_ENDPOINTS = /^(?:\/ingress\/(session|validate_session)|\/addons\/[^/]+\/info)$/;
+
+class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const unauthorized = (): CommandError => new CommandError('unauthorized', 'Unauthorized');
+
+export class CoreWebSocketSession {
+  private user: CoreUser | null = null;
+  private lastId = 0;
+
+  constructor(
+    private readonly peer: WebSocketPeer,
+    private readonly core: CoreContext,
+  ) {
+    peer.onText = (text) => this.receive(text);
+    this.send({ type: 'auth_required', ha_version: core.haVersion });
+  }
+
+  private send(message: unknown): void {
+    this.peer.sendText(JSON.stringify(message));
+  }
+
+  private receive(text: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text) as unknown;
+    } catch {
+      if (this.user === null) this.rejectAuth('Auth message incorrectly formatted: invalid JSON');
+      else this.peer.close(); // Core drops a connection that sends something that is not JSON.
+      return;
+    }
+    if (this.user === null) this.authenticate(msg);
+    // Several commands may arrive as one JSON array (Core's message coalescing).
+    else for (const one of Array.isArray(msg) ? (msg as unknown[]) : [msg]) this.handleCommand(one);
+  }
+
+  private authenticate(msg: unknown): void {
+    const m = isObject(msg) ? msg : {};
+    const extra = Object.keys(m).find((k) => k !== 'type' && k !== 'access_token' && k !== 'api_password');
+    if (m.type !== 'auth' || extra !== undefined || (m.access_token !== undefined && typeof m.access_token !== 'string')) {
+      const why = m.type !== 'auth' ? "value must be one of ['auth'] for dictionary value @ data['type']" : `extra keys not allowed @ data['${extra ?? 'access_token'}']`;
+      this.rejectAuth(`Auth message incorrectly formatted: ${why}`);
+      return;
+    }
+    const user = typeof m.access_token === 'string' ? this.core.users.get(m.access_token) : undefined;
+    if (!user) {
+      this.rejectAuth('Invalid access token or password');
+      return;
+    }
+    this.user = user;
+    this.send({ type: 'auth_ok', ha_version: this.core.haVersion });
+  }
+
+  private rejectAuth(message: string): void {
+    this.send({ type: 'auth_invalid', message });
+    this.peer.close();
+  }
+
+  private handleCommand(msg: unknown): void {
+    const id = isObject(msg) ? msg.id : undefined;
+    const type = isObject(msg) ? msg.type : undefined;
+    if (!isObject(msg) || typeof id !== 'number' || !Number.isInteger(id) || id <= 0 || typeof type !== 'string' || !type) {
+      this.sendError(typeof id === 'number' ? id : 0, 'invalid_format', 'Message incorrectly formatted.');
+      return;
+    }
+    if (id <= this.lastId) {
+      this.sendError(id, 'id_reuse', 'Identifier values have to increase.');
+      return;
+    }
+    this.lastId = id;
+    if (type === 'ping') {
+      this.send({ id, type: 'pong' });
+      return;
+    }
+    const run = this.command(type);
+    if (!run) {
+      this.sendError(id, 'unknown_command', 'Unknown command.');
+      return;
+    }
+    run(msg).then(
+      (result) => this.send({ id, type: 'result', success: true, result }),
+      (e: unknown) => {
+        if (e instanceof CommandError) this.sendError(id, e.code, e.message);
+        else this.sendError(id, 'unknown_error', 'Unknown error');
+      },
+    );
+  }
+
+  private command(type: string): ((msg: Message) => Promise<unknown>) | undefined {
+    switch (type) {
+      case 'supported_features':
+        return () => Promise.resolve(null);
+      case 'supervisor/api':
+        return (msg) => this.supervisorApi(msg);
+      case 'backup/config/info':
+        return () => {
+          if (!this.user?.admin) return Promise.reject(unauthorized());
+          return Promise.resolve({ config: structuredClone(this.core.backupConfig) });
+        };
+      default:
+        return undefined;
+    }
+  }
+
+  private async supervisorApi(msg: Message): Promise<unknown> {
+    validateSupervisorApi(msg);
+    const endpoint = msg.endpoint as string;
+    if (!this.user?.admin && !NO_ADMIN_ENDPOINTS.test(endpoint)) throw unauthorized();
+    try {
+      return await sendCommand(this.core.supervisor, endpoint, {
+        method: msg.method as string,
+        payload: msg.data ?? {},
+        timeoutS: msg.timeout === undefined ? 10 : (msg.timeout as number | null),
+        params: msg.params as Record<string, unknown> | undefined,
+      });
+    } catch (e) {
+      if (e instanceof HassioApiError) throw new CommandError('unknown_error', e.message);
+      throw e;
+    }
+  }
+
+  private sendError(id: number, code: string, message: string): void {
+    this.send({ id, type: 'result', success: false, error: { code, message } });
+  }
+}
+
+/** The voluptuous schema of `supervisor/api`: extra keys are refused, like every websocket command. */
+function validateSupervisorApi(msg: Message): void {
+  const allowed = new Set(['id', 'type', 'endpoint', 'method', 'data', 'params', 'timeout']);
+  const invalid = (what: string): CommandError => new CommandError('invalid_format', what);
+  for (const key of Object.keys(msg)) if (!allowed.has(key)) throw invalid(`extra keys not allowed @ data['${key}']. Got ${JSON.stringify(msg[key])}`);
+  for (const key of ['endpoint', 'method']) {
+    if (msg[key] === undefined) throw invalid(`required key not provided @ data['${key}']. Got None`);
+    if (typeof msg[key] !== 'string') throw invalid(`expected str for dictionary value @ data['${key}']. Got ${JSON.stringify(msg[key])}`);
+  }
+  for (const key of ['data', 'params']) {
+    if (msg[key] !== undefined && !isObject(msg[key])) throw invalid(`expected dict for dictionary value @ data['${key}']. Got ${JSON.stringify(msg[key])}`);
+  }
+  if (msg.timeout !== undefined && msg.timeout !== null && typeof msg.timeout !== 'number') {
+    throw invalid(`not a valid value for dictionary value @ data['timeout']. Got ${JSON.stringify(msg.timeout)}`);
+  }
+}
+
+function isObject(v: unknown): v is Message {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,15 @@
+// The shared SupervisorClient scenarios, run directly against the Supervisor and through Home
+// Assistant Core: the client must not notice the difference.
+import { CoreTransport } from '../../src/core/supervisor/coreTransport';
+import { HttpTransport } from '../../src/core/supervisor/transport';
+import { CORE_ADMIN_TOKEN, describeClientScenarios, SUPERVISOR_TOKEN } from './transportScenarios';
+
+describeClientScenarios({
+  name: 'directly',
+  create: (emu, o = {}) => new HttpTransport({ baseUrl: o.baseUrl ?? emu.url, token: o.token ?? SUPERVISOR_TOKEN }),
+});
+
+describeClientScenarios({
+  name: 'through Home Assistant Core',
+  create: (emu, o = {}) => new CoreTransport({ baseUrl: o.baseUrl ?? emu.url, token: o.token ?? CORE_ADMIN_TOKEN }),
+});
