@@ -31,6 +31,7 @@ export interface HaBackupsApi {
 export interface ApiSnapshot {
   connected: boolean;
   connectionSource: string | undefined;
+  connectionMode: string | undefined;
   status: string;
   error: string | undefined;
   backups: { slug: string; name: string; date: string; type: string; protected: boolean; description: string | undefined; tooltip: string; contextValue: string | undefined }[];
@@ -80,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   );
 
   const connection = await connections.load();
-  log.info(connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : 'the stored connection'}: ${connection.url}` : 'not connected');
+  log.info(connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}` : 'not connected');
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 
   return {
@@ -108,6 +109,7 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
   return {
     connected: s.connections.connection !== undefined,
     connectionSource: s.connections.connection?.source,
+    connectionMode: s.connections.connection?.mode,
     status: s.store.status,
     error: s.store.error,
     backups: tree.getChildren().map((node) => {

@@ -14,6 +14,7 @@ import { emulator } from './support/emulatorControl';
 import { api, logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
+import { storeBackup } from './support/backups';
 import { clickButton } from './support/ui';
 
 describe('Download, upload and restore', () => {
@@ -132,13 +133,3 @@ describe('Download, upload and restore', () => {
     assert.equal((await right).status, 'succeeded');
   });
 });
-
-/** The extension's own Backup object for a slug (as a tree node would carry it). */
-async function storeBackup(slug: string) {
-  const res = await fetch(`${emulator.url}/backups/${slug}/info`, { headers: { authorization: `Bearer ${emulator.token}` } });
-  const info = (await res.json()) as { data: Record<string, unknown> };
-  const list = (await (await fetch(`${emulator.url}/backups`, { headers: { authorization: `Bearer ${emulator.token}` } })).json()) as { data: { backups: Record<string, unknown>[] } };
-  const item = list.data.backups.find((b) => b.slug === slug);
-  assert.ok(item && info.data);
-  return item;
-}

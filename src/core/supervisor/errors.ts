@@ -11,6 +11,7 @@ export type SupervisorErrorKind =
   | 'dns'
   | 'timeout'
   | 'connection_reset'
+  | 'tls' // the server's certificate could not be verified
   | 'network'
   | 'aborted'
   | 'invalid_response';
@@ -70,6 +71,12 @@ const NETWORK_CODES: Record<string, SupervisorErrorKind> = {
   EPIPE: 'connection_reset',
   UND_ERR_ABORTED: 'aborted',
   ABORT_ERR: 'aborted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'tls',
+  SELF_SIGNED_CERT_IN_CHAIN: 'tls',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'tls',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'tls',
+  CERT_HAS_EXPIRED: 'tls',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'tls',
 };
 
 /** Maps a low-level error (undici, Node net, AbortSignal) to a SupervisorError with its own kind. */
@@ -84,6 +91,7 @@ export function networkError(e: unknown, method: string, path: string, baseUrl: 
     dns: `Cannot resolve the host name of ${baseUrl}`,
     timeout: `${baseUrl} did not answer in time`,
     connection_reset: `The connection to ${baseUrl} was closed before the answer was complete`,
+    tls: `The certificate of ${baseUrl} could not be verified (${findCode(e) ?? 'TLS error'})`,
     aborted: 'The request was cancelled',
     network: `Network error talking to ${baseUrl}: ${e instanceof Error ? e.message : String(e)}`,
   } as Record<SupervisorErrorKind, string>;

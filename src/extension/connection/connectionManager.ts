@@ -1,19 +1,39 @@
-// Where the Supervisor is and which token to use. Inside the Studio Code Server add-on the
-// environment provides both (SUPERVISOR_TOKEN, http://supervisor); elsewhere the user connects once
-// and the token lives in SecretStorage, keyed by URL, never in settings or logs.
+// Where the Supervisor is and how to reach it. Inside the Studio Code Server add-on the environment
+// provides both (SUPERVISOR_TOKEN, http://supervisor). Elsewhere the user connects once, either
+// through Home Assistant (URL + an administrator's long-lived access token; the Supervisor is reached
+// through Core) or to a Supervisor URL directly. Tokens live in SecretStorage, one per instance,
+// never in settings or logs.
 import * as vscode from 'vscode';
-import { HttpTransport, SupervisorClient } from '../../core/supervisor';
+import { CoreTransport, HttpTransport, SupervisorClient } from '../../core/supervisor';
 
 export type ConnectionSource = 'addon' | 'stored';
+/** `core`: through Home Assistant's websocket API and /api/hassio; `supervisor`: the Supervisor's REST API. */
+export type ConnectionMode = 'core' | 'supervisor';
 
 export interface Connection {
   source: ConnectionSource;
+  mode: ConnectionMode;
   url: string;
+  /** False when the user chose not to verify this instance's TLS certificate. */
+  verifyTls: boolean;
   client: SupervisorClient;
+  /** The token, kept only in memory, for the few calls that need Home Assistant itself (default backup key). */
+  readonly token: string;
 }
 
-const URL_KEY = 'haBackups.supervisorUrl';
-const tokenKey = (url: string) => `haBackups.token:${url}`;
+export interface ConnectOptions {
+  mode: ConnectionMode;
+  verifyTls?: boolean;
+}
+
+interface StoredConnection {
+  url: string;
+  mode: ConnectionMode;
+  verifyTls: boolean;
+}
+
+const CONNECTION_KEY = 'haBackups.connection';
+const tokenKey = (c: { mode: ConnectionMode; url: string }) => `haBackups.token:${c.mode}:${c.url}`;
 export const ADDON_SUPERVISOR_URL = 'http://supervisor';
 
 export class ConnectionManager implements vscode.Disposable {
@@ -32,43 +52,44 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Loads the connection at start-up: an explicit stored one first, then the add-on's environment. */
   async load(): Promise<Connection | undefined> {
-    const url = this.context.globalState.get<string>(URL_KEY);
-    const token = url ? await this.context.secrets.get(tokenKey(url)) : undefined;
-    if (url && token) return this.set({ source: 'stored', url, client: makeClient(url, token) });
+    const stored = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
+    const token = stored ? await this.context.secrets.get(tokenKey(stored)) : undefined;
+    if (stored && token) return this.set(makeConnection('stored', stored, token));
     const envToken = this.env.SUPERVISOR_TOKEN || this.env.HASSIO_TOKEN;
     if (envToken) {
-      const envUrl = this.env.HA_BACKUPS_SUPERVISOR_URL || ADDON_SUPERVISOR_URL;
-      return this.set({ source: 'addon', url: envUrl, client: makeClient(envUrl, envToken) });
+      const url = this.env.HA_BACKUPS_SUPERVISOR_URL || ADDON_SUPERVISOR_URL;
+      return this.set(makeConnection('addon', { url, mode: 'supervisor', verifyTls: true }, envToken));
     }
     return this.set(undefined);
   }
 
   /**
-   * Tests the URL and token (GET /info, then the backup list, which needs a backup-capable role)
-   * and saves them only when both work. Throws the client's error otherwise; nothing is stored.
+   * Tests the URL and token (GET /info, then the backup list, which needs a backup-capable role or an
+   * administrator) and saves them only when both work. Throws the client's error otherwise; nothing is stored.
    */
-  async connect(url: string, token: string, signal?: AbortSignal): Promise<Connection> {
-    const normalized = normalizeUrl(url);
-    const client = makeClient(normalized, token);
+  async connect(url: string, token: string, options: ConnectOptions, signal?: AbortSignal): Promise<Connection> {
+    const stored: StoredConnection = { url: normalizeUrl(url), mode: options.mode, verifyTls: options.verifyTls ?? true };
+    const connection = makeConnection('stored', stored, token);
     try {
-      await client.info({ signal, timeoutMs: 15_000 });
-      await client.listBackups({ signal });
+      await connection.client.info({ signal, timeoutMs: 15_000 });
+      await connection.client.listBackups({ signal });
     } catch (e) {
-      await client.transport.close();
+      await connection.client.transport.close();
       throw e;
     }
-    await this.context.secrets.store(tokenKey(normalized), token);
-    await this.context.globalState.update(URL_KEY, normalized);
-    const connection: Connection = { source: 'stored', url: normalized, client };
+    const previous = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
+    if (previous && tokenKey(previous) !== tokenKey(stored)) await this.context.secrets.delete(tokenKey(previous));
+    await this.context.secrets.store(tokenKey(stored), token);
+    await this.context.globalState.update(CONNECTION_KEY, stored);
     await this.set(connection);
     return connection;
   }
 
   /** Forgets the stored connection (URL and token); the add-on's environment is used again if present. */
   async disconnect(): Promise<void> {
-    const url = this.context.globalState.get<string>(URL_KEY);
-    if (url) await this.context.secrets.delete(tokenKey(url));
-    await this.context.globalState.update(URL_KEY, undefined);
+    const stored = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
+    if (stored) await this.context.secrets.delete(tokenKey(stored));
+    await this.context.globalState.update(CONNECTION_KEY, undefined);
     await this.load();
   }
 
@@ -88,8 +109,10 @@ export class ConnectionManager implements vscode.Disposable {
   }
 }
 
-function makeClient(url: string, token: string): SupervisorClient {
-  return new SupervisorClient(new HttpTransport({ baseUrl: url, token }));
+function makeConnection(source: ConnectionSource, stored: StoredConnection, token: string): Connection {
+  const options = { baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls };
+  const transport = stored.mode === 'core' ? new CoreTransport(options) : new HttpTransport(options);
+  return { source, mode: stored.mode, url: stored.url, verifyTls: stored.verifyTls, client: new SupervisorClient(transport), token };
 }
 
 export function normalizeUrl(input: string): string {

@@ -1,0 +1,90 @@
+// The desktop way in: VS Code outside the add-on reaches the Supervisor through Home Assistant
+// (websocket `supervisor/api` + the /api/hassio proxy). The same commands, the other transport.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { DownloadResult } from '../../src/core/download';
+import type { RunResult } from '../../src/extension/backupRunner';
+import type { ConnectResult } from '../../src/extension/commands/connect';
+import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
+import type { UploadResult } from '../../src/extension/commands/uploadBackup';
+import { emulator } from './support/emulatorControl';
+import { snapshot } from './support/extensionApi';
+import { itWithUi } from './support/harness';
+import { screenshot } from './support/screenshot';
+import { clickButton } from './support/ui';
+import { waitFor } from './support/waitFor';
+import { storeBackup } from './support/backups';
+
+const ADMIN_LLAT = 'test-admin-llat';
+const USER_LLAT = 'test-user-llat';
+
+describe('Through Home Assistant (Core transport)', () => {
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-core-downloads-'));
+  });
+  beforeEach(async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+  after(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    // Leave the direct connection for any later test file.
+    await vscode.commands.executeCommand('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
+  });
+
+  it('a token of a user who is not an administrator is refused with that reason', async () => {
+    const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'core', url: emulator.url, token: USER_LLAT });
+    assert.equal(r.ok, false);
+    assert.match(r.message, /not an administrator/);
+    assert.doesNotMatch(r.message, new RegExp(USER_LLAT));
+  });
+
+  it('an unknown token is refused as such', async () => {
+    const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'core', url: emulator.url, token: 'nope' });
+    assert.equal(r.ok, false);
+    assert.match(r.message, /token was rejected/i);
+  });
+
+  it('connects and lists the same backups as the Supervisor has', async () => {
+    const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'core', url: emulator.url, token: ADMIN_LLAT });
+    assert.equal(r.ok, true, r.message);
+    const s = await waitFor('the list through Core', async () => {
+      const snap = await snapshot();
+      return snap.connectionMode === 'core' && snap.status === 'ready' && snap;
+    });
+    const truth = (await emulator.state()).backups.sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).map((b) => b.slug);
+    assert.deepEqual(s.backups.map((b) => b.slug), truth);
+  });
+
+  it('creates a backup and follows its job', async () => {
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createFullBackup', { name: 'Made through Core' });
+    assert.equal(result.status, 'succeeded', result.error);
+    assert.ok((await emulator.state()).backups.some((b) => b.slug === result.slug && b.name === 'Made through Core'));
+    assert.equal((await snapshot()).backups[0]?.slug, result.slug);
+  });
+
+  itWithUi('downloads, uploads and deletes through the proxy', async () => {
+    const target = (await emulator.state()).backups.find((b) => b.name === 'Made through Core')!;
+    const nodeArg = { backup: await storeBackup(target.slug) };
+    const [file] = await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', nodeArg, [nodeArg], { directory: dir });
+    assert.ok(file, 'downloaded');
+    assert.equal(fs.statSync(file.path).size, target.size_bytes, 'complete although the proxy sends no Content-Length');
+
+    const deleting = vscode.commands.executeCommand<DeleteResult>('haBackups.deleteBackup', nodeArg, [nodeArg]);
+    await clickButton('Delete');
+    assert.deepEqual((await deleting).deleted, [target.slug]);
+    assert.ok(!(await emulator.state()).backups.some((b) => b.slug === target.slug));
+
+    const uploading = vscode.commands.executeCommand<UploadResult>('haBackups.uploadBackup', { file: file.path, locations: [null] });
+    await clickButton('Upload');
+    const up = await uploading;
+    assert.equal(up.slug, target.slug, up.error);
+    assert.ok((await emulator.state()).backups.some((b) => b.slug === target.slug));
+    await screenshot('20-via-core');
+  });
+});
