@@ -1,15 +1,22 @@
-// Runs a backup job from start to finish. The job is followed independently of the progress
-// notification: cancelling stops the wait, not the backup, and the result is still recorded.
+// Runs a backup from request to finish: plan it (src/core/options), check it, start the job, and
+// follow the job independently of the progress notification. Cancelling the notification or the
+// backup timeout stops the wait, not the backup: a late backup is still recorded, given its expiry
+// and downloaded to its download paths (Auto Backup loses track of it — its most reported bug).
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { waitForJob, type NewBackupOptions } from '../core/supervisor';
+import { planBackup, type BackupPlan, type BackupRequestInput } from '../core/options';
+import { waitForJob, type Addon } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
+import { readDefaultBackupKey } from './defaultKey';
+import type { Downloads } from './downloads';
 import { describeError } from './errors';
-import { stageLabel } from './jobStages';
 import type { BackupEvents } from './events';
+import { stageLabel } from './jobStages';
 import type { EventLog } from './log';
 import type { BackupStore } from './store/backupStore';
+import type { ExpiryStore } from './store/expiryStore';
 
-export type RunStatus = 'succeeded' | 'failed' | 'still_running';
+export type RunStatus = 'succeeded' | 'failed' | 'still_running' | 'invalid';
 
 export interface RunResult {
   status: RunStatus;
@@ -17,10 +24,15 @@ export interface RunResult {
   jobId?: string;
   slug?: string;
   error?: string;
+  /** Problems that stopped the backup before it started (status `invalid`). */
+  errors?: string[];
   warnings?: string[];
   /** Settles when the job is over, also after the user stopped waiting. */
   finished?: Promise<RunResult>;
 }
+
+/** Marks backups made by this extension in the backup's `extra` (Supervisor ≥ 2024.12). */
+export const EXTRA_KEY = 'vscode_ha_backups';
 
 export class BackupRunner implements vscode.Disposable {
   private readonly stopping = new AbortController();
@@ -31,51 +43,110 @@ export class BackupRunner implements vscode.Disposable {
     private readonly store: BackupStore,
     readonly events: BackupEvents,
     private readonly log: EventLog,
+    private readonly downloads: Downloads,
+    private readonly expiries: ExpiryStore,
   ) {}
 
-  async createFull(options: NewBackupOptions & { name: string }): Promise<RunResult> {
+  /** Plans and runs one backup. Problems found before starting are shown and returned, nothing is sent. */
+  async create(request: BackupRequestInput): Promise<RunResult> {
     const connection = this.store.connection;
     if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
-    const { name } = options;
+    const plan = await this.plan(connection, request);
+    const name = plan.body.name ?? '';
+    if (plan.errors.length) {
+      const message = vscode.l10n.t('The backup was not started: {0}', plan.errors.join(' '));
+      this.log.error(message);
+      void vscode.window.showErrorMessage(message);
+      return { status: 'invalid', name, errors: plan.errors, warnings: plan.warnings };
+    }
+    for (const w of plan.warnings) this.log.warn(`backup "${name}": ${w}`);
+    if (plan.warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}": {1}', name, plan.warnings.join(' ')));
+
     const startedAt = new Date();
-    this.events.fire('backup_start', { name }, { type: 'full' });
+    this.events.fire('backup_start', { name }, { type: plan.label, keep_days: plan.keepDays ?? undefined });
     let jobId: string;
     try {
-      jobId = await connection.client.startFullBackup(options);
+      jobId = plan.endpoint === 'full' ? await connection.client.startFullBackup(plan.body) : await connection.client.startPartialBackup(plan.body);
     } catch (e) {
       return this.failed(name, startedAt, describeError(e, connection.url));
     }
-    this.log.info(`backup job ${jobId} started for "${name}"`);
+    this.log.info(`backup job ${jobId} started for "${name}" (${plan.label})`);
     this.store.addRunning({ jobId, name, startedAt });
-    const finished = this.follow(connection, jobId, name, startedAt);
+    const finished = this.follow(connection, jobId, name, startedAt, plan);
     return this.showProgress(name, jobId, finished);
   }
 
+  private async plan(connection: Connection, request: BackupRequestInput): Promise<BackupPlan> {
+    const wantsKey = request.encrypted === true && !request.password;
+    const key = wantsKey ? await readDefaultBackupKey(connection) : { key: null };
+    const plan = planBackup(request, {
+      installedAddons: await this.installedAddons(connection),
+      now: new Date(),
+      timeZone: this.store.timeZone,
+      defaultKey: 'key' in key ? key.key : null,
+      haVersion: this.store.haVersion,
+      readableFileName: atLeast(this.store.supervisorVersion, [2025, 1, 1]),
+    });
+    // Why the key is missing is worth more than "there is no key".
+    if ('error' in key) plan.errors.unshift(key.error);
+    for (const dir of plan.downloadPaths) {
+      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) plan.errors.push(vscode.l10n.t('The download path {0} is not an existing folder.', dir));
+    }
+    if (plan.keepDays !== null && atLeast(this.store.supervisorVersion, [2024, 12, 0])) {
+      plan.body.extra = { ...plan.body.extra, [EXTRA_KEY]: { keep_days: plan.keepDays } };
+    }
+    return plan;
+  }
+
+  private async installedAddons(connection: Connection): Promise<Addon[]> {
+    try {
+      return await connection.client.addons();
+    } catch {
+      // A backup-role token may not list add-ons: fall back to the names the tree already knows.
+      return [...this.store.addonNames].map(([slug, name]) => ({ slug, name }));
+    }
+  }
+
   private showProgress(name: string, jobId: string, finished: Promise<RunResult>): Thenable<RunResult> {
+    const timeoutMinutes = vscode.workspace.getConfiguration('haBackups').get<number>('backupTimeoutMinutes') ?? 30;
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Backing up "{0}"', name), cancellable: true },
       (progress, token) =>
         new Promise<RunResult>((resolve) => {
           progress.report({ message: vscode.l10n.t('started') });
+          const stopWaiting = (why: string) => {
+            clearTimeout(timer);
+            onStage.dispose();
+            this.log.info(`stopped waiting for backup job ${jobId} (${why}); it goes on and is still tracked`);
+            resolve({ status: 'still_running', name, jobId, finished });
+          };
           const onStage = this.store.onDidChange(() => {
             const stage = this.stages.get(jobId);
             if (stage) progress.report({ message: stageLabel(stage, 'backup') });
           });
+          const timer =
+            timeoutMinutes > 0
+              ? setTimeout(() => {
+                  stopWaiting(`backup timeout of ${timeoutMinutes} min`);
+                  void vscode.window.showInformationMessage(
+                    vscode.l10n.t('The backup "{0}" is taking longer than {1} minutes. It goes on, and is still recorded and downloaded when it finishes.', name, timeoutMinutes),
+                  );
+                }, timeoutMinutes * 60_000)
+              : undefined;
           void finished.then((r) => {
+            clearTimeout(timer);
             onStage.dispose();
             resolve(r);
           });
           token.onCancellationRequested(() => {
-            onStage.dispose();
-            this.log.info(`stopped waiting for backup job ${jobId}; it goes on and is still tracked`);
+            stopWaiting('cancelled');
             void vscode.window.setStatusBarMessage(vscode.l10n.t('The backup "{0}" goes on in the background.', name), 5000);
-            resolve({ status: 'still_running', name, jobId, finished });
           });
         }),
     );
   }
 
-  private async follow(connection: Connection, jobId: string, name: string, startedAt: Date): Promise<RunResult> {
+  private async follow(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan): Promise<RunResult> {
     const intervalMs = vscode.workspace.getConfiguration('haBackups').get<number>('jobPollIntervalMilliseconds') ?? 1000;
     try {
       const outcome = await waitForJob(connection.client, jobId, {
@@ -85,20 +156,27 @@ export class BackupRunner implements vscode.Disposable {
           if (job.stage && this.stages.get(jobId) !== job.stage) {
             this.stages.set(jobId, job.stage);
             this.log.info(`backup job ${jobId} stage ${job.stage}`);
+            this.store.notifyChanged();
           }
         },
       });
       if (outcome.failed) return this.failed(name, startedAt, outcome.error ?? vscode.l10n.t('unknown error'), jobId, outcome.slug ?? undefined);
       const slug = outcome.slug ?? undefined;
-      const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
+      const finishedAt = new Date();
       for (const w of outcome.warnings) this.log.warn(`backup "${name}" (${slug}) finished with a warning: ${w}`);
-      this.events.fire('backup_successful', { name, slug, durationSeconds });
-      this.store.finishRunning(jobId, { success: { name, slug, at: new Date() } });
+      this.events.fire('backup_successful', { name, slug, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 });
+      this.store.finishRunning(jobId, { success: { name, slug, at: finishedAt } });
       if (outcome.warnings.length) {
         void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}" finished, but some parts failed: {1}', name, outcome.warnings.join('; ')));
       }
+      if (slug && plan.keepDays !== null) {
+        const expiry = await this.expiries.set(connection.url, slug, plan.keepDays, finishedAt);
+        this.log.info(`backup ${slug} expires ${expiry.expires} (keep_days=${plan.keepDays})`);
+      }
       if (slug) await this.store.refreshUntil((list) => list.some((b) => b.slug === slug));
-      return { status: 'succeeded', name, jobId, slug, warnings: outcome.warnings };
+      const backup = this.store.backups.find((b) => b.slug === slug);
+      if (backup) for (const directory of plan.downloadPaths) await this.downloads.run({ backup, directory });
+      return { status: 'succeeded', name, jobId, slug, warnings: [...plan.warnings, ...outcome.warnings] };
     } catch (e) {
       return this.failed(name, startedAt, describeError(e, connection.url), jobId);
     } finally {
@@ -109,12 +187,19 @@ export class BackupRunner implements vscode.Disposable {
   private failed(name: string, startedAt: Date, error: string, jobId?: string, slug?: string): RunResult {
     const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
     this.events.fire('backup_failed', { name, error, slug, durationSeconds }, { job: jobId });
-    if (jobId) this.store.finishRunning(jobId, { failure: { name, error, at: new Date(), slug } });
-    else this.store.finishRunning('', { failure: { name, error, at: new Date() } });
+    this.store.finishRunning(jobId ?? '', { failure: { name, error, at: new Date(), slug } });
     return { status: 'failed', name, jobId, slug, error };
   }
 
   dispose(): void {
     this.stopping.abort();
   }
+}
+
+/** Whether a Supervisor version (`2025.01.1`, `2026.11.0.dev…`) is at least `min`; unknown counts as new. */
+export function atLeast(version: string | undefined, min: [number, number, number]): boolean {
+  const parts = version?.match(/^(\d+)\.(\d+)\.(\d+)/)?.slice(1).map(Number);
+  if (!parts) return true;
+  for (let i = 0; i < 3; i++) if (parts[i] !== min[i]) return (parts[i] ?? 0) > min[i]!;
+  return true;
 }

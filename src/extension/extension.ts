@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { BackupRunner } from './backupRunner';
 import { registerConnect } from './commands/connect';
+import { registerCreateBackup } from './commands/createBackup';
 import { registerCreateFullBackup } from './commands/createFullBackup';
 import { registerDeleteBackup } from './commands/deleteBackup';
 import { registerDisconnect } from './commands/disconnect';
@@ -18,6 +19,7 @@ import { RefreshManager } from './refreshManager';
 import type { Services } from './services';
 import { BackupStatusBar } from './statusBar';
 import { BackupStore } from './store/backupStore';
+import { ExpiryStore } from './store/expiryStore';
 import type { BackupNode } from './tree/backupNode';
 import { BackupsTreeProvider } from './tree/backupsTreeProvider';
 
@@ -47,16 +49,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const connections = new ConnectionManager(context);
   const store = new BackupStore(connections, context.globalState);
   const events = new BackupEvents(log);
-  const runner = new BackupRunner(store, events, log);
   const downloads = new Downloads(store, events, log);
-  const tree = new BackupsTreeProvider(store);
+  const expiries = new ExpiryStore(context.globalState);
+  const runner = new BackupRunner(store, events, log, downloads, expiries);
+  const tree = new BackupsTreeProvider(store, expiries);
   const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
   const statusBar = new BackupStatusBar(store);
   const refresher = new RefreshManager(store, view, () => {
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, expiries, view, statusBar };
 
   context.subscriptions.push(
     log,
@@ -72,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     registerConnect(services),
     registerDisconnect(services),
     registerRefresh(services),
+    registerCreateBackup(services),
     registerCreateFullBackup(services),
     registerDeleteBackup(services),
     registerDownloadBackup(services),
@@ -121,7 +125,7 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
         type: node.backup.type,
         protected: node.backup.protected,
         description: typeof treeItem.description === 'string' ? treeItem.description : undefined,
-        tooltip: treeItem.tooltip instanceof vscode.MarkdownString ? treeItem.tooltip.value : String(treeItem.tooltip ?? ''),
+        tooltip: tree.tooltipText(node),
         contextValue: treeItem.contextValue,
       };
     }),

@@ -6,6 +6,7 @@ import type { Downloads } from './downloads';
 import type { EventLog } from './log';
 import type { BackupStatusBar } from './statusBar';
 import type { BackupStore } from './store/backupStore';
+import type { ExpiryStore } from './store/expiryStore';
 import type { BackupNode } from './tree/backupNode';
 
 export interface Services {
@@ -15,6 +16,7 @@ export interface Services {
   log: EventLog;
   runner: BackupRunner;
   downloads: Downloads;
+  expiries: ExpiryStore;
   view: vscode.TreeView<BackupNode>;
   statusBar: BackupStatusBar;
 }

@@ -68,6 +68,12 @@ describe('Through Home Assistant (Core transport)', () => {
     assert.equal((await snapshot()).backups[0]?.slug, result.slug);
   });
 
+  it('encrypts with Home Assistant’s backup key read over its websocket', async () => {
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Encrypted through Core', encrypted: true, include: { folders: ['config'] } });
+    assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
+    assert.equal((await emulator.state()).backups.find((b) => b.slug === result.slug)?.protected, true);
+  });
+
   itWithUi('downloads, uploads and deletes through the proxy', async () => {
     const target = (await emulator.state()).backups.find((b) => b.name === 'Made through Core')!;
     const nodeArg = { backup: await storeBackup(target.slug) };
@@ -86,5 +92,48 @@ describe('Through Home Assistant (Core transport)', () => {
     assert.equal(up.slug, target.slug, up.error);
     assert.ok((await emulator.state()).backups.some((b) => b.slug === target.slug));
     await screenshot('20-via-core');
+  });
+});
+
+describe('Inside the Studio Code Server add-on (SUPERVISOR_TOKEN in the environment)', () => {
+  before(async () => {
+    process.env.SUPERVISOR_TOKEN = emulator.token;
+    process.env.HA_BACKUPS_SUPERVISOR_URL = emulator.url;
+    // Forgetting the stored connection falls back to the environment, as at start-up in the add-on.
+    await vscode.commands.executeCommand('haBackups.disconnect');
+  });
+  after(async () => {
+    delete process.env.SUPERVISOR_TOKEN;
+    delete process.env.HA_BACKUPS_SUPERVISOR_URL;
+    await vscode.commands.executeCommand('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
+  });
+
+  it('connects by itself from the environment', async () => {
+    const s = await waitFor('the add-on connection', async () => {
+      const snap = await snapshot();
+      return snap.connectionSource === 'addon' && snap.status === 'ready' && snap;
+    });
+    assert.equal(s.connectionMode, 'supervisor');
+    assert.ok(s.backups.length > 0);
+  });
+
+  it('encrypts with Home Assistant’s backup key, read through the Supervisor’s Core proxy', async () => {
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Encrypted in the add-on', encrypted: true });
+    assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
+    const made = (await emulator.state()).backups.find((b) => b.slug === result.slug);
+    assert.equal(made?.protected, true);
+    // The key opens it: a restore with the key is accepted, one with another password is not.
+    const wrong = await fetch(`${emulator.url}/backups/${result.slug}/restore/partial`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ folders: ['share'], password: 'not the key', background: true }),
+    });
+    assert.equal(wrong.status, 400);
+    const right = await fetch(`${emulator.url}/backups/${result.slug}/restore/partial`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ folders: ['share'], password: 'TEST-KEY1-2345-6789-ABCD-EFGH-JKLM', background: true }),
+    });
+    assert.equal(right.status, 200, await right.text());
   });
 });

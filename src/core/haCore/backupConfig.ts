@@ -2,8 +2,15 @@
 // project needs from them is the "default backup key": since Core 2025.1 the UI and the automatic
 // backups encrypt with the generated key stored as `create_backup.password`.
 import { z } from 'zod';
-import type { CoreTransport } from '../supervisor/coreTransport';
 import { SupervisorError } from '../supervisor/errors';
+
+/**
+ * Something that sends Core websocket commands and returns their `result` (or throws a
+ * SupervisorError): CoreTransport outside Home Assistant, AddonCoreConnection inside the add-on.
+ */
+export interface CoreCommands {
+  command(message: { type: string } & Record<string, unknown>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<unknown>;
+}
 
 const configInfoSchema = z.object({
   config: z.object({
@@ -23,8 +30,8 @@ export interface CoreBackupSettings {
   automaticBackupsConfigured: boolean;
 }
 
-export async function readCoreBackupConfig(transport: CoreTransport, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CoreBackupSettings> {
-  const result = await transport.command({ type: 'backup/config/info' }, options);
+export async function readCoreBackupConfig(core: CoreCommands, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CoreBackupSettings> {
+  const result = await core.command({ type: 'backup/config/info' }, options);
   const parsed = configInfoSchema.safeParse(result);
   if (!parsed.success) {
     throw new SupervisorError('Unexpected answer from Home Assistant for backup/config/info', { kind: 'invalid_response', method: 'WS', path: 'backup/config/info' });

@@ -10,7 +10,9 @@ import { networkError, SupervisorError } from './errors';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export { readCoreBackupConfig } from '../haCore/backupConfig';
-export type { CoreBackupSettings } from '../haCore/backupConfig';
+export type { CoreBackupSettings, CoreCommands } from '../haCore/backupConfig';
+export { AddonCoreConnection, readAddonCoreBackupConfig } from '../haCore/addonCore';
+export type { AddonCoreOptions } from '../haCore/addonCore';
 
 export interface CoreTransportOptions {
   /** Home Assistant's address, e.g. `http://homeassistant.local:8123` (a path prefix is kept). */

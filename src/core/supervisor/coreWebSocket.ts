@@ -1,6 +1,9 @@
-// One authenticated connection to Home Assistant Core's websocket API (`/api/websocket`), opened on
-// first use, shared by concurrent calls and opened again after it drops. Handshake: Core sends
-// `auth_required`, we send `auth` with the token, Core answers `auth_ok` or `auth_invalid` and closes.
+// One authenticated connection to Home Assistant Core's websocket API, opened on first use, shared by
+// concurrent calls and opened again after it drops. Handshake: Core sends `auth_required`, we send
+// `auth` with the token, Core answers `auth_ok` or `auth_invalid` and closes. The same protocol is
+// spoken at Core's own `/api/websocket` (a long-lived access token) and at the Supervisor's Core proxy
+// `ws://supervisor/core/websocket` (an add-on's Supervisor token; the Supervisor does the handshake
+// for the add-on and answers it itself) — only the URL and the messages differ.
 import { WebSocket } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { SupervisorErrorKind } from './errors';
@@ -20,14 +23,19 @@ export class CoreConnectionError extends Error {
 }
 
 export interface CoreWebSocketOptions {
-  /** ws(s)://host:port/api/websocket */
+  /** The websocket's full address: `ws(s)://host:port/api/websocket`, `ws://supervisor/core/websocket`. */
   url: string;
   token: string;
   dispatcher: Dispatcher;
-  /** For messages: the Home Assistant address (never with the token). */
+  /** For messages: the Home Assistant (or Supervisor) address (never with the token). */
   target: string;
   /** Called when the socket failed before it opened: finds out why (refused, DNS, TLS, no websocket). */
   explainOpenFailure: () => Promise<unknown>;
+  /**
+   * The message for `auth_invalid`; `reason` is the server's own message ("" when it gave none).
+   * Default: Core's wording, which asks for an administrator's long-lived access token.
+   */
+  describeTokenRejected?: (reason: string) => string;
 }
 
 /** Opening + auth must not hang forever on a server that accepts TCP but never answers. */
@@ -54,6 +62,8 @@ export class CoreWebSocket {
   private opening: Promise<Connection> | null = null;
   private nextId = 1;
   private shutDown = false;
+  /** The socket of a connection still in its handshake (close() ends it too). */
+  private handshaking: WebSocket | null = null;
   /** Home Assistant's version from the last `auth_ok` (undefined before the first connection). */
   haVersion: string | undefined;
 
@@ -86,6 +96,11 @@ export class CoreWebSocket {
     const conn = this.current;
     this.current = null;
     if (conn) this.drop(conn, 1000);
+    try {
+      this.handshaking?.close(1000);
+    } catch {
+      // not open yet or already closing: its close event still comes
+    }
   }
 
   private connection(): Promise<Connection> {
@@ -99,6 +114,7 @@ export class CoreWebSocket {
     const { url, token, dispatcher, target } = this.options;
     return new Promise<Connection>((resolve, reject) => {
       const ws = new WebSocket(url, { dispatcher });
+      this.handshaking = ws;
       let opened = false;
       let rejection: CoreConnectionError | null = null;
       const conn: Connection = { ws, haVersion: '', pending: new Map(), authenticated: false, closed: false };
@@ -115,6 +131,7 @@ export class CoreWebSocket {
           ws.send(JSON.stringify({ type: 'auth', access_token: token }));
         } else if (msg.type === 'auth_ok') {
           clearTimeout(timer);
+          if (this.handshaking === ws) this.handshaking = null;
           if (this.shutDown) {
             // close() was called while this connection was being opened: nobody will use it.
             rejection = new CoreConnectionError('network', 'The Home Assistant connection was closed');
@@ -127,8 +144,9 @@ export class CoreWebSocket {
           this.current = conn;
           resolve(conn);
         } else if (msg.type === 'auth_invalid') {
-          const why = typeof msg.message === 'string' && msg.message ? ` (${msg.message})` : '';
-          rejection = new CoreConnectionError('token_rejected', `Home Assistant at ${target} rejected the access token${why}. Create a long-lived access token in the profile of an administrator user.`);
+          const reason = typeof msg.message === 'string' ? msg.message : '';
+          const describe = this.options.describeTokenRejected ?? ((why: string) => `Home Assistant at ${target} rejected the access token${why ? ` (${why})` : ''}. Create a long-lived access token in the profile of an administrator user.`);
+          rejection = new CoreConnectionError('token_rejected', describe(reason));
         } else if (msg.type === 'result' || msg.type === 'pong') {
           const pending = typeof msg.id === 'number' ? conn.pending.get(msg.id) : undefined;
           pending?.resolve(msg.type === 'pong' ? { success: true, result: null } : toResult(msg));
@@ -136,12 +154,14 @@ export class CoreWebSocket {
       });
       ws.addEventListener('close', () => {
         clearTimeout(timer);
+        if (this.handshaking === ws) this.handshaking = null;
         conn.closed = true;
         if (this.current === conn) this.current = null;
         for (const p of conn.pending.values()) p.reject(connectionLost());
         conn.pending.clear();
         if (conn.authenticated) return; // was up: the next call reconnects
         if (rejection) reject(rejection);
+        else if (this.shutDown) reject(new CoreConnectionError('network', 'The Home Assistant connection was closed'));
         else if (!opened) this.options.explainOpenFailure().then(reject, reject);
         else reject(new CoreConnectionError('connection_reset', `${target} closed the websocket connection before authentication finished`));
       });

@@ -1,13 +1,17 @@
 // The emulated Home Assistant Core, on the emulator's port: `/api/websocket` (auth + commands),
 // `/api/hassio/…` (the REST proxy), `GET /api/`, and `/_emulator/core/…` test controls. It reaches the
-// Supervisor like the real Core does: over HTTP with a Supervisor token of its own.
+// Supervisor like the real Core does: over HTTP with a Supervisor token of its own. Also here: the
+// Supervisor's proxy to this Core for add-ons, `/core/websocket` (supervisorProxy.ts).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { notFound, sendJson, sendText, TextError } from '../http';
 import type { ResolvedScenario, Role } from '../scenario';
+import { compareVersions } from '../supervisor';
 import { proxyToSupervisor } from './hassioProxy';
 import type { SupervisorLink } from './supervisorCall';
+import { FILTERING_SUPERVISOR_VERSION, LocalEnd, NO_UPGRADE_TEXT, PROXY_WEBSOCKET_PATHS, SupervisorCoreProxy } from './supervisorProxy';
+import type { ProxyContext } from './supervisorProxy';
 import { CoreWebSocketSession } from './webSocketApi';
 import type { CoreContext, CoreUser } from './webSocketApi';
 import { acceptWebSocket, CLOSE_GOING_AWAY } from './webSocketPeer';
@@ -15,23 +19,36 @@ import type { WebSocketPeer } from './webSocketPeer';
 
 export class CoreFront {
   private readonly context: CoreContext;
-  private readonly peers = new Set<WebSocketPeer>();
+  private readonly proxy: ProxyContext;
+  /** Open websocket connections to Core: from clients, and the Supervisor's proxy connections. */
+  private readonly peers = new Set<WebSocketPeer | LocalEnd>();
   private accepted = 0;
 
   /** `supervisorTokens` gets Core's own token (admin role); `baseUrl` is the emulator's address. */
   constructor(scenario: ResolvedScenario, supervisorTokens: Map<string, Role>, baseUrl: () => string) {
     const link: SupervisorLink = { token: randomBytes(32).toString('hex'), baseUrl };
     supervisorTokens.set(link.token, 'admin');
+    // The Supervisor's own user in Core (a system administrator), for its proxy connections.
+    const supervisorUserToken = randomBytes(32).toString('hex');
     this.context = {
       haVersion: scenario.homeassistantVersion,
-      users: new Map(scenario.core.tokens.map((t) => [t.token, { admin: t.admin }])),
+      users: new Map([...scenario.core.tokens.map((t): [string, CoreUser] => [t.token, { admin: t.admin }]), [supervisorUserToken, { admin: true }]]),
       backupConfig: scenario.core.backupConfig,
       supervisor: link,
+    };
+    const withoutApi = new Set(scenario.core.tokensWithoutHomeassistantApi);
+    this.proxy = {
+      haVersion: scenario.homeassistantVersion,
+      // Only add-ons: Core's own Supervisor token is not one.
+      admits: (token) => token !== link.token && supervisorTokens.has(token) && !withoutApi.has(token),
+      filterCommands: compareVersions(scenario.supervisorVersion, FILTERING_SUPERVISOR_VERSION) >= 0,
+      coreToken: supervisorUserToken,
+      connectCore: () => this.connectLocally(),
     };
   }
 
   handles(path: string): boolean {
-    return path === '/api' || path.startsWith('/api/') || path.startsWith('/_emulator/core/');
+    return path === '/api' || path.startsWith('/api/') || path.startsWith('/_emulator/core/') || PROXY_WEBSOCKET_PATHS.has(path);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -42,6 +59,11 @@ export class CoreFront {
     const method = req.method ?? 'GET';
 
     if (rawPath.startsWith('/_emulator/core/')) return this.control(method, rawPath, res);
+    if (PROXY_WEBSOCKET_PATHS.has(rawPath)) {
+      // The Supervisor's route without an upgrade: aiohttp's WebSocketResponse refuses it.
+      if (method !== 'GET' && method !== 'HEAD') throw new TextError(405, '405: Method Not Allowed', { Allow: 'GET,HEAD' });
+      return sendText(res, 400, NO_UPGRADE_TEXT);
+    }
     if (rawPath.startsWith('/api/hassio/')) {
       return proxyToSupervisor(req, res, rawPath.slice('/api/hassio/'.length), search, this.userOf(req), this.context.supervisor);
     }
@@ -56,7 +78,13 @@ export class CoreFront {
 
   /** `upgrade` event of the HTTP server. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if ((req.url ?? '').split('?')[0] !== '/api/websocket') {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (PROXY_WEBSOCKET_PATHS.has(path)) {
+      const addon = acceptWebSocket(req, socket, head);
+      if (addon) new SupervisorCoreProxy(addon, this.proxy);
+      return;
+    }
+    if (path !== '/api/websocket') {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\nConnection: close\r\n\r\n404: Not Found');
       return;
     }
@@ -68,9 +96,19 @@ export class CoreFront {
     new CoreWebSocketSession(peer, this.context);
   }
 
-  /** Like a Core shutdown: every websocket gets a "going away" close frame. */
+  /** Like a Core shutdown: every websocket gets a "going away" close frame (proxied ones then close too). */
   closeAll(): void {
     for (const peer of this.peers) peer.close(CLOSE_GOING_AWAY);
+  }
+
+  /** A connection from the Supervisor's proxy: in-process, counted like any other. */
+  private connectLocally(): LocalEnd {
+    const [supervisorEnd, coreEnd] = LocalEnd.pair();
+    this.accepted++;
+    this.peers.add(coreEnd);
+    coreEnd.onClose = () => this.peers.delete(coreEnd);
+    new CoreWebSocketSession(coreEnd, this.context);
+    return supervisorEnd;
   }
 
   /** Home Assistant's auth middleware: `Authorization: Bearer <long-lived access token>`. */

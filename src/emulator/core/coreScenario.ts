@@ -1,5 +1,6 @@
 // The `core` part of a scenario: what the emulated Home Assistant Core knows — the long-lived access
-// tokens it accepts and its backup settings (`backup/config/info`, supervisor-api.md §8.3).
+// tokens it accepts and its backup settings (`backup/config/info`, supervisor-api.md §8.3) — and which
+// add-ons may not reach it through the Supervisor's proxy.
 import { z } from 'zod';
 
 const RetentionSchema = z.strictObject({
@@ -43,6 +44,11 @@ export const CoreScenarioSchema = z.strictObject({
   /** Long-lived access tokens; `admin: false` is a token of a non-administrator user. */
   tokens: z.array(z.strictObject({ token: z.string().min(1), admin: z.boolean().default(true) })).default([]),
   backupConfig: BackupConfigSchema.prefault({}),
+  /**
+   * Supervisor tokens (the emulator's main token or one of `tokens`) of add-ons without
+   * `homeassistant_api: true`: the Supervisor's Core proxy (`/core/websocket`) refuses them.
+   */
+  tokensWithoutHomeassistantApi: z.array(z.string().min(1)).default([]),
 });
 
 export type CoreScenario = z.output<typeof CoreScenarioSchema>;

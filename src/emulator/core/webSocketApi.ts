@@ -6,6 +6,9 @@ import { HassioApiError, sendCommand } from './supervisorCall';
 import type { SupervisorLink } from './supervisorCall';
 import type { WebSocketPeer } from './webSocketPeer';
 
+/** What a session needs of its connection: a WebSocketPeer, or one end of an in-process link. */
+export type SessionPeer = Pick<WebSocketPeer, 'onText' | 'sendText' | 'close'>;
+
 export interface CoreUser {
   admin: boolean;
 }
@@ -39,7 +42,7 @@ export class CoreWebSocketSession {
   private lastId = 0;
 
   constructor(
-    private readonly peer: WebSocketPeer,
+    private readonly peer: SessionPeer,
     private readonly core: CoreContext,
   ) {
     peer.onText = (text) => this.receive(text);

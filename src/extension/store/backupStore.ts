@@ -27,6 +27,9 @@ export class BackupStore implements vscode.Disposable {
   backups: Backup[] = [];
   daysUntilStale = 30;
   timeZone: string | null = null;
+  /** From GET /info: decides which request keys this Supervisor knows (e.g. `filename` ≥ 2025.01.1). */
+  supervisorVersion: string | undefined;
+  haVersion: string | undefined;
   addonNames = new Map<string, string>();
   error: string | undefined;
   running: RunningBackup[] = [];
@@ -87,6 +90,11 @@ export class BackupStore implements vscode.Disposable {
     }
   }
 
+  /** Re-renders listeners (e.g. a job's stage changed) without asking the Supervisor. */
+  notifyChanged(): void {
+    this.changed.fire();
+  }
+
   addRunning(job: RunningBackup): void {
     this.running.push(job);
     this.changed.fire();
@@ -135,6 +143,8 @@ export class BackupStore implements vscode.Disposable {
       const addons = await connection.client.addons().catch(() => undefined);
       if (generation !== this.generation) return;
       this.timeZone = info.timezone ?? null;
+      this.supervisorVersion = info.supervisor;
+      this.haVersion = info.homeassistant ?? undefined;
       this.backups = list.backups;
       this.daysUntilStale = list.daysUntilStale;
       if (addons) this.addonNames = new Map(addons.map((a) => [a.slug, a.name]));

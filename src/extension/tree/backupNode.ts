@@ -5,6 +5,7 @@ import { formatDateTime } from '../../core/format/dates';
 import { formatSize } from '../../core/format/size';
 import type { Backup, BackupDetails } from '../../core/supervisor';
 import { folderLabel, formatAge, locationLabel } from '../format';
+import type { Expiry } from '../store/expiryStore';
 
 export interface BackupNodeContext {
   now: Date;
@@ -12,6 +13,8 @@ export interface BackupNodeContext {
   addonNames: ReadonlyMap<string, string>;
   /** Loaded lazily when the tooltip is first shown: HA version and add-on names at backup time. */
   details?: BackupDetails;
+  /** When a backup made with keep_days may be purged. */
+  expiry?: Expiry;
 }
 
 export class BackupNode {
@@ -69,7 +72,11 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
   md.appendMarkdown(`**${escape(b.name || b.slug)}**\n\n`);
   md.appendMarkdown(`${vscode.l10n.t('Date')}: ${escape(formatDateTime(new Date(b.date), ctx.timeZone))}${ctx.timeZone ? ` (${escape(ctx.timeZone)})` : ''}  \n`);
   md.appendMarkdown(`${vscode.l10n.t('Slug')}: \`${b.slug}\`  \n`);
-  md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}\n\n`);
+  md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}  \n`);
+  if (ctx.expiry) {
+    md.appendMarkdown(`$(clock) ${escape(vscode.l10n.t('Expires {0} (kept {1} days)', formatDateTime(new Date(ctx.expiry.expires), ctx.timeZone), ctx.expiry.keepDays))}  \n`);
+  }
+  md.appendMarkdown('\n');
   md.appendMarkdown(`**${vscode.l10n.t('Content')}**  \n`);
   if (b.content.homeassistant) {
     const version = ctx.details?.homeassistant;

@@ -1,6 +1,7 @@
 // Backups tree: newest first, stable ids (the slug) so selection survives a refresh.
 import * as vscode from 'vscode';
 import type { BackupStore } from '../store/backupStore';
+import type { ExpiryStore } from '../store/expiryStore';
 import { BackupNode, type BackupNodeContext } from './backupNode';
 
 export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>, vscode.Disposable {
@@ -10,6 +11,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
 
   constructor(
     private readonly store: BackupStore,
+    private readonly expiries: ExpiryStore,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
@@ -36,12 +38,19 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
     return item;
   }
 
+  /** The tooltip as a hover shows it (with whatever details are loaded), e.g. for the exported snapshot. */
+  tooltipText(node: BackupNode): string {
+    const tooltip = node.toTreeItem(this.nodeContext(node)).tooltip;
+    return tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? '');
+  }
+
   private nodeContext(node: BackupNode): BackupNodeContext {
     return {
       now: this.now(),
       timeZone: this.store.timeZone,
       addonNames: this.store.addonNames,
       details: this.store.cachedDetails(node.backup.slug),
+      expiry: this.store.connection ? this.expiries.get(this.store.connection.url, node.backup.slug) : undefined,
     };
   }
 

@@ -40,3 +40,8 @@ export function hoverRow(text: string, screenshotName?: string): Promise<void> {
 export function setSidebarWidth(width: number): Promise<void> {
   return request({ action: 'sidebarWidth', width }, 'resize the side bar');
 }
+
+/** Presses keys (Playwright names: 'Enter', 'ArrowDown', …) in the focused part of the workbench. */
+export function pressKeys(keys: string[], screenshotName?: string): Promise<void> {
+  return request({ action: 'press', keys, screenshot: screenshotName }, `press ${keys.join(', ')}`);
+}

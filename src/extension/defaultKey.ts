@@ -1,0 +1,29 @@
+// Home Assistant's default backup key (the "encryption key" of its backup settings), needed for
+// `encrypted: true`. It lives in Home Assistant Core, not in the Supervisor.
+import * as vscode from 'vscode';
+import { readCoreBackupConfig } from '../core/haCore/backupConfig';
+import { CoreTransport, readAddonCoreBackupConfig } from '../core/supervisor';
+import type { Connection } from './connection/connectionManager';
+import { describeError } from './errors';
+
+export type DefaultKeyResult = { key: string | null } | { error: string };
+
+export async function readDefaultBackupKey(connection: Connection, signal?: AbortSignal): Promise<DefaultKeyResult> {
+  try {
+    if (connection.client.transport instanceof CoreTransport) {
+      return { key: (await readCoreBackupConfig(connection.client.transport, { signal, timeoutMs: 15_000 })).defaultBackupKey };
+    }
+    if (connection.source === 'addon') {
+      // Inside the add-on, Core is reached through the Supervisor's proxy (ws://supervisor/core/websocket).
+      const settings = await readAddonCoreBackupConfig({ supervisorUrl: connection.url, token: connection.token, signal, timeoutMs: 15_000, rejectUnauthorized: connection.verifyTls });
+      return { key: settings.defaultBackupKey };
+    }
+    return {
+      error: vscode.l10n.t(
+        'Home Assistant’s backup key can be read only when connected through Home Assistant or inside the add-on. Give a password instead, or connect through Home Assistant.',
+      ),
+    };
+  } catch (e) {
+    return { error: vscode.l10n.t('Home Assistant’s backup key could not be read: {0}', describeError(e, connection.url)) };
+  }
+}
