@@ -88,6 +88,37 @@ describe('Create Backup with options', () => {
     assert.match(await logText(), /backup_start name="All but the editor" type="full with exclusions"/);
   });
 
+  it('several locations, a password and no compression go to the Supervisor as asked', async () => {
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', {
+      name: 'On the NAS too',
+      include: { folders: ['ssl'] },
+      location: ['nas_backups', '/backup'],
+      password: 'a password',
+      compressed: false,
+    });
+    assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
+    const listed = (await emulator.state()).backups.find((b) => b.slug === result.slug) as unknown as { locations: (string | null)[]; protected: boolean; compressed: boolean };
+    assert.deepEqual(listed.locations, [null, 'nas_backups']);
+    assert.equal(listed.protected, true);
+    assert.equal(listed.compressed, false);
+    assert.doesNotMatch(await logText(), /a password/, 'the password never reaches the log');
+  });
+
+  it('a location that is down fails with the Supervisor’s reason and no backup', async () => {
+    const mount = (state: string) =>
+      fetch(`${emulator.url}/_emulator/mounts/nas_backups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }) });
+    await mount('failed');
+    try {
+      const count = (await emulator.state()).backups.length;
+      const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'To a dead NAS', location: 'nas_backups' });
+      assert.equal(result.status, 'failed');
+      assert.match(result.error ?? '', /Backup mount 'nas_backups' is down/);
+      assert.equal((await emulator.state()).backups.length, count);
+    } finally {
+      await mount('active');
+    }
+  });
+
   it('an add-on that is not installed is named in a warning and left out', async () => {
     const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'With a typo', include: { addons: ['Mosquito broker', 'core_mosquitto'] } });
     assert.equal(result.status, 'succeeded');

@@ -10,6 +10,7 @@ import type { DownloadResult } from '../../src/core/download';
 import type { RunResult } from '../../src/extension/backupRunner';
 import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
+import type { RestoreResult } from '../../src/extension/commands/restoreBackup';
 import type { UploadResult } from '../../src/extension/commands/uploadBackup';
 import { emulator } from './support/emulatorControl';
 import { snapshot } from './support/extensionApi';
@@ -72,6 +73,15 @@ describe('Through Home Assistant (Core transport)', () => {
     const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Encrypted through Core', encrypted: true, include: { folders: ['config'] } });
     assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
     assert.equal((await emulator.state()).backups.find((b) => b.slug === result.slug)?.protected, true);
+  });
+
+  itWithUi('restores a part of a backup through Home Assistant', async () => {
+    const target = (await emulator.state()).backups.find((b) => b.name === 'Made through Core')!;
+    const nodeArg = { backup: await storeBackup(target.slug) };
+    const restoring = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', nodeArg, [nodeArg], { kind: 'partial', folders: ['share'] });
+    await clickButton('Restore');
+    const result = await restoring;
+    assert.equal(result.status, 'succeeded', result.error);
   });
 
   itWithUi('downloads, uploads and deletes through the proxy', async () => {
