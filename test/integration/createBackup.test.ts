@@ -67,6 +67,11 @@ describe('Create Backup with options', () => {
     assert.deepEqual(d.folders, ['share']);
     assert.ok(d.homeassistant, 'Home Assistant configuration included');
     assert.deepEqual(d.extra.vscode_ha_backups, { keep_days: 2 });
+    const year = new Date().getFullYear();
+    assert.ok(
+      emulator.localArchives().some((f) => new RegExp(`^Partial_${year}_${year}-\\d\\d-\\d\\d_\\d\\d\\.\\d\\d\\.\\d\\d\\.tar$`).test(f)),
+      `a readable file name on the Supervisor: ${emulator.localArchives().join(', ')}`,
+    );
     await waitFor('the download', () => fs.readdirSync(dir).includes(`Partial_${new Date().getFullYear()}.tar`));
     assert.ok(events.some((e) => e.type === 'download_successful' && e.slug === result.slug));
     // Markdown escapes (\-, \() are removed to read the text a person sees.
@@ -95,12 +100,14 @@ describe('Create Backup with options', () => {
       location: ['nas_backups', '/backup'],
       password: 'a password',
       compressed: false,
+      filename: 'nas_copy_%Y.tar',
     });
     assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
     const listed = (await emulator.state()).backups.find((b) => b.slug === result.slug) as unknown as { locations: (string | null)[]; protected: boolean; compressed: boolean };
     assert.deepEqual(listed.locations, [null, 'nas_backups']);
     assert.equal(listed.protected, true);
     assert.equal(listed.compressed, false);
+    assert.ok(emulator.localArchives().includes(`nas_copy_${new Date().getFullYear()}.tar`), 'the filename option names the file');
     assert.doesNotMatch(await logText(), /a password/, 'the password never reaches the log');
   });
 
