@@ -7,6 +7,7 @@ import { registerCreateFullBackup } from './commands/createFullBackup';
 import { registerDeleteBackup } from './commands/deleteBackup';
 import { registerDisconnect } from './commands/disconnect';
 import { registerDownloadBackup } from './commands/downloadBackup';
+import { registerPinCommands } from './commands/pinBackup';
 import { registerRefresh } from './commands/refresh';
 import { registerRestoreBackup } from './commands/restoreBackup';
 import { registerShowLog } from './commands/showLog';
@@ -20,6 +21,7 @@ import type { Services } from './services';
 import { BackupStatusBar } from './statusBar';
 import { BackupStore } from './store/backupStore';
 import { ExpiryStore } from './store/expiryStore';
+import { PinStore } from './store/pinStore';
 import type { BackupNode } from './tree/backupNode';
 import { BackupsTreeProvider } from './tree/backupsTreeProvider';
 
@@ -51,15 +53,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const events = new BackupEvents(log);
   const downloads = new Downloads(store, events, log);
   const expiries = new ExpiryStore(context.globalState);
+  const pins = new PinStore(context.globalState);
   const runner = new BackupRunner(store, events, log, downloads, expiries);
-  const tree = new BackupsTreeProvider(store, expiries);
+  const tree = new BackupsTreeProvider(store, expiries, pins);
   const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
   const statusBar = new BackupStatusBar(store);
   const refresher = new RefreshManager(store, view, () => {
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, expiries, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, view, statusBar };
 
   context.subscriptions.push(
     log,
@@ -81,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     registerDownloadBackup(services),
     registerUploadBackup(services),
     registerRestoreBackup(services),
+    ...registerPinCommands(services),
     registerShowLog(services),
   );
 

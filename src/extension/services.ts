@@ -7,6 +7,7 @@ import type { EventLog } from './log';
 import type { BackupStatusBar } from './statusBar';
 import type { BackupStore } from './store/backupStore';
 import type { ExpiryStore } from './store/expiryStore';
+import type { PinStore } from './store/pinStore';
 import type { BackupNode } from './tree/backupNode';
 
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   runner: BackupRunner;
   downloads: Downloads;
   expiries: ExpiryStore;
+  pins: PinStore;
   view: vscode.TreeView<BackupNode>;
   statusBar: BackupStatusBar;
 }

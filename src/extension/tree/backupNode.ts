@@ -15,6 +15,8 @@ export interface BackupNodeContext {
   details?: BackupDetails;
   /** When a backup made with keep_days may be purged. */
   expiry?: Expiry;
+  /** Pinned backups are never deleted by retention. */
+  pinned?: boolean;
 }
 
 export class BackupNode {
@@ -26,9 +28,9 @@ export class BackupNode {
     return this.backup.slug;
   }
 
-  contextValue(): string {
+  contextValue(pinned = false): string {
     const b = this.backup;
-    const tokens = ['backup', b.type, b.protected ? 'protected' : 'unprotected'];
+    const tokens = ['backup', b.type, b.protected ? 'protected' : 'unprotected', pinned ? 'pinned' : 'unpinned'];
     if (b.locations.some((l) => l !== null)) tokens.push('mount');
     if (b.locations.length > 1) tokens.push('multiLocation');
     return tokens.join(' ');
@@ -38,8 +40,8 @@ export class BackupNode {
     const b = this.backup;
     const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.None);
     item.id = b.slug;
-    item.description = describe(b, ctx.now);
-    item.contextValue = this.contextValue();
+    item.description = describe(b, ctx.now, ctx.pinned);
+    item.contextValue = this.contextValue(ctx.pinned);
     item.iconPath = iconFor(b);
     item.tooltip = tooltipFor(b, ctx);
     item.accessibilityInformation = {
@@ -49,8 +51,9 @@ export class BackupNode {
   }
 }
 
-export function describe(b: Backup, now: Date): string {
+export function describe(b: Backup, now: Date, pinned = false): string {
   const parts = [formatAge(new Date(b.date), now), formatSize(b.size_bytes), typeLabel(b)];
+  if (pinned) parts.push(vscode.l10n.t('pinned'));
   const mounts = b.locations.filter((l): l is string => l !== null);
   if (mounts.length) parts.push(mounts.join(', '));
   return parts.join(' · ');
@@ -73,6 +76,7 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
   md.appendMarkdown(`${vscode.l10n.t('Date')}: ${escape(formatDateTime(new Date(b.date), ctx.timeZone))}${ctx.timeZone ? ` (${escape(ctx.timeZone)})` : ''}  \n`);
   md.appendMarkdown(`${vscode.l10n.t('Slug')}: \`${b.slug}\`  \n`);
   md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}  \n`);
+  if (ctx.pinned) md.appendMarkdown(`$(pinned) ${escape(vscode.l10n.t('Pinned: never deleted by retention'))}  \n`);
   if (ctx.expiry) {
     md.appendMarkdown(`$(clock) ${escape(vscode.l10n.t('Expires {0} (kept {1} days)', formatDateTime(new Date(ctx.expiry.expires), ctx.timeZone), ctx.expiry.keepDays))}  \n`);
   }

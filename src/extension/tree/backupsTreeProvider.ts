@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { BackupStore } from '../store/backupStore';
 import type { ExpiryStore } from '../store/expiryStore';
+import type { PinStore } from '../store/pinStore';
 import { BackupNode, type BackupNodeContext } from './backupNode';
 
 export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>, vscode.Disposable {
@@ -12,6 +13,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
   constructor(
     private readonly store: BackupStore,
     private readonly expiries: ExpiryStore,
+    private readonly pins: PinStore,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
@@ -51,6 +53,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
       addonNames: this.store.addonNames,
       details: this.store.cachedDetails(node.backup.slug),
       expiry: this.store.connection ? this.expiries.get(this.store.connection.url, node.backup.slug) : undefined,
+      pinned: this.store.connection ? this.pins.isPinned(this.store.connection.url, node.backup.slug) : false,
     };
   }
 

@@ -1,0 +1,21 @@
+// Pin / Unpin: a pinned backup is never deleted by retention (Auto Backup's users asked for this as
+// "never delete"; sabeechen's add-on calls it the same).
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { BackupNode } from '../tree/backupNode';
+import { pickBackup } from './pickBackup';
+
+export function registerPinCommands(s: Services): vscode.Disposable[] {
+  const run = (pinned: boolean) => async (node?: BackupNode, selected?: BackupNode[]): Promise<string[] | undefined> => {
+    const connection = s.store.connection;
+    if (!connection) return undefined;
+    const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackup(s, pinned ? vscode.l10n.t('Pin Backups') : vscode.l10n.t('Unpin Backups'), true);
+    if (!targets?.length) return undefined;
+    const slugs = targets.map((b) => b.slug);
+    await s.pins.set(connection.url, slugs, pinned);
+    s.log.info(`${pinned ? 'pinned' : 'unpinned'} backups=[${slugs.join(',')}]`);
+    s.store.notifyChanged();
+    return slugs;
+  };
+  return [vscode.commands.registerCommand('haBackups.pinBackup', run(true)), vscode.commands.registerCommand('haBackups.unpinBackup', run(false))];
+}
