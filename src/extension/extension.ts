@@ -50,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const log = new EventLog();
   const connections = new ConnectionManager(context);
   const store = new BackupStore(connections, context.globalState);
+  store.storeWarning = (message) => log.warn(message);
   const events = new BackupEvents(log);
   const downloads = new Downloads(store, events, log);
   const expiries = new ExpiryStore(context.globalState);

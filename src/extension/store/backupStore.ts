@@ -1,6 +1,9 @@
 // The extension's view of the Supervisor: the backup list, the HA time zone, running backup jobs and
 // the last success/failure. The tree and the status bar render from it; commands change it.
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readAutoBackupStore } from '../../core/autoBackup/snapshotsExpiry';
 import { sleep, type Backup, type BackupDetails } from '../../core/supervisor';
 import type { Connection, ConnectionManager } from '../connection/connectionManager';
 import { describeError } from '../errors';
@@ -31,6 +34,8 @@ export class BackupStore implements vscode.Disposable {
   supervisorVersion: string | undefined;
   haVersion: string | undefined;
   addonNames = new Map<string, string>();
+  /** Expiries the Auto Backup integration tracks in the workspace's Home Assistant config folder. */
+  autoBackupExpiries = new Map<string, Date>();
   error: string | undefined;
   running: RunningBackup[] = [];
   lastSuccess: BackupResult | undefined;
@@ -141,6 +146,7 @@ export class BackupStore implements vscode.Disposable {
       const [info, list] = await Promise.all([connection.client.info(), connection.client.listBackups()]);
       // Add-on names make the tooltip readable; a backup-role token may not list add-ons, which is fine.
       const addons = await connection.client.addons().catch(() => undefined);
+      const autoBackup = await this.readAutoBackupExpiries();
       if (generation !== this.generation) return;
       this.timeZone = info.timezone ?? null;
       this.supervisorVersion = info.supervisor;
@@ -148,6 +154,7 @@ export class BackupStore implements vscode.Disposable {
       this.backups = list.backups;
       this.daysUntilStale = list.daysUntilStale;
       if (addons) this.addonNames = new Map(addons.map((a) => [a.slug, a.name]));
+      this.autoBackupExpiries = autoBackup;
       this.status = 'ready';
       this.error = undefined;
     } catch (e) {
@@ -157,6 +164,24 @@ export class BackupStore implements vscode.Disposable {
     }
     this.changed.fire();
   }
+
+  /** Only the workspace folders themselves are looked at (one stat each), never a search. */
+  private async readAutoBackupExpiries(): Promise<Map<string, Date>> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file' || !fs.existsSync(path.join(folder.uri.fsPath, 'configuration.yaml'))) continue;
+      try {
+        const store = await readAutoBackupStore(folder.uri.fsPath);
+        if (store) return store.expiries;
+      } catch (e) {
+        // A damaged store must not hide the backups; say so once per refresh in the log instead.
+        this.storeWarning?.(e instanceof Error ? e.message : String(e));
+      }
+    }
+    return new Map();
+  }
+
+  /** Set by the extension to log problems that are not worth a notification. */
+  storeWarning: ((message: string) => void) | undefined;
 
   private resultsKey(): string {
     return `${LAST_RESULT_KEY}:${this.connection?.url ?? ''}`;

@@ -6,7 +6,9 @@ import type * as vscode from 'vscode';
 export interface Expiry {
   /** ISO-8601 instant after which the backup may be purged (strictly after, as Auto Backup). */
   expires: string;
-  keepDays: number;
+  /** Absent for expiries the Auto Backup integration set (its store keeps only the date). */
+  keepDays?: number;
+  source?: 'auto_backup';
 }
 
 const KEY = 'haBackups.expiries';

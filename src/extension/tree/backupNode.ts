@@ -78,7 +78,12 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
   md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}  \n`);
   if (ctx.pinned) md.appendMarkdown(`$(pinned) ${escape(vscode.l10n.t('Pinned: never deleted by retention'))}  \n`);
   if (ctx.expiry) {
-    md.appendMarkdown(`$(clock) ${escape(vscode.l10n.t('Expires {0} (kept {1} days)', formatDateTime(new Date(ctx.expiry.expires), ctx.timeZone), ctx.expiry.keepDays))}  \n`);
+    const when = formatDateTime(new Date(ctx.expiry.expires), ctx.timeZone);
+    const text =
+      ctx.expiry.keepDays === undefined
+        ? vscode.l10n.t('Expires {0} (Auto Backup integration)', when)
+        : vscode.l10n.t('Expires {0} (kept {1} days)', when, ctx.expiry.keepDays);
+    md.appendMarkdown(`$(clock) ${escape(text)}  \n`);
   }
   md.appendMarkdown('\n');
   md.appendMarkdown(`**${vscode.l10n.t('Content')}**  \n`);

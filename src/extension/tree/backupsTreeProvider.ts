@@ -1,7 +1,7 @@
 // Backups tree: newest first, stable ids (the slug) so selection survives a refresh.
 import * as vscode from 'vscode';
 import type { BackupStore } from '../store/backupStore';
-import type { ExpiryStore } from '../store/expiryStore';
+import type { Expiry, ExpiryStore } from '../store/expiryStore';
 import type { PinStore } from '../store/pinStore';
 import { BackupNode, type BackupNodeContext } from './backupNode';
 
@@ -46,13 +46,19 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
     return tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? '');
   }
 
+  private expiryOf(slug: string): Expiry | undefined {
+    const own = this.store.connection ? this.expiries.get(this.store.connection.url, slug) : undefined;
+    const integration = this.store.autoBackupExpiries.get(slug);
+    return own ?? (integration ? { expires: integration.toISOString(), source: 'auto_backup' } : undefined);
+  }
+
   private nodeContext(node: BackupNode): BackupNodeContext {
     return {
       now: this.now(),
       timeZone: this.store.timeZone,
       addonNames: this.store.addonNames,
       details: this.store.cachedDetails(node.backup.slug),
-      expiry: this.store.connection ? this.expiries.get(this.store.connection.url, node.backup.slug) : undefined,
+      expiry: this.expiryOf(node.backup.slug),
       pinned: this.store.connection ? this.pins.isPinned(this.store.connection.url, node.backup.slug) : false,
     };
   }
