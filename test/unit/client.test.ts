@@ -1,7 +1,8 @@
-// The Supervisor client against the emulator over real HTTP (no mocks).
+// The Supervisor client against the emulator over real HTTP (no mocks), directly: what only the direct
+// transport does or what the shared scenarios (transportScenarios.ts, run for both transports) do not cover.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HttpTransport, SupervisorClient, SupervisorError, waitForJob, type Job } from '../../src/core/supervisor';
+import { HttpTransport, SupervisorClient, SupervisorError, waitForJob } from '../../src/core/supervisor';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
 const TOKEN = 'manager-token';
@@ -54,47 +55,6 @@ describe('SupervisorClient against the emulator', () => {
     await emu.close();
   });
 
-  it('reads /info with the time zone', async () => {
-    const info = await client.info();
-    assert.equal(info.timezone, 'Europe/Amsterdam');
-    assert.equal(info.state, 'running');
-  });
-
-  it('lists backups newest first with days_until_stale', async () => {
-    const list = await client.listBackups();
-    assert.deepEqual(list.backups.map((b) => b.name), ['Newest', 'Middle', 'Old']);
-    assert.equal(list.daysUntilStale, 30);
-    const middle = list.backups[1]!;
-    assert.equal(middle.protected, true);
-    assert.deepEqual(middle.locations, [null, 'nas_backups']);
-    assert.ok(middle.size_bytes > 0);
-    assert.deepEqual(list.backups[0]!.content, { homeassistant: true, addons: ['core_mosquitto'], folders: ['share'] });
-  });
-
-  it('reads one backup with add-on names', async () => {
-    const [newest] = (await client.listBackups()).backups;
-    const details = await client.backupInfo(newest!.slug);
-    assert.equal(details.name, 'Newest');
-    assert.deepEqual(details.addons.map((a) => a.name), ['Mosquitto broker']);
-    assert.ok(details.homeassistant);
-  });
-
-  it('maps an unknown slug to not_found with the Supervisor message', async () => {
-    await rejectsWith(client.backupInfo('deadbeef'), 'not_found', /Backup does not exist/);
-  });
-
-  it('creates a full backup in the background and follows the job to its slug', async () => {
-    const jobId = await client.startFullBackup({ name: 'From the client' });
-    assert.match(jobId, /^[0-9a-f]{32}$/);
-    const seen: Job[] = [];
-    const outcome = await waitForJob(client, jobId, { intervalMs: 20, onUpdate: (j) => seen.push(j) });
-    assert.equal(outcome.failed, false);
-    assert.match(outcome.slug ?? '', /^[0-9a-f]{8}$/);
-    assert.ok(seen.some((j) => j.done === false), 'the job was seen running');
-    const list = await client.listBackups();
-    assert.equal(list.backups.find((b) => b.slug === outcome.slug)?.name, 'From the client');
-  });
-
   it('creates a partial backup', async () => {
     const jobId = await client.startPartialBackup({ name: 'Partial', addons: ['core_mosquitto'], folders: ['ssl'], homeassistant: false });
     const outcome = await waitForJob(client, jobId, { intervalMs: 20 });
@@ -102,13 +62,6 @@ describe('SupervisorClient against the emulator', () => {
     assert.equal(details.type, 'partial');
     assert.deepEqual(details.folders, ['ssl']);
     assert.equal(details.homeassistant, null);
-  });
-
-  it('reports a second backup during a running one as a freeze conflict', async () => {
-    const jobId = await client.startFullBackup({ name: 'Long one' });
-    const err = await rejectsWith(client.startFullBackup({ name: 'Too soon' }), 'api', /system is not running - freeze/);
-    assert.equal(err.status, 400);
-    await waitForJob(client, jobId, { intervalMs: 20 });
   });
 
   it('rejects unknown keys like the Supervisor', async () => {
@@ -126,12 +79,6 @@ describe('SupervisorClient against the emulator', () => {
     assert.equal(partial.failed, false);
     assert.equal(partial.warnings.length, 1);
     assert.match(partial.warnings[0]!, /Add-on export failed/);
-  });
-
-  it('deletes, and reports a backup that is already gone as such', async () => {
-    const [, , last] = (await client.listBackups()).backups.slice(-3);
-    assert.equal(await client.deleteBackup(last!.slug), 'deleted');
-    assert.equal(await client.deleteBackup(last!.slug), 'already_gone');
   });
 
   it('streams a download with the archive headers', async () => {
