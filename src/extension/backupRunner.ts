@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { planBackup, type BackupPlan, type BackupRequestInput } from '../core/options';
-import { waitForJob, type Addon } from '../core/supervisor';
+import { JobLostError, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { readDefaultBackupKey } from './defaultKey';
 import type { Downloads } from './downloads';
@@ -16,7 +16,7 @@ import type { EventLog } from './log';
 import type { BackupStore } from './store/backupStore';
 import type { ExpiryStore } from './store/expiryStore';
 
-export type RunStatus = 'succeeded' | 'failed' | 'still_running' | 'invalid';
+export type RunStatus = 'succeeded' | 'failed' | 'still_running' | 'invalid' | 'lost';
 
 export interface RunResult {
   status: RunStatus;
@@ -148,8 +148,9 @@ export class BackupRunner implements vscode.Disposable {
 
   private async follow(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan): Promise<RunResult> {
     const intervalMs = vscode.workspace.getConfiguration('haBackups').get<number>('jobPollIntervalMilliseconds') ?? 1000;
+    let outcome: JobOutcome;
     try {
-      const outcome = await waitForJob(connection.client, jobId, {
+      outcome = await waitForJob(connection.client, jobId, {
         intervalMs,
         signal: this.stopping.signal,
         onUpdate: (job) => {
@@ -160,27 +161,75 @@ export class BackupRunner implements vscode.Disposable {
           }
         },
       });
-      if (outcome.failed) return this.failed(name, startedAt, outcome.error ?? vscode.l10n.t('unknown error'), jobId, outcome.slug ?? undefined);
-      const slug = outcome.slug ?? undefined;
-      const finishedAt = new Date();
-      for (const w of outcome.warnings) this.log.warn(`backup "${name}" (${slug}) finished with a warning: ${w}`);
-      this.events.fire('backup_successful', { name, slug, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 });
-      this.store.finishRunning(jobId, { success: { name, slug, at: finishedAt } });
-      if (outcome.warnings.length) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}" finished, but some parts failed: {1}', name, outcome.warnings.join('; ')));
-      }
+    } catch (e) {
+      // VS Code is closing: the backup goes on; nothing is known about its end, so nothing is recorded.
+      if (this.stopping.signal.aborted) return { status: 'still_running', name, jobId };
+      if (e instanceof JobLostError) return this.lost(connection, jobId, name, startedAt, plan, e);
+      return this.failed(name, startedAt, describeError(e, connection.url), jobId);
+    } finally {
+      this.stages.delete(jobId);
+    }
+    const slug = outcome.slug ?? undefined;
+    if (outcome.failed) {
+      // A job can end with an error after the backup was stored (e.g. the copy to an extra location
+      // failed, supervisor-api.md §2.6): if the backup is there, it is a success with a warning.
+      const exists = slug ? await this.store.refreshUntil((list) => list.some((b) => b.slug === slug), 3) : false;
+      if (!exists) return this.failed(name, startedAt, outcome.error ?? vscode.l10n.t('unknown error'), jobId, slug);
+      outcome.warnings.unshift(outcome.error ?? '');
+    }
+    return this.succeeded(connection, jobId, name, startedAt, plan, slug, outcome.warnings);
+  }
+
+  /** What a finished backup is owed: the event, its expiry, its downloads. Failures here are reported, not hidden. */
+  private async succeeded(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan, slug: string | undefined, warnings: string[]): Promise<RunResult> {
+    const finishedAt = new Date();
+    for (const w of warnings) this.log.warn(`backup "${name}" (${slug}) finished with a warning: ${w}`);
+    this.events.fire('backup_successful', { name, slug, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 });
+    this.store.finishRunning(jobId, { success: { name, slug, at: finishedAt } });
+    if (warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}" finished, but some parts failed: {1}', name, warnings.join('; ')));
+    try {
       if (slug && plan.keepDays !== null) {
         const expiry = await this.expiries.set(connection.url, slug, plan.keepDays, finishedAt);
         this.log.info(`backup ${slug} expires ${expiry.expires} (keep_days=${plan.keepDays})`);
       }
-      if (slug) await this.store.refreshUntil((list) => list.some((b) => b.slug === slug));
-      const backup = this.store.backups.find((b) => b.slug === slug);
-      if (backup) for (const directory of plan.downloadPaths) await this.downloads.run({ backup, directory });
-      return { status: 'succeeded', name, jobId, slug, warnings: [...plan.warnings, ...outcome.warnings] };
     } catch (e) {
-      return this.failed(name, startedAt, describeError(e, connection.url), jobId);
-    } finally {
-      this.stages.delete(jobId);
+      this.log.error(`could not record the expiry of backup ${slug}: ${describeError(e)}`);
+    }
+    if (slug) await this.store.refreshUntil((list) => list.some((b) => b.slug === slug));
+    if (plan.downloadPaths.length) {
+      const backup = this.store.backups.find((b) => b.slug === slug) ?? (slug ? await this.detailsAsBackup(connection, slug) : undefined);
+      for (const directory of plan.downloadPaths) {
+        if (backup) await this.downloads.run({ backup, directory });
+        else this.events.fire('download_failed', { name, slug, error: vscode.l10n.t('The finished backup is not in the Supervisor’s list, so it cannot be downloaded.') }, { directory });
+      }
+    }
+    return { status: 'succeeded', name, jobId, slug, warnings: [...plan.warnings, ...warnings] };
+  }
+
+  /** The job could not be followed to its end. If the backup exists, it succeeded; otherwise say so without claiming a failure. */
+  private async lost(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan, e: JobLostError): Promise<RunResult> {
+    const slug = e.lastSeen?.reference ?? undefined;
+    this.log.warn(`${e.message}${slug ? `; looking for backup ${slug}` : ''}`);
+    if (slug && (await this.store.refreshUntil((list) => list.some((b) => b.slug === slug), 5))) {
+      return this.succeeded(connection, jobId, name, startedAt, plan, slug, [vscode.l10n.t('its job could not be followed to the end, but the backup is there')]);
+    }
+    const message = vscode.l10n.t('Lost track of the backup "{0}" ({1}). Check the Backups view or the Supervisor’s log.', name, describeError(e.cause ?? e, connection.url));
+    this.store.finishRunning(jobId, {});
+    void vscode.window.showWarningMessage(message);
+    return { status: 'lost', name, jobId, slug, error: message };
+  }
+
+  private async detailsAsBackup(connection: Connection, slug: string): Promise<Backup | undefined> {
+    try {
+      const d = await connection.client.backupInfo(slug);
+      return {
+        ...d,
+        size_bytes: d.size_bytes ?? Math.round(d.size * 1024 * 1024),
+        size_exact: d.size_bytes !== undefined,
+        content: { homeassistant: d.homeassistant !== null, addons: d.addons.map((a) => a.slug), folders: d.folders },
+      };
+    } catch {
+      return undefined;
     }
   }
 

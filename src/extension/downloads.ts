@@ -17,7 +17,10 @@ export interface DownloadRequest {
   location?: Location;
 }
 
-export class Downloads {
+export class Downloads implements vscode.Disposable {
+  /** Running downloads, aborted when VS Code closes so their temporary files are removed. */
+  private readonly active = new Set<AbortController>();
+
   constructor(
     private readonly store: BackupStore,
     private readonly events: BackupEvents,
@@ -34,9 +37,11 @@ export class Downloads {
         const connection = this.store.connection;
         if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
         const abort = new AbortController();
+        this.active.add(abort);
         const cancelled = token.onCancellationRequested(() => abort.abort());
         const started = Date.now();
-        const expected = location === undefined ? backup.size_bytes : backup.location_attributes?.[location ?? '.local']?.size_bytes;
+        // Every copy is the same file, so the listed size checks any location; an estimate (old Supervisors) checks nothing.
+        const expected = backup.location_attributes?.[location === undefined ? (backup.locations[0] ?? '.local') : (location ?? '.local')]?.size_bytes ?? (backup.size_exact === false ? undefined : backup.size_bytes);
         let reported = 0;
         try {
           const result = await downloadBackupToFile(connection.client, backup.slug, directory, {
@@ -64,7 +69,7 @@ export class Downloads {
           });
           return result;
         } catch (e) {
-          if (token.isCancellationRequested) {
+          if (token.isCancellationRequested || abort.signal.aborted) {
             this.log.info(`download of ${backup.slug} cancelled; nothing was left in ${directory}`);
             return undefined;
           }
@@ -72,8 +77,13 @@ export class Downloads {
           return undefined;
         } finally {
           cancelled.dispose();
+          this.active.delete(abort);
         }
       },
     );
+  }
+
+  dispose(): void {
+    for (const abort of this.active) abort.abort();
   }
 }

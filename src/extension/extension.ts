@@ -67,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
 
   context.subscriptions.push(
     log,
+    downloads,
     connections,
     store,
     events,

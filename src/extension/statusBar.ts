@@ -6,7 +6,7 @@ import { formatDateTime } from '../core/format/dates';
 import { formatShortAge } from './format';
 import type { BackupStore } from './store/backupStore';
 
-export type StatusState = 'hidden' | 'running' | 'failed' | 'stale' | 'ok' | 'empty' | 'error';
+export type StatusState = 'hidden' | 'running' | 'failed' | 'stale' | 'ok' | 'empty' | 'error' | 'loading';
 
 export class BackupStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -46,6 +46,9 @@ export class BackupStatusBar implements vscode.Disposable {
       this.state = 'error';
       item.text = `$(warning) ${vscode.l10n.t('Backups unavailable')}`;
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else if (s.status === 'loading') {
+      this.state = 'loading';
+      item.text = `$(sync) ${vscode.l10n.t('Backups…')}`;
     } else if (!newest) {
       this.state = 'empty';
       item.text = `$(archive) ${vscode.l10n.t('No backups')}`;

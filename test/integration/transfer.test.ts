@@ -89,6 +89,13 @@ describe('Download, upload and restore', () => {
     assert.deepEqual(after.locations, [null, 'nas_backups'], 'the copies were combined');
   });
 
+  it('does not upload a backup to a location that already holds it', async () => {
+    const target = await backupNamed('Automatic backup 2026.11.2');
+    const result = await vscode.commands.executeCommand<UploadResult>('haBackups.uploadBackup', { file: path.join(dir, 'Automatic_backup_2026_11_2.tar'), locations: [null] });
+    assert.match(result.error ?? '', new RegExp(`\\(${target.slug}\\) is already in This system; nothing was uploaded`));
+    assert.deepEqual((await backupNamed('Automatic backup 2026.11.2')).locations, [null, 'nas_backups'], 'untouched');
+  });
+
   it('refuses to upload to a location that is down, naming it', async () => {
     await fetch(`${emulator.url}/_emulator/mounts/nas_backups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'failed' }) });
     try {
@@ -99,13 +106,13 @@ describe('Download, upload and restore', () => {
     }
   });
 
-  itWithUi('an upload that is not a backup gets a clear message', async () => {
+  it('an upload that is not a backup gets a clear message before anything is sent', async () => {
     const junk = path.join(dir, 'not-a-backup.tar');
     fs.writeFileSync(junk, 'hello');
-    const uploading = vscode.commands.executeCommand<UploadResult>('haBackups.uploadBackup', { file: junk, locations: [null] });
-    await clickButton('Upload');
-    const result = await uploading;
-    assert.match(result.error ?? '', /probably not a Home Assistant backup/);
+    await emulator.resetRequests();
+    const result = await vscode.commands.executeCommand<UploadResult>('haBackups.uploadBackup', { file: junk, locations: [null] });
+    assert.equal((await emulator.requests())['POST /backups/new/upload'], undefined);
+    assert.match(result.error ?? '', /cannot be uploaded: .*not a (readable tar archive|Home Assistant backup)/);
   });
 
   itWithUi('restores one add-on from a partial backup after a confirmation that names it', async () => {

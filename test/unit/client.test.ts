@@ -2,7 +2,7 @@
 // transport does or what the shared scenarios (transportScenarios.ts, run for both transports) do not cover.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HttpTransport, SupervisorClient, SupervisorError, waitForJob } from '../../src/core/supervisor';
+import { HttpTransport, JobLostError, SupervisorClient, SupervisorError, waitForJob } from '../../src/core/supervisor';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
 const TOKEN = 'manager-token';
@@ -89,6 +89,30 @@ describe('SupervisorClient against the emulator', () => {
     for await (const chunk of res.body) bytes += (chunk as Buffer).length;
     assert.equal(bytes, Number(res.headers['content-length']));
     assert.equal(bytes, newest!.size_bytes);
+  });
+
+  it('a job the Supervisor forgets (restart) is "lost", with the last state seen, not a failure', async () => {
+    await control('/settings', { jobStepDelayMs: 300 });
+    const jobId = await client.startFullBackup({ name: 'Interrupted' });
+    const waiting = waitForJob(client, jobId, { intervalMs: 50 });
+    await new Promise((r) => setTimeout(r, 400));
+    await control('/restart');
+    await assert.rejects(waiting, (e: unknown) => {
+      assert.ok(e instanceof JobLostError, String(e));
+      assert.match(e.lastSeen?.reference ?? '', /^[0-9a-f]{8}$/);
+      return true;
+    });
+    await control('/settings', { jobStepDelayMs: 20 });
+  });
+
+  it('keeps following a job through a short outage, and gives up only after the tolerance', async () => {
+    const jobId = await client.startFullBackup({ name: 'Through an outage' });
+    await control('/faults', { faults: [{ match: 'GET /jobs/*', kind: 'reset', times: 3 }] });
+    const outcome = await waitForJob(client, jobId, { intervalMs: 20 });
+    assert.equal(outcome.failed, false);
+    await control('/faults', { faults: [{ match: 'GET /jobs/*', kind: 'reset', times: 0 }] });
+    await assert.rejects(waitForJob(client, jobId, { intervalMs: 20, tolerateErrorsForMs: 300 }), JobLostError);
+    await control('/faults', undefined, 'DELETE');
   });
 
   it('uploads a downloaded archive to another location and gets its slug back', async () => {

@@ -1,11 +1,11 @@
 // Downloading a backup to a folder, against the emulator over real HTTP.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DownloadError, downloadBackupToFile } from '../../src/core/download';
+import { DownloadError, downloadBackupToFile, removeStaleTempFiles } from '../../src/core/download';
 import { HttpTransport, SupervisorClient, SupervisorError, type Backup } from '../../src/core/supervisor';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
@@ -107,5 +107,17 @@ describe('downloadBackupToFile', () => {
   it('an unknown backup is the Supervisor error, with no file', async () => {
     await assert.rejects(downloadBackupToFile(client, 'deadbeef', dir, { fileName: 'a.tar' }), (e: unknown) => e instanceof SupervisorError && e.kind === 'not_found');
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('removes temporary files a crashed download left behind, only old ones of the same name', async () => {
+    const old = path.join(dir, '.Big_one.tar.0badc0de.partial');
+    const fresh = path.join(dir, '.Big_one.tar.12345678.partial');
+    const other = path.join(dir, '.Other.tar.0badc0de.partial');
+    for (const f of [old, fresh, other]) writeFileSync(f, 'x');
+    const twoDaysAgo = (Date.now() - 2 * 86_400_000) / 1000;
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    utimesSync(other, twoDaysAgo, twoDaysAgo);
+    assert.deepEqual(await removeStaleTempFiles(dir, 'Big_one.tar'), [old]);
+    assert.deepEqual(readdirSync(dir).sort(), ['.Big_one.tar.12345678.partial', '.Other.tar.0badc0de.partial']);
   });
 });

@@ -3,7 +3,7 @@
 // their final name. An existing file is never overwritten ("name (1).tar" instead).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { link, rename, stat, unlink } from 'node:fs/promises';
+import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -41,6 +41,7 @@ export interface DownloadResult {
 
 export async function downloadBackupToFile(client: SupervisorClient, slug: string, directory: string, opts: DownloadOptions): Promise<DownloadResult> {
   await requireDirectory(directory);
+  await removeStaleTempFiles(directory, opts.fileName);
   const response = await client.download(slug, { location: opts.location, signal: opts.signal });
   const header = Number(response.headers['content-length']);
   const total = Number.isFinite(header) && header >= 0 ? header : opts.expectedBytes;
@@ -87,8 +88,6 @@ async function moveToFreeName(temp: string, directory: string, fileName: string)
     try {
       // link() fails when the name exists, so two downloads cannot take the same name.
       await link(temp, candidate);
-      await unlink(temp);
-      return candidate;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
@@ -100,8 +99,30 @@ async function moveToFreeName(temp: string, directory: string, fileName: string)
       }
       throw wrapWriteError(e, candidate);
     }
+    // The complete file has its final name; a temp name that cannot be removed is left, not fatal.
+    await unlink(temp).catch(() => undefined);
+    return candidate;
   }
   throw new DownloadError(`No free file name for ${fileName} in ${directory}`, 'write_failed');
+}
+
+/**
+ * Removes temporary files that earlier downloads of `fileName` left in `directory` (a crash or a
+ * killed VS Code cannot clean up after itself), when older than a day so a running download is safe.
+ */
+export async function removeStaleTempFiles(directory: string, fileName: string, now = Date.now()): Promise<string[]> {
+  const prefix = `.${fileName}.`;
+  const removed: string[] = [];
+  for (const entry of await readdir(directory).catch(() => [] as string[])) {
+    if (!entry.startsWith(prefix) || !/\.[0-9a-f]{8}\.partial$/.test(entry)) continue;
+    const file = path.join(directory, entry);
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile() && now - info.mtimeMs > 86_400_000) {
+      await unlink(file).catch(() => undefined);
+      removed.push(file);
+    }
+  }
+  return removed;
 }
 
 const FILE_SYSTEM_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'EISDIR', 'ENOENT', 'ENOTDIR', 'EMFILE', 'ENAMETOOLONG', 'EFBIG']);

@@ -183,9 +183,8 @@ export class SupervisorClient {
     if (res.status === 403) return this.classifyForbidden(method, path, signal);
     const json = envelopeSchema.safeParse(parseJson(res.text));
     if (json.success && json.data.result === 'error') return apiError(method, path, res.status, json.data);
-    if (res.status === 404) {
-      return new SupervisorError(`Not found: ${method} ${path}`, { kind: 'not_found', method, path, status: 404 });
-    }
+    // A bare 404 (no Supervisor envelope) comes from a proxy or an unknown route, not from the
+    // Supervisor saying "no such backup": it must never count as "already deleted".
     const snippet = res.text.trim().slice(0, 200);
     return new SupervisorError(`The Supervisor answered ${method} ${path} with HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`, {
       kind: 'api',

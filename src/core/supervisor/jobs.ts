@@ -18,29 +18,57 @@ export interface WaitOptions {
   signal?: AbortSignal;
   intervalMs?: number;
   onUpdate?: (job: Job) => void;
-  /** Network errors tolerated in a row (the Supervisor may be busy) before giving up. */
-  maxConsecutiveErrors?: number;
+  /**
+   * How long polling may keep failing (network errors: a laptop that sleeps, Wi-Fi, a busy
+   * Supervisor) before giving up, with back-off up to 30 s between tries. Default 2 minutes.
+   */
+  tolerateErrorsForMs?: number;
+  /** Which errors count as passing (default: network errors). A restore of Core, say, drops Core's connection for a while. */
+  isTransient?: (e: SupervisorError) => boolean;
 }
 
-const TRANSIENT = new Set(['connection_refused', 'connection_reset', 'timeout', 'network']);
+/**
+ * The job could not be followed to its end: polling kept failing, or the Supervisor no longer knows
+ * the job (it restarted). That is not a failure of the backup: the caller should look for it.
+ */
+export class JobLostError extends Error {
+  constructor(
+    message: string,
+    readonly lastSeen: Job | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'JobLostError';
+  }
+}
+
+const TRANSIENT = new Set(['connection_refused', 'connection_reset', 'timeout', 'network', 'dns']);
+const isNetworkError = (e: SupervisorError) => TRANSIENT.has(e.kind);
 
 export async function waitForJob(client: SupervisorClient, uuid: string, opts: WaitOptions = {}): Promise<JobOutcome> {
   const interval = opts.intervalMs ?? 1000;
-  const maxErrors = opts.maxConsecutiveErrors ?? 5;
-  let errorsInRow = 0;
+  const tolerate = opts.tolerateErrorsForMs ?? 120_000;
+  const isTransient = opts.isTransient ?? isNetworkError;
+  let lastSeen: Job | undefined;
+  let failingSince: number | undefined;
+  let wait = interval;
   for (;;) {
-    let job: Job | undefined;
     try {
-      job = await client.job(uuid, { signal: opts.signal });
-      errorsInRow = 0;
-    } catch (e) {
-      if (!(e instanceof SupervisorError) || !TRANSIENT.has(e.kind) || ++errorsInRow > maxErrors) throw e;
-    }
-    if (job) {
+      const job = await client.job(uuid, { signal: opts.signal });
+      lastSeen = job;
+      failingSince = undefined;
+      wait = interval;
       opts.onUpdate?.(job);
       if (job.done === true) return outcomeOf(job);
+    } catch (e) {
+      if (!(e instanceof SupervisorError) || e.kind === 'aborted') throw e;
+      if (e.kind === 'not_found') throw new JobLostError(`The Supervisor no longer knows job ${uuid} (did it restart?)`, lastSeen, { cause: e });
+      if (!isTransient(e)) throw e;
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince > tolerate) throw new JobLostError(`Lost track of job ${uuid}: ${e.message}`, lastSeen, { cause: e });
+      wait = Math.min(wait * 2, 30_000);
     }
-    await sleep(interval, opts.signal);
+    await sleep(wait, opts.signal);
   }
 }
 

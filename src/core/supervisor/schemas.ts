@@ -51,8 +51,10 @@ export const backupSchema = z
   })
   .transform((b) => ({
     ...b,
-    // Older Supervisors report only MiB (`size`) and a single location; normalise both.
+    // Older Supervisors report only MiB (`size`, rounded) and a single location; normalise both,
+    // and remember that such a size is an estimate that must not be used to check a download.
     size_bytes: b.size_bytes ?? Math.round(b.size * 1024 * 1024),
+    size_exact: b.size_bytes !== undefined,
     locations: b.locations ?? [b.location ?? null],
   }));
 export type Backup = z.infer<typeof backupSchema>;

@@ -2,9 +2,10 @@
 // with the password when that copy is protected, after a modal confirmation that lists what will be
 // overwritten. The job is followed through its stages; cancelling stops the wait, not the restore.
 import * as vscode from 'vscode';
-import { isSupervisorError, waitForJob, type Backup, type BackupDetails, type Location } from '../../core/supervisor';
+import { isSupervisorError, JobLostError, waitForJob, type Backup, type BackupDetails, type Location } from '../../core/supervisor';
 import { describeError } from '../errors';
-import { folderLabel } from '../format';
+import { formatDateTime } from '../../core/format/dates';
+import { folderLabel, locationLabel } from '../format';
 import { stageLabel } from '../jobStages';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
@@ -39,8 +40,10 @@ export function registerRestoreBackup(s: Services): vscode.Disposable {
     async (node?: BackupNode, _selected?: BackupNode[], args?: RestoreArgs): Promise<RestoreResult | undefined> => {
       const connection = s.store.connection;
       if (!connection) return undefined;
-      const backup = node?.backup ?? (await pickBackup(s, vscode.l10n.t('Restore Backup')))?.[0];
-      if (!backup) return undefined;
+      const chosen0 = node?.backup ?? (await pickBackup(s, vscode.l10n.t('Restore Backup')))?.[0];
+      if (!chosen0) return undefined;
+      // The tree node may be older than the list: decide protection and locations on the current entry.
+      const backup = s.store.backups.find((b) => b.slug === chosen0.slug) ?? chosen0;
       const details = await s.store.details(backup.slug);
       const selection = args?.kind ? fromArgs(args, backup) : await askSelection(backup, details);
       if (!selection) return undefined;
@@ -59,7 +62,7 @@ export function registerRestoreBackup(s: Services): vscode.Disposable {
           }));
         if (!password) return undefined;
       }
-      if (!(await confirm(backup, details, selection))) return undefined;
+      if (!(await confirm(s, backup, details, selection, location))) return undefined;
 
       const name = backup.name || backup.slug;
       s.log.info(`restore_start name=${JSON.stringify(name)} slug=${backup.slug} kind=${selection.kind}`);
@@ -127,14 +130,18 @@ async function askSelection(backup: Backup, details: BackupDetails | undefined):
   };
 }
 
-async function confirm(backup: Backup, details: BackupDetails | undefined, sel: Selection): Promise<boolean> {
+async function confirm(s: Services, backup: Backup, details: BackupDetails | undefined, sel: Selection, location: Location | undefined): Promise<boolean> {
   const lines: string[] = [];
   const full = sel.kind === 'full';
+  const from = location === undefined ? backup.locations[0] ?? null : location;
+  lines.push(vscode.l10n.t('Backup {0} of {1}, from {2}.', backup.slug, formatDateTime(new Date(backup.date), s.store.timeZone), locationLabel(from)), '');
   if (full ? backup.content.homeassistant : sel.homeassistant) lines.push(`• ${vscode.l10n.t('Home Assistant configuration (Home Assistant restarts)')}`);
   const addonName = (slug: string) => details?.addons.find((a) => a.slug === slug)?.name ?? slug;
   for (const slug of full ? backup.content.addons : sel.addons) lines.push(`• ${vscode.l10n.t('Add-on {0}', addonName(slug))}`);
   for (const folder of full ? backup.content.folders : sel.folders) lines.push(`• ${folderLabel(folder)}`);
   if (full) lines.push('', vscode.l10n.t('Installed add-ons that are not in the backup are removed.'));
+  const restartsEditor = s.store.connection?.source === 'addon' && (full || sel.addons.some((a) => a.endsWith('_vscode')));
+  if (restartsEditor) lines.push('', vscode.l10n.t('This VS Code runs in the Studio Code Server add-on, which is stopped and restarted by this restore.'));
   const action = vscode.l10n.t('Restore');
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Restore "{0}"? This overwrites:', backup.name || backup.slug),
@@ -150,8 +157,10 @@ function follow(s: Services, name: string, jobId: string): Thenable<RestoreResul
   let current = vscode.l10n.t('started');
   const finished = waitForJob(connection.client, jobId, {
     intervalMs,
-    // A restore of Home Assistant restarts Core; through Core the connection drops for a while.
-    maxConsecutiveErrors: 120,
+    // A restore of Home Assistant restarts Core; through Core the connection drops, and Core answers
+    // oddly while it starts. Only a refused token means the wait is pointless.
+    tolerateErrorsForMs: 15 * 60_000,
+    isTransient: (e) => e.kind !== 'token_rejected' && e.kind !== 'unauthorized' && e.kind !== 'forbidden_role',
     onUpdate: (job) => {
       if (job.stage) current = stageLabel(job.stage, 'restore');
     },
@@ -160,10 +169,16 @@ function follow(s: Services, name: string, jobId: string): Thenable<RestoreResul
       if (outcome.failed) return failed(s, name, outcome.error ?? vscode.l10n.t('unknown error'), jobId);
       for (const w of outcome.warnings) s.log.warn(`restore of "${name}" finished with a warning: ${w}`);
       s.log.info(`restore_successful name=${JSON.stringify(name)} job=${jobId}`);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Restore of "{0}" finished.', name));
+      if (outcome.warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Restore of "{0}" finished, but: {1}', name, outcome.warnings.join('; ')));
+      else void vscode.window.showInformationMessage(vscode.l10n.t('Restore of "{0}" finished.', name));
       return { status: 'succeeded', jobId };
     },
-    (e: unknown) => failed(s, name, describeError(e, connection.url), jobId),
+    (e: unknown): RestoreResult => {
+      if (!(e instanceof JobLostError)) return failed(s, name, describeError(e, connection.url), jobId);
+      s.log.warn(`restore of "${name}": ${e.message}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Lost track of the restore of "{0}"; Home Assistant may still be restoring. Check it before trying again.', name));
+      return { status: 'still_running', jobId };
+    },
   );
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Restoring "{0}"', name), cancellable: true },

@@ -3,7 +3,9 @@
 import { openAsBlob, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readBackupJson, type BackupJson } from '../../core/archive/backupJson';
 import { formatSize } from '../../core/format/size';
+import { atLeast } from '../backupRunner';
 import type { Location } from '../../core/supervisor';
 import { describeError } from '../errors';
 import { locationLabel } from '../format';
@@ -33,6 +35,24 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(error);
       return { error };
     }
+    let meta: BackupJson;
+    try {
+      meta = await readBackupJson(file);
+    } catch (e) {
+      const error = vscode.l10n.t('"{0}" cannot be uploaded: {1}', path.basename(file), e instanceof Error ? e.message : String(e));
+      void vscode.window.showErrorMessage(error);
+      return { error };
+    }
+    // The same backup already there: uploading could only replace its file.
+    const existing = s.store.backups.find((b) => b.slug === meta.slug);
+    const already = existing ? locations.filter((l) => existing.locations.includes(l === '.local' ? null : l)) : [];
+    if (already.length) {
+      const error = vscode.l10n.t('The backup "{0}" ({1}) is already in {2}; nothing was uploaded.', meta.name || meta.slug, meta.slug, already.map(locationLabel).join(', '));
+      void vscode.window.showWarningMessage(error);
+      return { error, slug: meta.slug };
+    }
+    // Supervisors that take a file name get a new one, so the upload cannot land on an existing file.
+    const filename = atLeast(s.store.supervisorVersion, [2025, 1, 1]) ? uploadFileName(file, meta.slug) : undefined;
     const size = statSync(file).size;
     const targets = locations.map(locationLabel).join(', ');
     const action = vscode.l10n.t('Upload');
@@ -40,7 +60,12 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
       vscode.l10n.t('Upload "{0}" ({1}) to {2}?', path.basename(file), formatSize(size), targets),
       {
         modal: true,
-        detail: vscode.l10n.t('The Supervisor reads the backup’s slug and name from the file. If a backup with the same slug exists, the copies are combined when they are the same backup, and the upload is refused otherwise; nothing is overwritten.'),
+        detail: [
+          vscode.l10n.t('Backup "{0}" ({1}) of {2}.', meta.name || meta.slug, meta.slug, meta.date),
+          filename
+            ? vscode.l10n.t('It is stored as {0}; no existing file is replaced.', filename)
+            : vscode.l10n.t('This Supervisor stores it as {0}.tar.', meta.slug),
+        ].join('\n'),
       },
       action,
     );
@@ -52,7 +77,7 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           const blob = await openAsBlob(file);
-          return connection.client.uploadBackup({ fileName: path.basename(file), blob }, { locations, signal: abort.signal });
+          return connection.client.uploadBackup({ fileName: path.basename(file), blob }, { locations, filename, signal: abort.signal });
         },
       );
       s.log.info(`uploaded ${JSON.stringify(path.basename(file))} as backup ${slug} to [${targets}]`);
@@ -102,4 +127,11 @@ async function downMounts(s: Services, locations: Location[]): Promise<{ name: s
   if (!names.length) return [];
   const mounts = (await s.store.connection?.client.mounts().catch(() => undefined))?.mounts ?? [];
   return mounts.filter((m) => names.includes(m.name) && m.state !== 'active');
+}
+
+/** `<local name>_<slug>_<timestamp>.tar`, within what the Supervisor accepts (`^[^\\/]+\.tar$`). */
+function uploadFileName(file: string, slug: string): string {
+  const base = path.basename(file, '.tar').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'backup';
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `${base}_${slug}_${stamp}.tar`;
 }

@@ -120,5 +120,7 @@ export function normalizeUrl(input: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
   const url = new URL(withScheme);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(vscode.l10n.t('Use an http or https URL.'));
+  // A user name or password in the URL would be stored and shown in messages: tokens go elsewhere.
+  if (url.username || url.password) throw new Error(vscode.l10n.t('Leave the user name and password out of the URL; the token is asked for separately.'));
   return url.toString().replace(/\/+$/, '');
 }

@@ -62,7 +62,12 @@ export class BackupStore implements vscode.Disposable {
 
   /** Reloads the list; concurrent callers share one request. Never throws: errors become `status`. */
   refresh(): Promise<void> {
-    this.inFlight ??= this.load().finally(() => (this.inFlight = undefined));
+    if (!this.inFlight) {
+      const load: Promise<void> = this.load().finally(() => {
+        if (this.inFlight === load) this.inFlight = undefined;
+      });
+      this.inFlight = load;
+    }
     return this.inFlight;
   }
 
@@ -105,10 +110,11 @@ export class BackupStore implements vscode.Disposable {
     this.changed.fire();
   }
 
-  finishRunning(jobId: string, result: { success: BackupResult } | { failure: BackupResult }): void {
+  /** A job ended: with a success, a failure, or neither (it could not be followed to its end). */
+  finishRunning(jobId: string, result: { success?: BackupResult; failure?: BackupResult }): void {
     this.running = this.running.filter((r) => r.jobId !== jobId);
-    if ('success' in result) this.lastSuccess = result.success;
-    else this.lastFailure = result.failure;
+    if (result.success) this.lastSuccess = result.success;
+    if (result.failure) this.lastFailure = result.failure;
     void this.saveResults();
     this.changed.fire();
   }
@@ -128,6 +134,8 @@ export class BackupStore implements vscode.Disposable {
 
   private reset(connection: Connection | undefined): void {
     this.generation++;
+    // A load for the previous connection may still run; the new one must not wait for (and lose to) it.
+    this.inFlight = undefined;
     this.detailsCache.clear();
     this.backups = [];
     this.running = [];
