@@ -94,14 +94,15 @@ describe('SupervisorClient against the emulator', () => {
   it('a job the Supervisor forgets (restart) is "lost", with the last state seen, not a failure', async () => {
     await control('/settings', { jobStepDelayMs: 300 });
     const jobId = await client.startFullBackup({ name: 'Interrupted' });
-    const waiting = waitForJob(client, jobId, { intervalMs: 50 });
-    await new Promise((r) => setTimeout(r, 400));
-    await control('/restart');
-    await assert.rejects(waiting, (e: unknown) => {
+    // The expectation is attached at once: the rejection may come while the restart is being asked for.
+    const lost = assert.rejects(waitForJob(client, jobId, { intervalMs: 50 }), (e: unknown) => {
       assert.ok(e instanceof JobLostError, String(e));
       assert.match(e.lastSeen?.reference ?? '', /^[0-9a-f]{8}$/);
       return true;
     });
+    await new Promise((r) => setTimeout(r, 400));
+    await control('/restart');
+    await lost;
     await control('/settings', { jobStepDelayMs: 20 });
   });
 

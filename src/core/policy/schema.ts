@@ -1,0 +1,202 @@
+// The policy file (`auto_backup.yaml`), written once with zod: parse.ts validates with it and
+// scripts/generate-policy-schema.ts turns it into schemas/auto_backup.schema.json for editors. No
+// transforms (so `z.toJSONSchema(…, { io: 'input' })` describes what is written); refinements are
+// checked at parse time only. Rules that span policies (unique names) or need the YAML nodes are in
+// parse.ts.
+//
+// How a policy manages its backups: every backup it makes carries
+// `extra.vscode_ha_backups.policy = <policy name>` (Supervisor ≥ 2024.12 stores `extra` in the
+// backup). Retention and purging only ever look at backups with the policy's own name there; backups
+// made by hand, by Home Assistant, by Auto Backup or by another policy are never deleted by a policy.
+// Renaming a policy therefore leaves the backups made under the old name alone.
+import { z } from 'zod';
+import { BACKUP_REQUEST_KEYS, KEEP_DAYS_LIMIT, backupRequestSchema } from '../options';
+import { parseSchedule, SCHEDULE_EXAMPLES } from './schedule';
+import { COUNT_KEYS, WITHIN_KEYS, durationOf, hasActiveRule } from './retention';
+
+/** The key in a backup's `extra` that this extension owns (the same as the Create Backup runner's). */
+export const POLICY_EXTRA_KEY = 'vscode_ha_backups';
+
+/** The default file name, in the folder that holds configuration.yaml. */
+export const POLICY_FILE_NAME = 'auto_backup.yaml';
+
+export const POLICY_NAME_MAX_LENGTH = 64;
+
+export const FILE_KEYS = ['policies'] as const;
+export const POLICY_KEYS = ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge'] as const;
+export const RETENTION_KEYS = ['keep_days', ...COUNT_KEYS, ...WITHIN_KEYS] as const;
+export const DURATION_KEYS = ['years', 'months', 'days', 'hours'] as const;
+export const SELECTION_KEYS = ['addons', 'folders'] as const;
+export { BACKUP_REQUEST_KEYS };
+
+const count = z
+  .union([z.int().min(-1, { error: 'cannot be below -1 (-1 or unlimited = no limit, 0 = rule off)' }), z.literal('unlimited')], {
+    error: 'expected a whole number: how many to keep (0 = rule off, -1 or unlimited = no limit)',
+  })
+  .describe('How many to keep; 0 turns the rule off, -1 or "unlimited" keeps all.');
+
+const durationParts = Object.fromEntries(
+  DURATION_KEYS.map((key) => [key, z.int({ error: `${key}: expected a whole number` }).min(0, { error: `${key} cannot be negative` }).max(1_000_000).optional()]),
+) as Record<(typeof DURATION_KEYS)[number], z.ZodOptional<z.ZodInt>>;
+
+const duration = z
+  .union([z.string(), z.strictObject(durationParts)], { error: 'expected a duration such as 7d, 4w, 6m, 1y or 1y6m (m = months), or {years, months, days, hours}' })
+  .superRefine((value, ctx) => {
+    const parsed = durationOf(value);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  })
+  .describe('A duration counted back from the newest backup of the policy: 7d, 4w, 6m (months), 1y, 48h, 1y6m, or {years, months, days, hours}.');
+
+const countFields = {
+  last: count.optional().describe('Keep the newest N backups.'),
+  hourly: count.optional().describe('Keep the newest backup of each of the last N hours that have backups.'),
+  daily: count.optional().describe('Keep the newest backup of each of the last N days that have backups.'),
+  weekly: count.optional().describe('Keep the newest backup of each of the last N ISO weeks (Monday to Sunday) that have backups.'),
+  monthly: count.optional().describe('Keep the newest backup of each of the last N months that have backups.'),
+  yearly: count.optional().describe('Keep the newest backup of each of the last N years that have backups.'),
+};
+
+const withinFields = {
+  within: duration.optional().describe('Keep every backup made within this duration before the newest one.'),
+  within_hourly: duration.optional().describe('Keep one backup per hour for this duration.'),
+  within_daily: duration.optional().describe('Keep one backup per day for this duration.'),
+  within_weekly: duration.optional().describe('Keep one backup per week for this duration.'),
+  within_monthly: duration.optional().describe('Keep one backup per month for this duration.'),
+  within_yearly: duration.optional().describe('Keep one backup per year for this duration.'),
+};
+
+export const retentionSchema = z
+  .strictObject({
+    keep_days: z
+      .number({ error: 'expected a number of days' })
+      .positive({ error: 'keep_days must be more than 0' })
+      .max(KEEP_DAYS_LIMIT, { error: `keep_days is at most ${KEEP_DAYS_LIMIT}` })
+      .optional()
+      .describe("Delete each backup this many days after it was made (fractions allowed, 0.5 = 12 hours), like Auto Backup's keep_days. Not together with the generational rules."),
+    ...countFields,
+    ...withinFields,
+  })
+  .superRefine((retention, ctx) => {
+    if (retention.keep_days !== undefined) {
+      for (const key of [...COUNT_KEYS, ...WITHIN_KEYS]) {
+        if (retention[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `use either keep_days or the generational rules (${key}), not both` });
+        }
+      }
+    } else if (!hasActiveRule(retention)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'this retention keeps nothing, so every backup of the policy would be deleted: give keep_days or a count above 0, or remove retention to keep all',
+      });
+    }
+  })
+  .meta({ not: { anyOf: [...COUNT_KEYS, ...WITHIN_KEYS].map((key) => ({ required: ['keep_days', key] })) } })
+  .describe(
+    "Which of this policy's backups to keep; the others are deleted. Either keep_days, or generational rules with restic's semantics (last, hourly, daily, weekly, monthly, yearly, within…): a backup is kept if any rule keeps it. Absent: keep every backup.",
+  );
+
+const schedule = z
+  .string({ error: `expected a schedule such as ${SCHEDULE_EXAMPLES.slice(0, 4).map((s) => `'${s}'`).join(', ')} or a cron expression` })
+  .superRefine((text, ctx) => {
+    const parsed = parseSchedule(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { scheduleStart: parsed.start, scheduleEnd: parsed.end } });
+  })
+  .meta({
+    description:
+      "When to make the backup, in Home Assistant's time zone: 'daily 02:30', 'weekly mon 02:30', 'weekly mon,thu 02:30', 'monthly 1 01:00', 'monthly last 01:00', 'yearly jan 1 01:00', 'hourly :15', 'every 3 hours', or a 5-field cron expression ('30 2 * * *').",
+    examples: [...SCHEDULE_EXAMPLES],
+  });
+
+const policyName = z
+  .string({ error: 'expected the policy name as text' })
+  .min(1, { error: 'the policy name is empty' })
+  .max(POLICY_NAME_MAX_LENGTH, { error: `a policy name is at most ${POLICY_NAME_MAX_LENGTH} characters` })
+  .refine((name) => name.trim() === name, { error: 'the policy name starts or ends with a space' })
+  .refine((name) => !/\p{Cc}/u.test(name), { error: 'the policy name contains a control character' })
+  .describe(
+    `Unique name of the policy. Every backup the policy makes is tagged with it (extra.${POLICY_EXTRA_KEY}.policy) and retention only deletes backups with this tag: renaming a policy leaves its earlier backups alone.`,
+  );
+
+const backup = backupRequestSchema
+  .superRefine((request, ctx) => {
+    if (request.keep_days !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['keep_days'], message: "in a policy, set how long backups are kept under retention: (keep_days or generations), not in backup:" });
+    }
+  })
+  .meta({
+    not: { anyOf: [...mixedShapeRules(), { required: ['keep_days'] }] },
+    description:
+      "What to back up and how: every option of Create Backup (name, password, encrypted, location, filename, download_path, exclude_database, compressed, and the content as include/exclude, include_addons/…/exclude_folders, or addons/folders). Absent: a full backup with the defaults. keep_days belongs under retention.",
+  });
+
+export const policySchema = z
+  .strictObject({
+    name: policyName,
+    enabled: z.boolean({ error: 'expected true or false' }).default(true).describe('false pauses the policy: no backups are made and none are deleted.'),
+    schedule,
+    backup: backup.prefault({}),
+    retention: retentionSchema.optional(),
+    verify: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe("After each backup, read it back from the Supervisor and check that its content (add-ons, folders, Home Assistant, protection) is what was asked for; a mismatch is reported as a failure."),
+    purge: z
+      .enum(['auto', 'manual'], { error: "expected 'auto' or 'manual'" })
+      .default('auto')
+      .describe("auto: after each successful backup of this policy, delete the backups its retention no longer keeps. manual: only show them; delete with the Purge command."),
+  })
+  .describe('A named backup policy: a schedule, what to back up, and which of its backups to keep.');
+
+export const policyFileSchema = z
+  .strictObject({
+    policies: z
+      .array(policySchema, { error: 'expected a list of policies (each starting with "- name: …")' })
+      .nullable()
+      .describe('The backup policies. Names must be unique.'),
+  })
+  .meta({
+    title: 'Home Assistant Backups: backup policies (auto_backup.yaml)',
+    description:
+      `Backup policies for the Home Assistant Backups extension. Each policy makes backups on a schedule and deletes the ones its retention no longer keeps. A policy only ever deletes backups it made itself: they carry extra.${POLICY_EXTRA_KEY}.policy = <policy name>. "!secret name" reads secrets.yaml like Home Assistant.`,
+  });
+
+export type PolicyFileInput = z.input<typeof policyFileSchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type PolicyOutput = z.output<typeof policySchema>;
+export type RetentionOutput = z.output<typeof retentionSchema>;
+
+/** The allowed keys of the mapping at a (zod) path, for unknown-key messages; undefined if unknown. */
+export function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
+  const [first, index, field, sub] = path;
+  if (path.length === 0) return FILE_KEYS;
+  if (first !== 'policies' || typeof index !== 'number') return undefined;
+  if (path.length === 2) return POLICY_KEYS;
+  if (field === 'retention') return path.length === 3 ? RETENTION_KEYS : path.length === 4 ? DURATION_KEYS : undefined;
+  if (field === 'backup') return path.length === 3 ? BACKUP_REQUEST_KEYS.filter((key) => key !== 'keep_days') : path.length === 4 && (sub === 'include' || sub === 'exclude') ? SELECTION_KEYS : undefined;
+  return undefined;
+}
+
+/**
+ * The `extra` to send with a backup made by `policyName`: `extra` (if any) with
+ * `vscode_ha_backups.policy` set, keeping what else is under `vscode_ha_backups` (e.g. keep_days).
+ */
+export function withPolicyExtra(extra: Readonly<Record<string, unknown>> | null | undefined, policyName: string): Record<string, unknown> {
+  const mine: unknown = extra?.[POLICY_EXTRA_KEY];
+  const own = typeof mine === 'object' && mine !== null && !Array.isArray(mine) ? (mine as Record<string, unknown>) : {};
+  return { ...extra, [POLICY_EXTRA_KEY]: { ...own, policy: policyName } };
+}
+
+/** The policy that made a backup, from its `extra`; undefined for backups no policy made. */
+export function policyOfBackup(extra: unknown): string | undefined {
+  if (typeof extra !== 'object' || extra === null) return undefined;
+  const mine: unknown = (extra as Record<string, unknown>)[POLICY_EXTRA_KEY];
+  if (typeof mine !== 'object' || mine === null) return undefined;
+  const policy: unknown = (mine as Record<string, unknown>).policy;
+  return typeof policy === 'string' ? policy : undefined;
+}
+
+/** The options schema's "one selection shape" rule, as written in its JSON Schema metadata. */
+function mixedShapeRules(): unknown[] {
+  const meta = backupRequestSchema.meta() as { not?: { anyOf?: unknown[] } } | undefined;
+  return meta?.not?.anyOf ?? [];
+}
