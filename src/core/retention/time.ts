@@ -58,14 +58,11 @@ export function splitDayKey(key: number): [year: number, month: number, day: num
 /** Go's zero time, 0001-01-01T00:00:00Z, in epoch milliseconds. */
 export const GO_ZERO_TIME_MS = daysFromCivil(1, 1, 1) * MS_PER_DAY;
 
-function digits(s: string, from: number, count: number): number {
-  let v = 0;
-  for (let i = from; i < from + count; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
+/** Two decimal digits at `p`, or -1. Small enough for the JIT to inline. */
+function d2(s: string, p: number): number {
+  const a = s.charCodeAt(p) - 48;
+  const b = s.charCodeAt(p + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -81,48 +78,75 @@ function isLeap(y: number): boolean {
  * instant is unknown.
  */
 export function parseTimestamp(s: string): Timestamp | null {
-  if (typeof s !== 'string' || s.length < 20) return null;
-  const y = digits(s, 0, 4);
-  const mo = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
-  const h = digits(s, 11, 2);
-  const mi = digits(s, 14, 2);
-  const sec = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return null;
-  if (s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':') return null;
-  const sep = s[10];
-  if (sep !== 'T' && sep !== 't' && sep !== ' ') return null;
-  if (d > (mo === 2 && !isLeap(y) ? 28 : (DAYS_IN_MONTH[mo - 1] ?? 31))) return null;
-  let i = 19;
+  return parseTimestampInto(s, scratch, 0) ? { ms: scratch.ms[0] as number, ns: scratch.ns[0] as number, offsetMs: scratch.offsetMs[0] as number } : null;
+}
+
+/** Parsed times of many snapshots, column-wise (no object per snapshot). */
+export interface TimeColumns {
+  ms: Float64Array;
+  ns: Float64Array;
+  offsetMs: Float64Array;
+}
+
+export function timeColumns(n: number): TimeColumns {
+  return { ms: new Float64Array(n), ns: new Float64Array(n), offsetMs: new Float64Array(n) };
+}
+
+const scratch = timeColumns(1);
+
+/** {@link parseTimestamp} into row `i` of `out`; false (and `out` untouched) when `s` is not a timestamp. */
+export function parseTimestampInto(s: string, out: TimeColumns, i: number): boolean {
+  // Written flat, with charCodeAt only: this runs once per snapshot (100 000 in the benchmark).
+  if (typeof s !== 'string' || s.length < 20) return false;
+  const yHi = d2(s, 0);
+  const yLo = d2(s, 2);
+  const mo = d2(s, 5);
+  const d = d2(s, 8);
+  const h = d2(s, 11);
+  const mi = d2(s, 14);
+  const sec = d2(s, 17);
+  if (yHi < 0 || yLo < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false; // - - : :
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 116 && sep !== 32) return false; // T t space
+  const y = yHi * 100 + yLo;
+  if (d > (mo === 2 && !isLeap(y) ? 28 : (DAYS_IN_MONTH[mo - 1] as number))) return false;
+  let p = 19;
   let fracNs = 0;
-  if (s[i] === '.' || s[i] === ',') {
-    i++;
-    const start = i;
-    let scale = 100_000_000;
-    while (i < s.length) {
-      const c = s.charCodeAt(i) - 48;
+  const dot = s.charCodeAt(p);
+  if (dot === 46 || dot === 44) {
+    // . or ,: up to nine digits count, further ones are truncated
+    p++;
+    let count = 0;
+    for (; p < s.length; p++) {
+      const c = s.charCodeAt(p) - 48;
       if (c < 0 || c > 9) break;
-      fracNs += c * scale;
-      scale = Math.floor(scale / 10);
-      i++;
+      if (count < 9) {
+        fracNs = fracNs * 10 + c;
+        count++;
+      }
     }
-    if (i === start) return null;
+    if (count === 0) return false;
+    for (; count < 9; count++) fracNs *= 10;
   }
-  let offsetMs: number;
-  const z = s[i];
-  if ((z === 'Z' || z === 'z') && i + 1 === s.length) {
-    offsetMs = 0;
-  } else if ((z === '+' || z === '-') && i + 6 === s.length && s[i + 3] === ':') {
-    const oh = digits(s, i + 1, 2);
-    const om = digits(s, i + 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
-    offsetMs = (z === '-' ? -1 : 1) * (oh * MS_PER_HOUR + om * MS_PER_MINUTE);
+  let offsetMs = 0;
+  const z = s.charCodeAt(p);
+  if (z === 90 || z === 122) {
+    if (p + 1 !== s.length) return false; // Z z
+  } else if ((z === 43 || z === 45) && p + 6 === s.length && s.charCodeAt(p + 3) === 58) {
+    const oh = d2(s, p + 1);
+    const om = d2(s, p + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
+    offsetMs = (z === 45 ? -1 : 1) * (oh * MS_PER_HOUR + om * MS_PER_MINUTE);
   } else {
-    return null;
+    return false;
   }
   const fracMs = Math.floor(fracNs / 1_000_000);
   const wall = daysFromCivil(y, mo, d) * MS_PER_DAY + h * MS_PER_HOUR + mi * MS_PER_MINUTE + sec * 1000 + fracMs;
-  return { ms: wall - offsetMs, ns: fracNs - fracMs * 1_000_000, offsetMs };
+  out.ms[i] = wall - offsetMs;
+  out.ns[i] = fracNs - fracMs * 1_000_000;
+  out.offsetMs[i] = offsetMs;
+  return true;
 }
 
 /** A `now` given as a Date, epoch milliseconds or an RFC 3339 string. */

@@ -1,0 +1,33 @@
+// restic's bucket functions (snapshot_policy.go: ymdh, ymd, yw, ym, y), computed from a wall clock given as
+// milliseconds "as if UTC" (instant + offset) with integer arithmetic only.
+import { daysFromCivil, dayKeyOf, MS_PER_DAY, MS_PER_HOUR } from './time';
+
+/** Day number (days since 1970-01-01) of a wall clock. */
+export function wallDay(wallMs: number): number {
+  return Math.floor(wallMs / MS_PER_DAY);
+}
+
+/** `Y*1000000 + M*10000 + D*100 + hour`. */
+export function hourKey(wallMs: number, dayKey: number): number {
+  const hour = Math.floor((wallMs - wallDay(wallMs) * MS_PER_DAY) / MS_PER_HOUR);
+  return dayKey * 100 + hour;
+}
+
+/** `Y*100 + M`. */
+export function monthKey(dayKey: number): number {
+  return Math.floor(dayKey / 100);
+}
+
+/** `Y`: the calendar year, not the ISO year. */
+export function yearKey(dayKey: number): number {
+  return Math.floor(dayKey / 10000);
+}
+
+/** Go's `ISOWeek()` as `isoYear*100 + isoWeek`: weeks run Monday to Sunday, week 1 holds the year's first Thursday. */
+export function isoWeekKey(day: number): number {
+  const weekday = (((day + 3) % 7) + 7) % 7; // Monday = 0; 1970-01-01 was a Thursday
+  const thursday = day - weekday + 3;
+  const isoYear = Math.floor(dayKeyOf(thursday) / 10000);
+  const week = Math.floor((thursday - daysFromCivil(isoYear, 1, 1)) / 7) + 1;
+  return isoYear * 100 + week;
+}

@@ -1,0 +1,18 @@
+// Retention: restic-exact generational policies (`applyPolicy`, the calling convention of the shared
+// retention vectors) and the product's purge plan over Home Assistant backups (`planPurge`).
+export { applyPolicy, evaluatePolicy, formatMatch } from './applyPolicy';
+export type { ApplyPolicyOptions, ApplyPolicyResult, Counters, PolicyMatch, SnapshotEvaluation, SnapshotLike } from './applyPolicy';
+export { formatDuration, isEmptyPolicy, parseDuration, validatePolicy } from './policy';
+export type { CountRule, Duration, Period, RetentionDuration, RetentionPolicy, WithinRule } from './policy';
+export {
+  DEFAULT_CONFIRM_ABOVE,
+  POLICY_EXTRA_KEY,
+  describeMatch,
+  describeReason,
+  formatSpan,
+  planPurge,
+  policyOwnerFromExtra,
+} from './purgePlan';
+export type { ExpiryValue, PolicyOwner, PurgeBackup, PurgeDecision, PurgeOptions, PurgePlan, PurgeReason } from './purgePlan';
+export { parseTimestamp } from './time';
+export type { Instant, Timestamp } from './time';
