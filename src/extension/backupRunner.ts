@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { planBackup, type BackupPlan, type BackupRequestInput } from '../core/options';
+import { withPolicyExtra } from '../core/policy';
 import { JobLostError, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { readDefaultBackupKey } from './defaultKey';
@@ -15,6 +16,7 @@ import { stageLabel } from './jobStages';
 import type { EventLog } from './log';
 import type { BackupStore } from './store/backupStore';
 import type { ExpiryStore } from './store/expiryStore';
+import type { PolicyOwnerStore } from './store/policyOwnerStore';
 
 export type RunStatus = 'succeeded' | 'failed' | 'still_running' | 'invalid' | 'lost';
 
@@ -45,13 +47,21 @@ export class BackupRunner implements vscode.Disposable {
     private readonly log: EventLog,
     private readonly downloads: Downloads,
     private readonly expiries: ExpiryStore,
+    private readonly owners: PolicyOwnerStore,
   ) {}
 
-  /** Plans and runs one backup. Problems found before starting are shown and returned, nothing is sent. */
-  async create(request: BackupRequestInput): Promise<RunResult> {
+  /**
+   * Plans and runs one backup. Problems found before starting are shown and returned, nothing is
+   * sent. `policy` names the policy the backup is made for: it is written into the backup's `extra`
+   * and recorded, so retention knows which backups the policy manages.
+   */
+  async create(request: BackupRequestInput, options: { policy?: string } = {}): Promise<RunResult> {
     const connection = this.store.connection;
     if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
     const plan = await this.plan(connection, request);
+    if (options.policy !== undefined && atLeast(this.store.supervisorVersion, [2024, 12, 0])) {
+      plan.body.extra = withPolicyExtra(plan.body.extra, options.policy);
+    }
     const name = plan.body.name ?? '';
     if (plan.errors.length) {
       const message = vscode.l10n.t('The backup was not started: {0}', plan.errors.join(' '));
@@ -63,7 +73,7 @@ export class BackupRunner implements vscode.Disposable {
     if (plan.warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}": {1}', name, plan.warnings.join(' ')));
 
     const startedAt = new Date();
-    this.events.fire('backup_start', { name }, { type: plan.label, keep_days: plan.keepDays ?? undefined });
+    this.events.fire('backup_start', { name }, { type: plan.label, keep_days: plan.keepDays ?? undefined, policy: options.policy });
     let jobId: string;
     try {
       jobId = plan.endpoint === 'full' ? await connection.client.startFullBackup(plan.body) : await connection.client.startPartialBackup(plan.body);
@@ -72,7 +82,7 @@ export class BackupRunner implements vscode.Disposable {
     }
     this.log.info(`backup job ${jobId} started for "${name}" (${plan.label})`);
     this.store.addRunning({ jobId, name, startedAt });
-    const finished = this.follow(connection, jobId, name, startedAt, plan);
+    const finished = this.follow(connection, jobId, name, startedAt, plan, options.policy);
     return this.showProgress(name, jobId, finished);
   }
 
@@ -146,7 +156,7 @@ export class BackupRunner implements vscode.Disposable {
     );
   }
 
-  private async follow(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan): Promise<RunResult> {
+  private async follow(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan, policy?: string): Promise<RunResult> {
     const intervalMs = vscode.workspace.getConfiguration('haBackups').get<number>('jobPollIntervalMilliseconds') ?? 1000;
     let outcome: JobOutcome;
     try {
@@ -164,7 +174,7 @@ export class BackupRunner implements vscode.Disposable {
     } catch (e) {
       // VS Code is closing: the backup goes on; nothing is known about its end, so nothing is recorded.
       if (this.stopping.signal.aborted) return { status: 'still_running', name, jobId };
-      if (e instanceof JobLostError) return this.lost(connection, jobId, name, startedAt, plan, e);
+      if (e instanceof JobLostError) return this.lost(connection, jobId, name, startedAt, plan, e, policy);
       return this.failed(name, startedAt, describeError(e, connection.url), jobId);
     } finally {
       this.stages.delete(jobId);
@@ -177,17 +187,28 @@ export class BackupRunner implements vscode.Disposable {
       if (!exists) return this.failed(name, startedAt, outcome.error ?? vscode.l10n.t('unknown error'), jobId, slug);
       outcome.warnings.unshift(outcome.error ?? '');
     }
-    return this.succeeded(connection, jobId, name, startedAt, plan, slug, outcome.warnings);
+    return this.succeeded(connection, jobId, name, startedAt, plan, slug, outcome.warnings, policy);
   }
 
   /** What a finished backup is owed: the event, its expiry, its downloads. Failures here are reported, not hidden. */
-  private async succeeded(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan, slug: string | undefined, warnings: string[]): Promise<RunResult> {
+  private async succeeded(
+    connection: Connection,
+    jobId: string,
+    name: string,
+    startedAt: Date,
+    plan: BackupPlan,
+    slug: string | undefined,
+    warnings: string[],
+    policy?: string,
+  ): Promise<RunResult> {
     const finishedAt = new Date();
     for (const w of warnings) this.log.warn(`backup "${name}" (${slug}) finished with a warning: ${w}`);
-    this.events.fire('backup_successful', { name, slug, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 });
+    this.events.fire('backup_successful', { name, slug, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 }, { policy });
     this.store.finishRunning(jobId, { success: { name, slug, at: finishedAt } });
     if (warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}" finished, but some parts failed: {1}', name, warnings.join('; ')));
     try {
+      // Recorded here too: older Supervisors have no `extra`, and the list never shows it.
+      if (slug && policy !== undefined) await this.owners.set(connection.url, slug, policy);
       if (slug && plan.keepDays !== null) {
         const expiry = await this.expiries.set(connection.url, slug, plan.keepDays, finishedAt);
         this.log.info(`backup ${slug} expires ${expiry.expires} (keep_days=${plan.keepDays})`);
@@ -207,11 +228,11 @@ export class BackupRunner implements vscode.Disposable {
   }
 
   /** The job could not be followed to its end. If the backup exists, it succeeded; otherwise say so without claiming a failure. */
-  private async lost(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan, e: JobLostError): Promise<RunResult> {
+  private async lost(connection: Connection, jobId: string, name: string, startedAt: Date, plan: BackupPlan, e: JobLostError, policy?: string): Promise<RunResult> {
     const slug = e.lastSeen?.reference ?? undefined;
     this.log.warn(`${e.message}${slug ? `; looking for backup ${slug}` : ''}`);
     if (slug && (await this.store.refreshUntil((list) => list.some((b) => b.slug === slug), 5))) {
-      return this.succeeded(connection, jobId, name, startedAt, plan, slug, [vscode.l10n.t('its job could not be followed to the end, but the backup is there')]);
+      return this.succeeded(connection, jobId, name, startedAt, plan, slug, [vscode.l10n.t('its job could not be followed to the end, but the backup is there')], policy);
     }
     const message = vscode.l10n.t('Lost track of the backup "{0}" ({1}). Check the Backups view or the Supervisor’s log.', name, describeError(e.cause ?? e, connection.url));
     this.store.finishRunning(jobId, {});

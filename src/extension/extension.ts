@@ -4,24 +4,29 @@ import { BackupRunner } from './backupRunner';
 import { registerConnect } from './commands/connect';
 import { registerCreateBackup } from './commands/createBackup';
 import { registerCreateFullBackup } from './commands/createFullBackup';
+import { registerCreatePolicyFile } from './commands/createPolicyFile';
 import { registerDeleteBackup } from './commands/deleteBackup';
 import { registerDisconnect } from './commands/disconnect';
 import { registerDownloadBackup } from './commands/downloadBackup';
 import { registerPinCommands } from './commands/pinBackup';
 import { registerRefresh } from './commands/refresh';
 import { registerRestoreBackup } from './commands/restoreBackup';
+import { registerRunPolicy } from './commands/runPolicy';
 import { registerShowLog } from './commands/showLog';
 import { registerUploadBackup } from './commands/uploadBackup';
 import { ConnectionManager } from './connection/connectionManager';
 import { Downloads } from './downloads';
 import { BackupEvents, type BackupEvent } from './events';
 import { EventLog } from './log';
+import { PolicyCodeLens } from './policy/policyCodeLens';
+import { PolicyDiagnostics } from './policy/policyDiagnostics';
 import { RefreshManager } from './refreshManager';
 import type { Services } from './services';
 import { BackupStatusBar } from './statusBar';
 import { BackupStore } from './store/backupStore';
 import { ExpiryStore } from './store/expiryStore';
 import { PinStore } from './store/pinStore';
+import { PolicyOwnerStore } from './store/policyOwnerStore';
 import type { BackupNode } from './tree/backupNode';
 import { BackupsTreeProvider } from './tree/backupsTreeProvider';
 
@@ -55,7 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const downloads = new Downloads(store, events, log);
   const expiries = new ExpiryStore(context.globalState);
   const pins = new PinStore(context.globalState);
-  const runner = new BackupRunner(store, events, log, downloads, expiries);
+  const owners = new PolicyOwnerStore(context.globalState);
+  const runner = new BackupRunner(store, events, log, downloads, expiries, owners);
   const tree = new BackupsTreeProvider(store, expiries, pins);
   const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
   const statusBar = new BackupStatusBar(store);
@@ -63,7 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, view, statusBar };
 
   context.subscriptions.push(
     log,
@@ -87,7 +93,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     registerUploadBackup(services),
     registerRestoreBackup(services),
     ...registerPinCommands(services),
+    registerCreatePolicyFile(services),
+    registerRunPolicy(services),
     registerShowLog(services),
+  );
+
+  const policyDiagnostics = new PolicyDiagnostics();
+  const policyLenses = new PolicyCodeLens(policyDiagnostics, store);
+  context.subscriptions.push(
+    policyDiagnostics,
+    policyLenses,
+    // A pattern, not a language: the add-on maps *.yaml to its own language id.
+    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.{yaml,yml}' }, policyLenses),
   );
 
   const connection = await connections.load();

@@ -8,6 +8,7 @@ import type { BackupStatusBar } from './statusBar';
 import type { BackupStore } from './store/backupStore';
 import type { ExpiryStore } from './store/expiryStore';
 import type { PinStore } from './store/pinStore';
+import type { PolicyOwnerStore } from './store/policyOwnerStore';
 import type { BackupNode } from './tree/backupNode';
 
 export interface Services {
@@ -19,6 +20,7 @@ export interface Services {
   downloads: Downloads;
   expiries: ExpiryStore;
   pins: PinStore;
+  owners: PolicyOwnerStore;
   view: vscode.TreeView<BackupNode>;
   statusBar: BackupStatusBar;
 }

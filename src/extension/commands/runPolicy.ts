@@ -1,0 +1,31 @@
+// Run Policy: makes the backup a policy describes, now, tagged with the policy's name (retention
+// only ever touches the backups of the policy). Only in a trusted workspace.
+import * as vscode from 'vscode';
+import type { RunResult } from '../backupRunner';
+import { readPolicies } from '../policy/policyFile';
+import type { Services } from '../services';
+
+export function registerRunPolicy(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('haBackups.runPolicy', async (name?: string): Promise<RunResult | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Policies run only in a trusted workspace.'));
+      return undefined;
+    }
+    const loaded = readPolicies();
+    if (!loaded) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('There is no policy file yet: run "Create Policy File".'));
+      return undefined;
+    }
+    const policies = loaded.parsed.policies;
+    const policyName = name ?? (await vscode.window.showQuickPick(policies.map((p) => p.name), { title: vscode.l10n.t('Run Policy') }));
+    if (!policyName) return undefined;
+    const policy = policies.find((p) => p.name === policyName);
+    if (!policy) {
+      const message = vscode.l10n.t('The policy "{0}" is not in {1}, or it has errors (see Problems).', policyName, loaded.file);
+      void vscode.window.showErrorMessage(message);
+      return { status: 'invalid', name: policyName, errors: [message] };
+    }
+    const request = policy.retention?.kind === 'keep_days' ? { ...policy.backup, keep_days: policy.retention.keepDays } : policy.backup;
+    return s.runner.create(request, { policy: policy.name });
+  });
+}

@@ -1,0 +1,47 @@
+// Where the policy file is (default auto_backup.yaml next to configuration.yaml; the setting
+// `haBackups.policyFile` changes it) and reading it with Home Assistant's secrets.yaml lookup.
+// Only the workspace folders themselves are looked at, never a search of the workspace.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type SecretsFile } from '../../core/policy';
+
+/** The workspace folder that is a Home Assistant config folder (holds configuration.yaml). */
+export function configFolder(): vscode.WorkspaceFolder | undefined {
+  return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && fs.existsSync(path.join(f.uri.fsPath, 'configuration.yaml')));
+}
+
+export function policyFilePath(): string | undefined {
+  const folder = configFolder();
+  if (!folder) return undefined;
+  const setting = vscode.workspace.getConfiguration('haBackups').get<string>('policyFile')?.trim() || POLICY_FILE_NAME;
+  return path.resolve(folder.uri.fsPath, setting);
+}
+
+export function isPolicyFile(uri: vscode.Uri): boolean {
+  const file = policyFilePath();
+  return uri.scheme === 'file' && file !== undefined && path.resolve(uri.fsPath) === file;
+}
+
+/** Parses the text of the policy file, resolving `!secret` like Home Assistant (nearest secrets.yaml up to the config folder). */
+export function parsePolicyText(text: string, filePath: string): ParsedPolicyFile {
+  const root = configFolder()?.uri.fsPath ?? path.dirname(filePath);
+  const files: SecretsFile[] = [];
+  for (const candidate of secretsFileCandidates(filePath.split(path.sep).join('/'), root.split(path.sep).join('/'))) {
+    try {
+      files.push(parseSecretsFile(fs.readFileSync(candidate, 'utf8')));
+    } catch {
+      // No secrets.yaml there: the next folder up may have one.
+    }
+  }
+  return parsePolicyFile(text, { secrets: secretLookup(files) });
+}
+
+/** The policy file as saved on disk (or as open in an editor, unsaved changes included). */
+export function readPolicies(): { file: string; parsed: ParsedPolicyFile } | undefined {
+  const file = policyFilePath();
+  if (!file) return undefined;
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === file);
+  const text = open?.getText() ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+  return text === undefined ? undefined : { file, parsed: parsePolicyText(text, file) };
+}
