@@ -10,6 +10,7 @@ import { registerDisconnect } from './commands/disconnect';
 import { registerDownloadBackup } from './commands/downloadBackup';
 import { registerPinCommands } from './commands/pinBackup';
 import { registerRefresh } from './commands/refresh';
+import { registerPurgeCommands } from './commands/purgeBackups';
 import { registerRestoreBackup } from './commands/restoreBackup';
 import { registerRunPolicy } from './commands/runPolicy';
 import { registerShowLog } from './commands/showLog';
@@ -20,6 +21,8 @@ import { BackupEvents, type BackupEvent } from './events';
 import { EventLog } from './log';
 import { PolicyCodeLens } from './policy/policyCodeLens';
 import { PolicyDiagnostics } from './policy/policyDiagnostics';
+import { PurgePreviewDocuments } from './retention/purgePreview';
+import { RetentionState } from './retention/retentionState';
 import { RefreshManager } from './refreshManager';
 import type { Services } from './services';
 import { BackupStatusBar } from './statusBar';
@@ -29,6 +32,7 @@ import { PinStore } from './store/pinStore';
 import { PolicyOwnerStore } from './store/policyOwnerStore';
 import type { BackupNode } from './tree/backupNode';
 import { BackupsTreeProvider } from './tree/backupsTreeProvider';
+import { RetentionDecorations } from './tree/retentionDecorations';
 
 /** What other extensions (and tasks) get from `vscode.extensions.getExtension(...).exports`. */
 export interface HaBackupsApi {
@@ -62,14 +66,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const pins = new PinStore(context.globalState);
   const owners = new PolicyOwnerStore(context.globalState);
   const runner = new BackupRunner(store, events, log, downloads, expiries, owners);
-  const tree = new BackupsTreeProvider(store, expiries, pins);
+  const retention = new RetentionState(store, expiries, pins, owners);
+  const previews = new PurgePreviewDocuments();
+  const tree = new BackupsTreeProvider(store, expiries, pins, retention);
+  const decorations = new RetentionDecorations(retention, pins, store);
   const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
-  const statusBar = new BackupStatusBar(store);
+  const statusBar = new BackupStatusBar(store, retention);
   const refresher = new RefreshManager(store, view, () => {
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, retention, previews, view, statusBar };
 
   context.subscriptions.push(
     log,
@@ -83,6 +90,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     statusBar,
     refresher,
     store.onDidChange(() => updateViewMessage(view, store)),
+    retention.onDidChange(() => {
+      const purgeable = retention.plan?.remove.length ?? 0;
+      view.badge = purgeable ? { value: purgeable, tooltip: vscode.l10n.t('{0} backups can be purged', purgeable) } : undefined;
+    }),
     registerConnect(services),
     registerDisconnect(services),
     registerRefresh(services),
@@ -93,6 +104,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     registerUploadBackup(services),
     registerRestoreBackup(services),
     ...registerPinCommands(services),
+    retention,
+    previews,
+    decorations,
+    ...registerPurgeCommands(services),
     registerCreatePolicyFile(services),
     registerRunPolicy(services),
     registerShowLog(services),

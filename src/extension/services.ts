@@ -4,6 +4,8 @@ import type { BackupRunner } from './backupRunner';
 import type { ConnectionManager } from './connection/connectionManager';
 import type { Downloads } from './downloads';
 import type { EventLog } from './log';
+import type { PurgePreviewDocuments } from './retention/purgePreview';
+import type { RetentionState } from './retention/retentionState';
 import type { BackupStatusBar } from './statusBar';
 import type { BackupStore } from './store/backupStore';
 import type { ExpiryStore } from './store/expiryStore';
@@ -21,6 +23,8 @@ export interface Services {
   expiries: ExpiryStore;
   pins: PinStore;
   owners: PolicyOwnerStore;
+  retention: RetentionState;
+  previews: PurgePreviewDocuments;
   view: vscode.TreeView<BackupNode>;
   statusBar: BackupStatusBar;
 }

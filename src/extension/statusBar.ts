@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { daysSince } from '../core/format/age';
 import { formatDateTime } from '../core/format/dates';
 import { formatShortAge } from './format';
+import type { RetentionState } from './retention/retentionState';
 import type { BackupStore } from './store/backupStore';
 
 export type StatusState = 'hidden' | 'running' | 'failed' | 'stale' | 'ok' | 'empty' | 'error' | 'loading';
@@ -15,12 +16,14 @@ export class BackupStatusBar implements vscode.Disposable {
 
   constructor(
     private readonly store: BackupStore,
+    private readonly retention?: RetentionState,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.item = vscode.window.createStatusBarItem('haBackups.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Home Assistant Backups');
     this.item.command = 'haBackups.backups.focus';
-    this.subscription = store.onDidChange(() => this.render());
+    // The retention state follows every store change; listening to it renders once, with both up to date.
+    this.subscription = (retention ?? store).onDidChange(() => this.render());
     this.render();
   }
 
@@ -76,6 +79,12 @@ export class BackupStatusBar implements vscode.Disposable {
       md.appendMarkdown(`${vscode.l10n.t('Newest: {0}', newest.name || newest.slug)} (${formatDateTime(new Date(newest.date), s.timeZone)})  \n`);
     }
     md.appendMarkdown(`${vscode.l10n.t('Backups: {0}', s.backups.length)} · ${vscode.l10n.t('stale after {0} days', staleDays)}  \n`);
+    if (this.retention?.plan) {
+      // What Auto Backup's sensors show: monitored and purgeable backups, the next expiration.
+      const next = this.retention.nextExpiration;
+      md.appendMarkdown(`${vscode.l10n.t('Monitored by retention: {0}', this.retention.monitored)} · ${vscode.l10n.t('purgeable: {0}', this.retention.plan.remove.length)}  \n`);
+      if (next) md.appendMarkdown(`${vscode.l10n.t('Next expiration: {0}', formatDateTime(next, s.timeZone))}  \n`);
+    }
     if (s.lastSuccess) md.appendMarkdown(`${vscode.l10n.t('Last success: {0}', s.lastSuccess.name)} (${formatDateTime(s.lastSuccess.at, s.timeZone)})  \n`);
     if (s.lastFailure) {
       md.appendMarkdown(`${vscode.l10n.t('Last failure: {0}', s.lastFailure.name)} (${formatDateTime(s.lastFailure.at, s.timeZone)}): ${s.lastFailure.error ?? ''}  \n`);

@@ -30,4 +30,12 @@ export class ExpiryStore {
     await this.memento.update(KEY, { ...everything, [instance]: { ...everything[instance], [slug]: expiry } });
     return expiry;
   }
+
+  /** Forgets the expiries of backups that are gone (deleted, or already gone). */
+  async remove(instance: string, slugs: readonly string[]): Promise<void> {
+    const everything = this.memento.get<Record<string, Record<string, Expiry>>>(KEY) ?? {};
+    const mine = { ...everything[instance] };
+    for (const slug of slugs) delete mine[slug];
+    await this.memento.update(KEY, { ...everything, [instance]: mine });
+  }
 }

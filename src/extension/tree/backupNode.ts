@@ -17,7 +17,11 @@ export interface BackupNodeContext {
   expiry?: Expiry;
   /** Pinned backups are never deleted by retention. */
   pinned?: boolean;
+  /** What retention decides for this backup now. */
+  retention?: { action: 'keep' | 'remove'; reasons: string[]; managed: boolean };
 }
+
+export const ITEM_SCHEME = 'ha-backups-item';
 
 export class BackupNode {
   readonly kind = 'backup';
@@ -40,7 +44,9 @@ export class BackupNode {
     const b = this.backup;
     const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.None);
     item.id = b.slug;
-    item.description = describe(b, ctx.now, ctx.pinned);
+    item.description = describe(b, ctx.now, ctx.pinned, ctx.retention);
+    // Carries the slug to the file decoration provider (retention badge).
+    item.resourceUri = vscode.Uri.from({ scheme: ITEM_SCHEME, path: `/${b.slug}` });
     item.contextValue = this.contextValue(ctx.pinned);
     item.iconPath = iconFor(b);
     item.tooltip = tooltipFor(b, ctx);
@@ -51,9 +57,11 @@ export class BackupNode {
   }
 }
 
-export function describe(b: Backup, now: Date, pinned = false): string {
+export function describe(b: Backup, now: Date, pinned = false, retention?: BackupNodeContext['retention']): string {
   const parts = [formatAge(new Date(b.date), now), formatSize(b.size_bytes), typeLabel(b)];
   if (pinned) parts.push(vscode.l10n.t('pinned'));
+  else if (retention?.action === 'remove') parts.push(vscode.l10n.t('to be purged'));
+  else if (retention?.managed && retention.reasons[0]) parts.push(retention.reasons[0]);
   const mounts = b.locations.filter((l): l is string => l !== null);
   if (mounts.length) parts.push(mounts.join(', '));
   return parts.join(' · ');
@@ -77,6 +85,10 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
   md.appendMarkdown(`${vscode.l10n.t('Slug')}: \`${b.slug}\`  \n`);
   md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}  \n`);
   if (ctx.pinned) md.appendMarkdown(`$(pinned) ${escape(vscode.l10n.t('Pinned: never deleted by retention'))}  \n`);
+  if (ctx.retention) {
+    const verdict = ctx.retention.action === 'remove' ? vscode.l10n.t('Retention: to be purged') : vscode.l10n.t('Retention: kept');
+    md.appendMarkdown(`$(history) ${escape(`${verdict} (${ctx.retention.reasons.join(', ')})`)}  \n`);
+  }
   if (ctx.expiry) {
     const when = formatDateTime(new Date(ctx.expiry.expires), ctx.timeZone);
     const text =

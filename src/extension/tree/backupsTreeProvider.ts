@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { BackupStore } from '../store/backupStore';
 import type { Expiry, ExpiryStore } from '../store/expiryStore';
 import type { PinStore } from '../store/pinStore';
+import type { RetentionState } from '../retention/retentionState';
 import { BackupNode, type BackupNodeContext } from './backupNode';
 
 export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>, vscode.Disposable {
@@ -14,9 +15,11 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
     private readonly store: BackupStore,
     private readonly expiries: ExpiryStore,
     private readonly pins: PinStore,
+    private readonly retention: RetentionState,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+    // The retention state is recomputed on every store change and then fires: one redraw, up to date.
+    this.subscription = retention.onDidChange(() => this.changed.fire(undefined));
   }
 
   getChildren(element?: BackupNode): BackupNode[] {
@@ -46,6 +49,11 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
     return tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? '');
   }
 
+  private retentionOf(slug: string): BackupNodeContext['retention'] {
+    const d = this.retention.plan?.decisions.find((x) => x.slug === slug);
+    return d && { action: d.action, reasons: d.reasons, managed: d.policy !== undefined };
+  }
+
   private expiryOf(slug: string): Expiry | undefined {
     const own = this.store.connection ? this.expiries.get(this.store.connection.url, slug) : undefined;
     const integration = this.store.autoBackupExpiries.get(slug);
@@ -60,6 +68,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<BackupNode>,
       details: this.store.cachedDetails(node.backup.slug),
       expiry: this.expiryOf(node.backup.slug),
       pinned: this.store.connection ? this.pins.isPinned(this.store.connection.url, node.backup.slug) : false,
+      retention: this.retentionOf(node.backup.slug),
     };
   }
 

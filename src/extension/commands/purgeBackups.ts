@@ -1,0 +1,95 @@
+// Purge Backups and Preview Retention. Preview shows every backup with keep/remove and the reason;
+// Purge shows the same preview, then deletes exactly the previewed REMOVE set after a modal
+// confirmation. A failed delete is not forgotten (the rule still marks the backup next time); a
+// backup that is already gone counts as deleted. Nothing is purged in an untrusted workspace.
+import * as vscode from 'vscode';
+import { describeError } from '../errors';
+import type { Services } from '../services';
+
+export interface PurgeResult {
+  previewed: string[];
+  deleted: string[];
+  alreadyGone: string[];
+  failed: { slug: string; error: string }[];
+}
+
+export interface PurgeArgs {
+  /** Without asking (auto-purge after a backup): only when the plan needs no confirmation. */
+  unattended?: boolean;
+}
+
+export function registerPurgeCommands(s: Services): vscode.Disposable[] {
+  const preview = vscode.commands.registerCommand('haBackups.previewRetention', async (policy?: string): Promise<string[] | undefined> => {
+    if (!s.store.connection) return undefined;
+    await learn(s);
+    const plan = s.retention.recompute();
+    if (!plan) return undefined;
+    await s.previews.show(plan, s.store.timeZone, typeof policy === 'string' ? policy : undefined);
+    return plan.remove;
+  });
+  const purge = vscode.commands.registerCommand('haBackups.purgeBackups', (args?: PurgeArgs) => purgeBackups(s, args ?? {}));
+  return [preview, purge];
+}
+
+async function learn(s: Services): Promise<void> {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading backup details…') }, () => s.retention.learnOwners());
+}
+
+export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeResult | undefined> {
+  const connection = s.store.connection;
+  if (!connection) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    if (!args.unattended) void vscode.window.showWarningMessage(vscode.l10n.t('Backups are purged only in a trusted workspace.'));
+    return undefined;
+  }
+  await s.store.refresh();
+  await learn(s);
+  const plan = s.retention.recompute();
+  if (!plan) return undefined;
+  const previewed = [...plan.remove];
+  const result: PurgeResult = { previewed, deleted: [], alreadyGone: [], failed: [] };
+  if (!previewed.length) {
+    if (!args.unattended) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to purge: every backup is kept by a rule, pinned, or not managed.'));
+    return result;
+  }
+  const byslug = new Map(plan.decisions.map((d) => [d.slug, d]));
+  if (args.unattended) {
+    if (plan.needsConfirmation) {
+      const review = vscode.l10n.t('Review…');
+      void vscode.window
+        .showWarningMessage(vscode.l10n.t('{0} backups could be purged, more than {1}: nothing was deleted without you.', previewed.length, plan.confirmAbove), review)
+        .then((choice) => choice === review && vscode.commands.executeCommand('haBackups.purgeBackups'));
+      return result;
+    }
+  } else {
+    await s.previews.show(plan, s.store.timeZone);
+    const lines = previewed.map((slug) => {
+      const d = byslug.get(slug)!;
+      return `• ${d.backup.name || slug} (${slug}): ${d.reasons.join(', ')}`;
+    });
+    const action = vscode.l10n.t('Delete');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Delete {0} backups marked REMOVE in the preview?', previewed.length),
+      { modal: true, detail: `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}` },
+      action,
+    );
+    if (answer !== action) return result;
+  }
+  for (const slug of previewed) {
+    try {
+      const outcome = await connection.client.deleteBackup(slug);
+      (outcome === 'deleted' ? result.deleted : result.alreadyGone).push(slug);
+    } catch (e) {
+      result.failed.push({ slug, error: describeError(e, connection.url) });
+    }
+  }
+  const gone = [...result.deleted, ...result.alreadyGone];
+  if (gone.length) {
+    await s.expiries.remove(connection.url, gone);
+    s.runner.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger: args.unattended ? 'auto' : 'retention' });
+  }
+  for (const f of result.failed) s.log.error(`could not purge backup ${f.slug} (it is tried again next time): ${f.error}`);
+  if (result.failed.length) void vscode.window.showErrorMessage(vscode.l10n.t('Could not delete {0}; it is tried again at the next purge: {1}', result.failed.map((f) => f.slug).join(', '), result.failed[0]?.error ?? ''));
+  await s.store.refreshUntil((list) => !list.some((b) => gone.includes(b.slug)));
+  return result;
+}

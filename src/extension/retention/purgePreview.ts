@@ -1,0 +1,59 @@
+// The retention preview: a read-only document listing every backup with keep/remove and why,
+// opened before anything is deleted.
+import * as vscode from 'vscode';
+import { formatDateTime } from '../../core/format/dates';
+import type { PurgePlan } from '../../core/retention';
+import type { Backup } from '../../core/supervisor';
+
+export const PREVIEW_SCHEME = 'ha-backups-preview';
+
+export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this);
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  /** Shows `plan` (for one policy, or all backups) and returns the document's URI. */
+  async show(plan: PurgePlan<Backup>, timeZone: string | null, policy?: string): Promise<vscode.Uri> {
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${policy ? `Retention of ${policy}` : 'Retention preview'}.md` });
+    this.texts.set(uri.toString(), render(plan, timeZone, policy));
+    this.changed.fire(uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+    await vscode.window.showTextDocument(document, { preview: true });
+    return uri;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function render(plan: PurgePlan<Backup>, timeZone: string | null, policy?: string): string {
+  const rows = plan.decisions.filter((d) => policy === undefined || d.policy === policy);
+  const removing = rows.filter((d) => d.action === 'remove');
+  const lines = [
+    `# ${policy ? vscode.l10n.t('Retention of the policy "{0}"', policy) : vscode.l10n.t('Retention preview')}`,
+    '',
+    vscode.l10n.t('{0} backups: {1} kept, {2} to remove. Generated {3}.', rows.length, rows.length - removing.length, removing.length, formatDateTime(new Date(), timeZone)),
+    '',
+    `| ${vscode.l10n.t('Action')} | ${vscode.l10n.t('Backup')} | ${vscode.l10n.t('Date')} | ${vscode.l10n.t('Slug')} | ${vscode.l10n.t('Policy')} | ${vscode.l10n.t('Why')} |`,
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const d of rows) {
+    const action = d.action === 'remove' ? `**${vscode.l10n.t('REMOVE')}**` : vscode.l10n.t('keep');
+    const owner = d.policy === true ? 'keep_days' : (d.policy ?? '—');
+    lines.push(`| ${action} | ${cell(d.backup.name || d.slug)} | ${formatDateTime(new Date(d.backup.date), timeZone)} | \`${d.slug}\` | ${cell(owner)} | ${cell(d.reasons.join(', '))} |`);
+  }
+  lines.push('', vscode.l10n.t('Nothing is deleted by this preview. Purge Backups deletes exactly the rows marked REMOVE, after a confirmation.'));
+  return `${lines.join('\n')}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

@@ -1,0 +1,91 @@
+// The retention verdict for every backup, from what the extension knows: which policy made a backup
+// (its own record, or the backup's `extra`), the policies' generational rules (auto_backup.yaml),
+// keep_days expiries (its own and the Auto Backup integration's) and pins. Recomputed when any of
+// them changes; the tree, the status bar and Purge all read this one plan.
+import * as vscode from 'vscode';
+import { planPurge, policyOwnerFromExtra, type PolicyOwner, type PurgePlan, type RetentionPolicy } from '../../core/retention';
+import type { Backup } from '../../core/supervisor';
+import { readPolicies } from '../policy/policyFile';
+import type { BackupStore } from '../store/backupStore';
+import type { ExpiryStore } from '../store/expiryStore';
+import type { PinStore } from '../store/pinStore';
+import type { PolicyOwnerStore } from '../store/policyOwnerStore';
+
+export class RetentionState implements vscode.Disposable {
+  plan: PurgePlan<Backup> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly store: BackupStore,
+    private readonly expiries: ExpiryStore,
+    private readonly pins: PinStore,
+    private readonly owners: PolicyOwnerStore,
+  ) {
+    this.subscription = store.onDidChange(() => this.recompute());
+  }
+
+  /** Synchronous and cheap: uses only what is already known (see `learnOwners` for the rest). */
+  recompute(): PurgePlan<Backup> | undefined {
+    const connection = this.store.connection;
+    if (!connection || this.store.status !== 'ready') {
+      this.plan = undefined;
+    } else {
+      const instance = connection.url;
+      const local = this.owners.all(instance);
+      const expiries = new Map<string, string>();
+      for (const [slug, date] of this.store.autoBackupExpiries) expiries.set(slug, date.toISOString());
+      for (const [slug, e] of Object.entries(this.expiries.all(instance))) expiries.set(slug, e.expires);
+      const policies = new Map<string, RetentionPolicy>();
+      for (const p of readPolicies()?.parsed.policies ?? []) if (p.retention?.kind === 'generational') policies.set(p.name, p.retention.policy);
+      const confirmAbove = vscode.workspace.getConfiguration('haBackups').get<number>('purgeConfirmAbove') ?? 5;
+      this.plan = planPurge(this.store.backups, {
+        managed: (b): PolicyOwner => local[b.slug] ?? policyOwnerFromExtra(this.store.cachedDetails(b.slug)?.extra) ?? (expiries.has(b.slug) ? true : undefined),
+        policies,
+        expiries,
+        pins: this.pins.pinned(instance),
+        now: new Date(),
+        timeZone: this.store.timeZone ?? undefined,
+        confirmAbove,
+      });
+    }
+    this.changed.fire();
+    return this.plan;
+  }
+
+  /**
+   * Reads the details (and so the `extra`) of backups whose policy is not known yet — made in another
+   * window or on another machine — a few at a time. Details never change, so each is read once.
+   */
+  async learnOwners(token?: vscode.CancellationToken): Promise<void> {
+    const connection = this.store.connection;
+    if (!connection) return;
+    const local = this.owners.all(connection.url);
+    const unknown = this.store.backups.filter((b) => !local[b.slug] && !this.store.cachedDetails(b.slug));
+    for (let i = 0; i < unknown.length && !token?.isCancellationRequested; i += 4) {
+      await Promise.all(unknown.slice(i, i + 4).map((b) => this.store.details(b.slug, token)));
+    }
+    this.recompute();
+  }
+
+  /** Backups a policy or keep_days manages (Auto Backup's "monitored backups"). */
+  get monitored(): number {
+    return this.plan?.decisions.filter((d) => d.policy !== undefined).length ?? 0;
+  }
+
+  /** The soonest expiry still in the future. */
+  get nextExpiration(): Date | undefined {
+    const now = Date.now();
+    let next: number | undefined;
+    for (const d of this.plan?.decisions ?? []) {
+      for (const r of d.details) if (r.code === 'expires' && Date.parse(r.expires) > now) next = Math.min(next ?? Infinity, Date.parse(r.expires));
+    }
+    return next === undefined ? undefined : new Date(next);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
