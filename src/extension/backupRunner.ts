@@ -55,7 +55,7 @@ export class BackupRunner implements vscode.Disposable {
    * sent. `policy` names the policy the backup is made for: it is written into the backup's `extra`
    * and recorded, so retention knows which backups the policy manages.
    */
-  async create(request: BackupRequestInput, options: { policy?: string } = {}): Promise<RunResult> {
+  async create(request: BackupRequestInput, options: { policy?: string; quiet?: boolean } = {}): Promise<RunResult> {
     const connection = this.store.connection;
     if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
     const plan = await this.plan(connection, request);
@@ -83,7 +83,7 @@ export class BackupRunner implements vscode.Disposable {
     this.log.info(`backup job ${jobId} started for "${name}" (${plan.label})`);
     this.store.addRunning({ jobId, name, startedAt });
     const finished = this.follow(connection, jobId, name, startedAt, plan, options.policy);
-    return this.showProgress(name, jobId, finished);
+    return this.showProgress(name, jobId, finished, options.quiet === true);
   }
 
   private async plan(connection: Connection, request: BackupRequestInput): Promise<BackupPlan> {
@@ -117,10 +117,11 @@ export class BackupRunner implements vscode.Disposable {
     }
   }
 
-  private showProgress(name: string, jobId: string, finished: Promise<RunResult>): Thenable<RunResult> {
+  /** `quiet` (scheduled runs): progress in the status bar instead of a notification. */
+  private showProgress(name: string, jobId: string, finished: Promise<RunResult>, quiet: boolean): Thenable<RunResult> {
     const timeoutMinutes = vscode.workspace.getConfiguration('haBackups').get<number>('backupTimeoutMinutes') ?? 30;
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Backing up "{0}"', name), cancellable: true },
+      { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: vscode.l10n.t('Backing up "{0}"', name), cancellable: !quiet },
       (progress, token) =>
         new Promise<RunResult>((resolve) => {
           progress.report({ message: vscode.l10n.t('started') });

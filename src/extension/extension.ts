@@ -12,7 +12,7 @@ import { registerPinCommands } from './commands/pinBackup';
 import { registerRefresh } from './commands/refresh';
 import { registerPurgeCommands } from './commands/purgeBackups';
 import { registerRestoreBackup } from './commands/restoreBackup';
-import { registerRunPolicy } from './commands/runPolicy';
+import { registerRunDuePolicies, registerRunPolicy } from './commands/runPolicy';
 import { registerShowLog } from './commands/showLog';
 import { registerUploadBackup } from './commands/uploadBackup';
 import { ConnectionManager } from './connection/connectionManager';
@@ -21,6 +21,7 @@ import { BackupEvents, type BackupEvent } from './events';
 import { EventLog } from './log';
 import { PolicyCodeLens } from './policy/policyCodeLens';
 import { PolicyDiagnostics } from './policy/policyDiagnostics';
+import { PolicyScheduler } from './policy/scheduler';
 import { PurgePreviewDocuments } from './retention/purgePreview';
 import { RetentionState } from './retention/retentionState';
 import { RefreshManager } from './refreshManager';
@@ -68,15 +69,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const runner = new BackupRunner(store, events, log, downloads, expiries, owners);
   const retention = new RetentionState(store, expiries, pins, owners);
   const previews = new PurgePreviewDocuments();
+  const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
   const tree = new BackupsTreeProvider(store, expiries, pins, retention);
   const decorations = new RetentionDecorations(retention, pins, store);
   const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
-  const statusBar = new BackupStatusBar(store, retention);
+  const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun());
   const refresher = new RefreshManager(store, view, () => {
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, retention, previews, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, retention, previews, scheduler, view, statusBar };
 
   context.subscriptions.push(
     log,
@@ -110,6 +112,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     ...registerPurgeCommands(services),
     registerCreatePolicyFile(services),
     registerRunPolicy(services),
+    registerRunDuePolicies(services),
+    scheduler,
     registerShowLog(services),
   );
 
@@ -124,6 +128,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
 
   const connection = await connections.load();
   log.info(connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}` : 'not connected');
+  scheduler.start();
+  // Catch up a missed run soon after start-up, once the list is in (not during activation).
+  setTimeout(() => void scheduler.tick(), 5_000);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 
   return {

@@ -4,6 +4,7 @@ import type { BackupRunner } from './backupRunner';
 import type { ConnectionManager } from './connection/connectionManager';
 import type { Downloads } from './downloads';
 import type { EventLog } from './log';
+import type { PolicyScheduler } from './policy/scheduler';
 import type { PurgePreviewDocuments } from './retention/purgePreview';
 import type { RetentionState } from './retention/retentionState';
 import type { BackupStatusBar } from './statusBar';
@@ -25,6 +26,7 @@ export interface Services {
   owners: PolicyOwnerStore;
   retention: RetentionState;
   previews: PurgePreviewDocuments;
+  scheduler: PolicyScheduler;
   view: vscode.TreeView<BackupNode>;
   statusBar: BackupStatusBar;
 }

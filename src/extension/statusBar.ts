@@ -17,6 +17,7 @@ export class BackupStatusBar implements vscode.Disposable {
   constructor(
     private readonly store: BackupStore,
     private readonly retention?: RetentionState,
+    private readonly nextScheduled: () => { policy: string; at: Date } | undefined = () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.item = vscode.window.createStatusBarItem('haBackups.status', vscode.StatusBarAlignment.Left, 50);
@@ -85,6 +86,8 @@ export class BackupStatusBar implements vscode.Disposable {
       md.appendMarkdown(`${vscode.l10n.t('Monitored by retention: {0}', this.retention.monitored)} · ${vscode.l10n.t('purgeable: {0}', this.retention.plan.remove.length)}  \n`);
       if (next) md.appendMarkdown(`${vscode.l10n.t('Next expiration: {0}', formatDateTime(next, s.timeZone))}  \n`);
     }
+    const next = this.nextScheduled();
+    if (next) md.appendMarkdown(`${vscode.l10n.t('Next scheduled run: {0} at {1}', next.policy, formatDateTime(next.at, s.timeZone))}  \n`);
     if (s.lastSuccess) md.appendMarkdown(`${vscode.l10n.t('Last success: {0}', s.lastSuccess.name)} (${formatDateTime(s.lastSuccess.at, s.timeZone)})  \n`);
     if (s.lastFailure) {
       md.appendMarkdown(`${vscode.l10n.t('Last failure: {0}', s.lastFailure.name)} (${formatDateTime(s.lastFailure.at, s.timeZone)}): ${s.lastFailure.error ?? ''}  \n`);

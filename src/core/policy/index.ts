@@ -23,6 +23,7 @@ export {
   type ScheduleResult,
 } from './schedule';
 export { isKnownTimeZone } from './cron';
+export { isDue, type DueDecision, type DueInput } from './due';
 export {
   POLICY_EXTRA_KEY,
   POLICY_FILE_NAME,

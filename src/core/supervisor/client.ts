@@ -90,6 +90,11 @@ export class SupervisorClient {
     return data.job_id;
   }
 
+  /** The job tree (root jobs newest first); open to the backup role too (`/.+/info`). */
+  async jobs(opts: CallOptions = {}): Promise<Job[]> {
+    return (await this.call('GET', '/jobs/info', jobsInfoSchema, opts)).jobs;
+  }
+
   async job(uuid: string, opts: CallOptions = {}): Promise<Job> {
     return this.call('GET', `/jobs/${encodeURIComponent(uuid)}`, jobSchema, opts);
   }
@@ -215,6 +220,7 @@ export class SupervisorClient {
 }
 
 const uploadedSchema = z.object({ slug: z.string().min(1) });
+const jobsInfoSchema = z.object({ jobs: z.array(jobSchema) });
 
 export function sortNewestFirst(backups: Backup[]): Backup[] {
   return [...backups].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.slug.localeCompare(b.slug));

@@ -2,7 +2,7 @@
 // only ever touches the backups of the policy). Only in a trusted workspace.
 import * as vscode from 'vscode';
 import type { RunResult } from '../backupRunner';
-import { readPolicies } from '../policy/policyFile';
+import { readPolicies, requestOf } from '../policy/policyFile';
 import type { Services } from '../services';
 
 export function registerRunPolicy(s: Services): vscode.Disposable {
@@ -25,7 +25,10 @@ export function registerRunPolicy(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(message);
       return { status: 'invalid', name: policyName, errors: [message] };
     }
-    const request = policy.retention?.kind === 'keep_days' ? { ...policy.backup, keep_days: policy.retention.keepDays } : policy.backup;
-    return s.runner.create(request, { policy: policy.name });
+    return s.runner.create(requestOf(policy), { policy: policy.name });
   });
+}
+
+export function registerRunDuePolicies(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('haBackups.runDuePolicies', () => s.scheduler.tick());
 }

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type SecretsFile } from '../../core/policy';
+import type { BackupRequestInput } from '../../core/options';
+import { parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type Policy, type SecretsFile } from '../../core/policy';
 
 /** The workspace folder that is a Home Assistant config folder (holds configuration.yaml). */
 export function configFolder(): vscode.WorkspaceFolder | undefined {
@@ -45,4 +46,9 @@ export function readPolicies(): { file: string; parsed: ParsedPolicyFile } | und
   const dirty = vscode.workspace.textDocuments.find((d) => d.isDirty && d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === file);
   const text = dirty?.getText() ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
   return text === undefined ? undefined : { file, parsed: parsePolicyText(text, file) };
+}
+
+/** The backup request a policy run sends: its `backup` options, plus keep_days when that is its retention. */
+export function requestOf(policy: Policy): BackupRequestInput {
+  return policy.retention?.kind === 'keep_days' ? { ...policy.backup, keep_days: policy.retention.keepDays } : policy.backup;
 }

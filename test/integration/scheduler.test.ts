@@ -1,0 +1,50 @@
+// The scheduler runs a due policy once, never twice, and waits while another backup job runs.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunResult } from '../../src/extension/backupRunner';
+import type { ConnectResult } from '../../src/extension/commands/connect';
+import { emulator } from './support/emulatorControl';
+import { logText, snapshot } from './support/extensionApi';
+import { waitFor } from './support/waitFor';
+
+describe('Policy scheduler', () => {
+  const file = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'auto_backup.yaml');
+
+  before(async () => {
+    if (!(await snapshot()).connected) {
+      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
+      assert.equal(r.ok, true, r.message);
+    }
+    fs.writeFileSync(file(), 'policies:\n  - name: every minute\n    schedule: "* * * * *"\n    backup:\n      name: "Minutely %H:%M"\n      include: {folders: [ssl]}\n');
+  });
+  after(() => fs.rmSync(file(), { force: true }));
+
+  it('runs a due policy once, and not again until its next time', async function () {
+    this.timeout(120_000);
+    // First sight: runs due before now are not caught up.
+    assert.deepEqual(await vscode.commands.executeCommand<string[]>('haBackups.runDuePolicies'), []);
+    const seenAt = Date.now();
+    // Wait for the next minute of the schedule.
+    await new Promise((r) => setTimeout(r, 60_000 - (seenAt % 60_000) + 1_500));
+    const before = (await emulator.state()).backups.length;
+
+    // A backup job running on the Supervisor (another window, Home Assistant itself) makes it wait.
+    await emulator.setJobStepDelay(400);
+    const other = vscode.commands.executeCommand<RunResult>('haBackups.createFullBackup', { name: 'Someone else' });
+    await waitFor('the other backup to run', async () => (await snapshot()).running.length === 1);
+    assert.deepEqual(await vscode.commands.executeCommand<string[]>('haBackups.runDuePolicies'), []);
+    assert.match(await logText(), /policy "every minute" is due, but a backup job is running/);
+    await other;
+    await emulator.setJobStepDelay(100);
+
+    assert.deepEqual(await vscode.commands.executeCommand<string[]>('haBackups.runDuePolicies'), ['every minute']);
+    assert.deepEqual(await vscode.commands.executeCommand<string[]>('haBackups.runDuePolicies'), [], 'not twice for the same minute');
+    const made = (await emulator.state()).backups.filter((b) => /^Minutely /.test(b.name));
+    assert.equal(made.length, 1);
+    assert.equal((await emulator.state()).backups.length, before + 2, 'the other backup and the policy run');
+    assert.match(await logText(), /scheduled run of policy "every minute"/);
+  });
+});
