@@ -31,8 +31,8 @@ import { BackupStore } from './store/backupStore';
 import { ExpiryStore } from './store/expiryStore';
 import { PinStore } from './store/pinStore';
 import { PolicyOwnerStore } from './store/policyOwnerStore';
-import type { BackupNode } from './tree/backupNode';
-import { BackupsTreeProvider } from './tree/backupsTreeProvider';
+import { BackupsTreeProvider, type TreeNode } from './tree/backupsTreeProvider';
+import { PolicyGroupNode } from './tree/policyGroupNode';
 import { RetentionDecorations } from './tree/retentionDecorations';
 
 /** What other extensions (and tasks) get from `vscode.extensions.getExtension(...).exports`. */
@@ -53,6 +53,8 @@ export interface ApiSnapshot {
   statusBar: { state: string; text: string; tooltip: string; background: string | undefined };
   /** Folder of this extension's log files (the "Home Assistant Backups" channel among them). */
   logFolder: string;
+  /** The top-level groups when the view is grouped by policy. */
+  groups?: { label: string; slugs: string[] }[];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<HaBackupsApi> {
@@ -72,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
   const tree = new BackupsTreeProvider(store, expiries, pins, retention);
   const decorations = new RetentionDecorations(retention, pins, store);
-  const view = vscode.window.createTreeView<BackupNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
+  const view = vscode.window.createTreeView<TreeNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
   const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun());
   const refresher = new RefreshManager(store, view, () => {
     tree.redraw();
@@ -143,7 +145,7 @@ export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
 
-function updateViewMessage(view: vscode.TreeView<BackupNode>, store: BackupStore): void {
+function updateViewMessage(view: vscode.TreeView<TreeNode>, store: BackupStore): void {
   if (store.status === 'error') view.message = store.error;
   else if (store.status === 'loading') view.message = vscode.l10n.t('Loading backups…');
   else if (store.status === 'ready' && store.backups.length === 0) view.message = vscode.l10n.t('There are no backups yet.');
@@ -161,7 +163,7 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
     connectionMode: s.connections.connection?.mode,
     status: s.store.status,
     error: s.store.error,
-    backups: tree.getChildren().map((node) => {
+    backups: tree.backupNodes().map((node) => {
       const treeItem = tree.getTreeItem(node);
       return {
         slug: node.backup.slug,
@@ -177,5 +179,9 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
     running: s.store.running.map((r) => ({ jobId: r.jobId, name: r.name })),
     statusBar: { state: s.statusBar.state, text: item.text, tooltip, background },
     logFolder: s.context.logUri.fsPath,
+    groups: tree
+      .getChildren()
+      .filter((n): n is PolicyGroupNode => n instanceof PolicyGroupNode)
+      .map((g) => ({ label: g.label, slugs: g.backups.map((b) => b.slug) })),
   };
 }

@@ -12,7 +12,7 @@ import type { BackupStore } from './store/backupStore';
 import type { ExpiryStore } from './store/expiryStore';
 import type { PinStore } from './store/pinStore';
 import type { PolicyOwnerStore } from './store/policyOwnerStore';
-import type { BackupNode } from './tree/backupNode';
+import type { TreeNode } from './tree/backupsTreeProvider';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -27,6 +27,6 @@ export interface Services {
   retention: RetentionState;
   previews: PurgePreviewDocuments;
   scheduler: PolicyScheduler;
-  view: vscode.TreeView<BackupNode>;
+  view: vscode.TreeView<TreeNode>;
   statusBar: BackupStatusBar;
 }

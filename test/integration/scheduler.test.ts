@@ -8,6 +8,7 @@ import type { RunResult } from '../../src/extension/backupRunner';
 import type { ConnectResult } from '../../src/extension/commands/connect';
 import { emulator } from './support/emulatorControl';
 import { logText, snapshot } from './support/extensionApi';
+import { screenshot } from './support/screenshot';
 import { waitFor } from './support/waitFor';
 
 describe('Policy scheduler', () => {
@@ -46,5 +47,36 @@ describe('Policy scheduler', () => {
     assert.equal(made.length, 1);
     assert.equal((await emulator.state()).backups.length, before + 2, 'the other backup and the policy run');
     assert.match(await logText(), /scheduled run of policy "every minute"/);
+  });
+});
+
+describe('Grouping the Backups view by policy', () => {
+  const file = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'auto_backup.yaml');
+  before(async () => {
+    if (!(await snapshot()).connected) {
+      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
+      assert.equal(r.ok, true, r.message);
+    }
+    fs.writeFileSync(file(), 'policies:\n  - name: grouped\n    schedule: daily 04:00\n    backup:\n      include: {folders: [media]}\n');
+  });
+  after(async () => {
+    fs.rmSync(file(), { force: true });
+    await vscode.workspace.getConfiguration('haBackups').update('groupByPolicy', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('puts each backup under the policy that manages it, and the rest under "not managed"', async () => {
+    const run = await vscode.commands.executeCommand<RunResult>('haBackups.runPolicy', 'grouped');
+    assert.equal(run.status, 'succeeded', run.error ?? run.errors?.join());
+    await vscode.workspace.getConfiguration('haBackups').update('groupByPolicy', true, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('haBackups.refresh');
+    await vscode.commands.executeCommand('haBackups.backups.focus');
+    const s = await snapshot();
+    const groups = s.groups ?? [];
+    assert.deepEqual(groups.find((g) => g.label === 'grouped')?.slugs, [run.slug]);
+    assert.equal(groups.at(-1)?.label, 'Not managed by retention');
+    const all = groups.flatMap((g) => g.slugs).sort();
+    assert.deepEqual(all, s.backups.map((b) => b.slug).sort(), 'every backup in exactly one group');
+    await new Promise((r) => setTimeout(r, 1000)); // let the view render the groups
+    await screenshot('50-grouped-by-policy');
   });
 });

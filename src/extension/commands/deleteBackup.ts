@@ -7,6 +7,7 @@ import { describeError } from '../errors';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
 import { pickBackup } from './pickBackup';
+import { selectedBackups } from './targets';
 
 export interface DeleteResult {
   deleted: string[];
@@ -18,7 +19,8 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand('haBackups.deleteBackup', async (node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
     const connection = s.store.connection;
     if (!connection) return undefined;
-    const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackup(s, vscode.l10n.t('Delete Backups'), true);
+    const chosen = selectedBackups(node, selected);
+    const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Delete Backups'), true);
     if (!targets?.length) return undefined;
     if (!(await confirm(targets, s.store.timeZone))) return undefined;
 

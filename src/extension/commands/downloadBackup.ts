@@ -7,6 +7,7 @@ import type { Location } from '../../core/supervisor';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
 import { pickBackup } from './pickBackup';
+import { selectedBackups } from './targets';
 import { pickLocation } from './pickLocation';
 
 export interface DownloadArgs {
@@ -19,7 +20,8 @@ export function registerDownloadBackup(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand(
     'haBackups.downloadBackup',
     async (node?: BackupNode, selected?: BackupNode[], args?: DownloadArgs): Promise<(DownloadResult | undefined)[] | undefined> => {
-      const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackup(s, vscode.l10n.t('Download Backup'));
+      const chosen = selectedBackups(node, selected);
+      const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Download Backup'));
       if (!targets?.length) return undefined;
       const directory = args?.directory ?? (await askDirectory(s));
       if (!directory) return undefined;

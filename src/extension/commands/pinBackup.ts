@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
 import { pickBackup } from './pickBackup';
+import { selectedBackups } from './targets';
 
 export function registerPinCommands(s: Services): vscode.Disposable[] {
   const run = (pinned: boolean) => async (node?: BackupNode, selected?: BackupNode[]): Promise<string[] | undefined> => {
     const connection = s.store.connection;
     if (!connection) return undefined;
-    const targets = selected?.length ? selected.map((n) => n.backup) : node ? [node.backup] : await pickBackup(s, pinned ? vscode.l10n.t('Pin Backups') : vscode.l10n.t('Unpin Backups'), true);
+    const chosen = selectedBackups(node, selected);
+    const targets = chosen.length ? chosen : await pickBackup(s, pinned ? vscode.l10n.t('Pin Backups') : vscode.l10n.t('Unpin Backups'), true);
     if (!targets?.length) return undefined;
     const slugs = targets.map((b) => b.slug);
     await s.pins.set(connection.url, slugs, pinned);

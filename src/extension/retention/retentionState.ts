@@ -3,7 +3,7 @@
 // keep_days expiries (its own and the Auto Backup integration's) and pins. Recomputed when any of
 // them changes; the tree, the status bar and Purge all read this one plan.
 import * as vscode from 'vscode';
-import { planPurge, policyOwnerFromExtra, type PolicyOwner, type PurgePlan, type RetentionPolicy } from '../../core/retention';
+import { planPurge, policyOwnerFromExtra, type PolicyOwner, type PurgeDecision, type PurgePlan, type RetentionPolicy } from '../../core/retention';
 import type { Backup } from '../../core/supervisor';
 import { readPolicies } from '../policy/policyFile';
 import type { BackupStore } from '../store/backupStore';
@@ -13,6 +13,7 @@ import type { PolicyOwnerStore } from '../store/policyOwnerStore';
 
 export class RetentionState implements vscode.Disposable {
   plan: PurgePlan<Backup> | undefined;
+  private bySlug = new Map<string, PurgeDecision<Backup>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
@@ -50,8 +51,13 @@ export class RetentionState implements vscode.Disposable {
         confirmAbove,
       });
     }
+    this.bySlug = new Map(this.plan?.decisions.map((d) => [d.slug, d]));
     this.changed.fire();
     return this.plan;
+  }
+
+  decisionOf(slug: string): PurgeDecision<Backup> | undefined {
+    return this.bySlug.get(slug);
   }
 
   /**

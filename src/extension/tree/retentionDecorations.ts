@@ -24,7 +24,7 @@ export class RetentionDecorations implements vscode.FileDecorationProvider, vsco
     const slug = uri.path.slice(1);
     const instance = this.store.connection?.url;
     if (instance && this.pins.isPinned(instance, slug)) return new vscode.FileDecoration('P', vscode.l10n.t('Pinned: never deleted by retention'));
-    const d = this.retention.plan?.decisions.find((x) => x.slug === slug);
+    const d = this.retention.decisionOf(slug);
     if (!d || d.policy === undefined) return undefined;
     const why = d.reasons.join(', ');
     if (d.action === 'remove') return new vscode.FileDecoration('−', vscode.l10n.t('To be purged: {0}', why), new vscode.ThemeColor('list.errorForeground'));

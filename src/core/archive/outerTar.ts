@@ -1,0 +1,101 @@
+// The outer archive is a plain tar (supervisor-api.md §6.1), so it is walked by random access:
+// one read per header, member data is skipped by offset. Nothing but headers (and backup.json)
+// is ever read here; the inner archives are streamed from their offsets.
+import type { FileHandle } from 'node:fs/promises';
+import { ArchiveError } from './errors';
+import { BLOCK, checksumMatches, cString, isZeroBlock, parseNumeric, parsePax } from './tarHeader';
+
+export interface OuterMember {
+  /** Name without a leading `./` (how members are matched). */
+  name: string;
+  /** Name exactly as stored. */
+  rawName: string;
+  /** Raw typeflag: '0' file, '5' directory, … */
+  typeflag: string;
+  size: number;
+  /** Absolute offset of the member's data in the file. */
+  dataOffset: number;
+  /** Seconds since the epoch (PAX float when present). */
+  mtime: number;
+}
+
+const MAX_EXTENSION_BYTES = 1024 * 1024;
+
+export function stripDotSlash(name: string): string {
+  let n = name;
+  while (n.startsWith('./')) n = n.slice(2);
+  return n;
+}
+
+async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+export { readAt };
+
+/** List the members of the outer tar. */
+export async function scanOuterTar(fh: FileHandle, fileSize: number, file: string, signal?: AbortSignal): Promise<OuterMember[]> {
+  const members: OuterMember[] = [];
+  let offset = 0;
+  let pax: Record<string, string> = {};
+  let longName: string | undefined;
+  const notATar = (why: string): ArchiveError => new ArchiveError('not_a_backup', `${file} is not a readable tar archive (${why})`, { file });
+  while (offset + BLOCK <= fileSize) {
+    if (signal?.aborted) throw new ArchiveError('aborted', `Reading ${file} was cancelled`, { file });
+    const h = await readAt(fh, offset, BLOCK);
+    if (h.length < BLOCK) break;
+    if (isZeroBlock(h)) break;
+    if (!checksumMatches(h)) {
+      if (offset === 0) {
+        if (h[0] === 0x1f && h[1] === 0x8b) throw notATar('it is gzip-compressed; a backup is a plain tar');
+        throw notATar('no tar header at the start');
+      }
+      throw new ArchiveError('corrupt', `${file} is damaged: invalid tar header at offset ${offset}`, { file });
+    }
+    const typeflag = h[156] === 0 ? '0' : String.fromCharCode(h[156] ?? 0x30);
+    let size = parseNumeric(h, 124, 12);
+    if (size === undefined) throw new ArchiveError('corrupt', `${file} is damaged: invalid size field at offset ${offset}`, { file });
+    const dataOffset = offset + BLOCK;
+    const next = (s: number): number => dataOffset + Math.ceil(s / BLOCK) * BLOCK;
+    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+      if (size > MAX_EXTENSION_BYTES || dataOffset + size > fileSize) {
+        throw new ArchiveError('corrupt', `${file} is damaged: truncated tar extension header at offset ${offset}`, { file });
+      }
+      const data = await readAt(fh, dataOffset, size);
+      if (typeflag === 'x') pax = { ...pax, ...parsePax(data) };
+      if (typeflag === 'L') longName = cString(data, 0, data.length);
+      offset = next(size);
+      continue;
+    }
+    const isUstar = h.subarray(257, 262).toString('latin1') === 'ustar';
+    const prefix = isUstar ? cString(h, 345, 155) : '';
+    let rawName = cString(h, 0, 100);
+    if (prefix) rawName = `${prefix}/${rawName}`;
+    if (longName !== undefined) rawName = longName;
+    if (pax.path !== undefined) rawName = pax.path;
+    if (pax.size !== undefined && /^\d+$/.test(pax.size)) size = Number(pax.size);
+    const paxMtime = pax.mtime !== undefined ? Number(pax.mtime) : Number.NaN;
+    const mtime = Number.isFinite(paxMtime) ? paxMtime : (parseNumeric(h, 136, 12) ?? 0);
+    const hasData = typeflag === '0' || typeflag === '7' || !'123456'.includes(typeflag);
+    const dataSize = hasData ? size : 0;
+    if (dataOffset + dataSize > fileSize) {
+      throw new ArchiveError('corrupt', `${file} is truncated: ${stripDotSlash(rawName)} has ${Math.max(0, fileSize - dataOffset)} of its ${dataSize} bytes`, {
+        file,
+        archive: stripDotSlash(rawName),
+      });
+    }
+    members.push({ name: stripDotSlash(rawName).replace(/\/+$/, ''), rawName, typeflag, size: dataSize, dataOffset, mtime });
+    offset = next(dataSize);
+    pax = {};
+    longName = undefined;
+  }
+  if (members.length === 0 && fileSize > 0 && fileSize < BLOCK) throw notATar('too short');
+  return members;
+}
