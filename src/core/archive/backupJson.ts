@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { ArchiveError, messageOf } from './errors';
-import { readAt, scanOuterTar } from './outerTar';
+import { readAt, scanOuterTarStrict } from './outerTar';
 import type { OuterMember } from './outerTar';
 
 /** Member names of the metadata, in the order the Supervisor looks them up. */
@@ -156,7 +156,7 @@ export async function openBackupFile(file: string): Promise<{ fh: FileHandle; si
 export async function readBackupJson(file: string, signal?: AbortSignal): Promise<BackupJson> {
   const { fh, size } = await openBackupFile(file);
   try {
-    const members = await scanOuterTar(fh, size, file, signal);
+    const members = await scanOuterTarStrict(fh, size, file, signal);
     const meta = await readMetadata(fh, members, file);
     if (!meta) throw new ArchiveError('not_a_backup', `${file} has no backup.json: it is not a Home Assistant backup`, { file });
     return meta;

@@ -27,7 +27,8 @@ export function stripDotSlash(name: string): string {
   return n;
 }
 
-async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
+/** Read up to `length` bytes at `offset` (fewer at the end of the file). */
+export async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
@@ -38,11 +39,38 @@ async function readAt(fh: FileHandle, offset: number, length: number): Promise<B
   return done === length ? buf : buf.subarray(0, done);
 }
 
-export { readAt };
+export interface OuterScan {
+  /** Members whose data is complete. */
+  members: OuterMember[];
+  /** Set when the tar is damaged or truncated after these members (`corrupt`). */
+  damage?: ArchiveError;
+}
 
-/** List the members of the outer tar. */
-export async function scanOuterTar(fh: FileHandle, fileSize: number, file: string, signal?: AbortSignal): Promise<OuterMember[]> {
+/**
+ * List the members of the outer tar. A file that is not a tar at all throws `not_a_backup`; damage
+ * further on is returned with the members before it (a partial download can still be inspected).
+ */
+export async function scanOuterTar(fh: FileHandle, fileSize: number, file: string, signal?: AbortSignal): Promise<OuterScan> {
+  // Filled as members are found, so that what precedes damage is kept.
   const members: OuterMember[] = [];
+  try {
+    await scan(fh, fileSize, file, signal, (m) => members.push(m));
+    return { members };
+  } catch (e) {
+    if (e instanceof ArchiveError && e.kind === 'corrupt') return { members, damage: e };
+    throw e;
+  }
+}
+
+/** Like scanOuterTar, but damage throws. */
+export async function scanOuterTarStrict(fh: FileHandle, fileSize: number, file: string, signal?: AbortSignal): Promise<OuterMember[]> {
+  const { members, damage } = await scanOuterTar(fh, fileSize, file, signal);
+  if (damage) throw damage;
+  return members;
+}
+
+async function scan(fh: FileHandle, fileSize: number, file: string, signal: AbortSignal | undefined, found: (m: OuterMember) => void): Promise<void> {
+  let count = 0;
   let offset = 0;
   let pax: Record<string, string> = {};
   let longName: string | undefined;
@@ -69,6 +97,7 @@ export async function scanOuterTar(fh: FileHandle, fileSize: number, file: strin
         throw new ArchiveError('corrupt', `${file} is damaged: truncated tar extension header at offset ${offset}`, { file });
       }
       const data = await readAt(fh, dataOffset, size);
+      // Global PAX headers ('g') hold defaults nobody writes into backups; they are skipped.
       if (typeflag === 'x') pax = { ...pax, ...parsePax(data) };
       if (typeflag === 'L') longName = cString(data, 0, data.length);
       offset = next(size);
@@ -91,11 +120,12 @@ export async function scanOuterTar(fh: FileHandle, fileSize: number, file: strin
         archive: stripDotSlash(rawName),
       });
     }
-    members.push({ name: stripDotSlash(rawName).replace(/\/+$/, ''), rawName, typeflag, size: dataSize, dataOffset, mtime });
+    const member: OuterMember = { name: stripDotSlash(rawName).replace(/\/+$/, ''), rawName, typeflag, size: dataSize, dataOffset, mtime };
+    count++;
+    found(member);
     offset = next(dataSize);
     pax = {};
     longName = undefined;
   }
-  if (members.length === 0 && fileSize > 0 && fileSize < BLOCK) throw notATar('too short');
-  return members;
+  if (count === 0 && fileSize > 0 && fileSize < BLOCK) throw notATar('too short');
 }
