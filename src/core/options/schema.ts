@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { duplicateLocations, describeLocation } from './location';
 import { SELECTION_SHAPES, mixedShapesMessage, type SelectionShapeName } from './shape';
+import { closestWord } from '../format/suggest';
 import { checkTemplate } from './template';
 
 /** ±100 years: far beyond any retention, and keeps expiry dates inside what a Date can hold. */
@@ -116,34 +117,8 @@ function unknownKeysError(allowed: readonly string[]) {
 }
 
 function unknownKeyMessage(key: string, allowed: readonly string[]): string {
-  const suggestion = closestKey(key, allowed);
+  const suggestion = closestWord(key, allowed);
   return `unknown option '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; allowed: ${allowed.join(', ')}`;
-}
-
-/** A likely intended key: same letters ignoring case and separators, or at most two edits away. */
-function closestKey(key: string, allowed: readonly string[]): string | undefined {
-  const squash = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
-  const exact = allowed.find((candidate) => squash(candidate) === squash(key));
-  if (exact) return exact;
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of allowed) {
-    const distance = editDistance(squash(key), squash(candidate));
-    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 /** Every pair of keys from two different shapes, for the JSON Schema's "not both" rule. */

@@ -9,7 +9,7 @@ import { loadYaml, pathKey, type LoadLimits, type Loaded, type NodeInfo, type Pa
 import { toRetention, type Retention } from './retention';
 import { nextRuns, parseSchedule, type Schedule } from './schedule';
 import { allowedKeysAt, policyFileSchema, policySchema, type PolicyOutput } from './schema';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../format/suggest';
 
 export interface Policy {
   name: string;

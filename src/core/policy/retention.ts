@@ -3,31 +3,13 @@
 // last/hourly/daily/weekly/monthly/yearly (-1 = unlimited) and within… durations
 // {years, months, days, hours}; or Auto Backup's simpler `keep_days`.
 
-export interface RetentionDuration {
-  years: number;
-  months: number;
-  days: number;
-  hours: number;
-}
+import type { RetentionDuration as LooseDuration, RetentionPolicy } from '../retention';
 
-/**
- * restic's ExpirePolicy, camelCase as in the retention vectors; absent = rule off. Structurally a
- * `RetentionPolicy` of src/core/retention (without tags), so it can be handed to `planPurge` as is.
- */
-export interface GenerationalPolicy {
-  last?: number;
-  hourly?: number;
-  daily?: number;
-  weekly?: number;
-  monthly?: number;
-  yearly?: number;
-  within?: RetentionDuration;
-  withinHourly?: RetentionDuration;
-  withinDaily?: RetentionDuration;
-  withinWeekly?: RetentionDuration;
-  withinMonthly?: RetentionDuration;
-  withinYearly?: RetentionDuration;
-}
+/** A duration as this file parses it: every part present (0 when not written). */
+export type RetentionDuration = Required<LooseDuration>;
+
+/** restic's ExpirePolicy as a policy file gives it: the retention module's policy without tags. */
+export type GenerationalPolicy = Omit<RetentionPolicy, 'tags'>;
 
 export type Retention =
   /** Each backup expires `keepDays` days (fractions allowed) after it was made. */

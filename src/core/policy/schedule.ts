@@ -12,7 +12,7 @@
 // Keywords, weekday and month names are case-insensitive; "at" may stand before the time
 // (`daily at 02:30`). Times are 24-hour HH:MM in Home Assistant's time zone. DST: see cron.ts.
 import { checkCron, cronNext, cronNextRuns, cronPrevious } from './cron';
-import { closestWord, didYouMean } from './suggest';
+import { closestWord, didYouMean } from '../format/suggest';
 
 export type ScheduleForm = 'daily' | 'weekly' | 'monthly' | 'yearly' | 'hourly' | 'every' | 'cron';
 
