@@ -225,9 +225,11 @@ export class BackupRunner implements vscode.Disposable {
         else this.events.fire('download_failed', { name, slug, error: vscode.l10n.t('The finished backup is not in the Supervisor’s list, so it cannot be downloaded.') }, { directory });
       }
     }
-    // As Auto Backup's "automatically delete expired backups", but only after a success.
+    // As Auto Backup's "automatically delete expired backups", but only after a complete success:
+    // a backup with a failed part must not become the reason an older, complete one is deleted.
     if (vscode.workspace.getConfiguration('haBackups').get<boolean>('autoPurge', true) && vscode.workspace.isTrusted) {
-      await vscode.commands.executeCommand('haBackups.purgeBackups', { unattended: true });
+      if (warnings.length) this.log.warn(`no automatic purge after "${name}": the backup finished with warnings`);
+      else await vscode.commands.executeCommand('haBackups.purgeBackups', { unattended: true });
     }
     return { status: 'succeeded', name, jobId, slug, warnings: [...plan.warnings, ...warnings] };
   }

@@ -97,4 +97,28 @@ describe('Retention: preview, pins, purge', () => {
       fs.rmSync(file, { force: true });
     }
   });
+
+  it('purge: manual is left to the Purge command, and a disabled policy deletes nothing', async () => {
+    const file = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'auto_backup.yaml');
+    const write = (enabled: boolean) =>
+      fs.writeFileSync(
+        file,
+        `policies:\n  - name: by hand\n    enabled: ${enabled}\n    purge: manual\n    schedule: daily 03:00\n    backup:\n      name: "By hand %H:%M:%S"\n      include: {folders: [ssl]}\n    retention:\n      last: 1\n`,
+      );
+    write(true);
+    await config().update('autoPurge', true, vscode.ConfigurationTarget.Global);
+    try {
+      const first = await vscode.commands.executeCommand<RunResult>('haBackups.runPolicy', 'by hand');
+      await new Promise((res) => setTimeout(res, 1100));
+      const second = await vscode.commands.executeCommand<RunResult>('haBackups.runPolicy', 'by hand');
+      assert.equal(second.status, 'succeeded');
+      const left = (await emulator.state()).backups.map((b) => b.slug);
+      assert.ok(left.includes(first.slug!), 'auto-purge did not delete a purge: manual backup');
+      assert.ok((await vscode.commands.executeCommand<string[]>('haBackups.previewRetention')).includes(first.slug!), 'but Purge would');
+      write(false);
+      assert.ok(!(await vscode.commands.executeCommand<string[]>('haBackups.previewRetention')).includes(first.slug!), 'a disabled policy deletes nothing');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
 });

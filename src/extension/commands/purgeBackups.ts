@@ -45,8 +45,12 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
   await s.store.refresh();
   await learn(s);
   const plan = s.retention.recompute();
-  if (!plan) return undefined;
-  const previewed = [...plan.remove];
+  if (!plan || s.store.connection !== connection) {
+    if (!args.unattended) void vscode.window.showWarningMessage(vscode.l10n.t('The backup list could not be loaded, so nothing was purged: {0}', s.store.error ?? ''));
+    return undefined;
+  }
+  // Unattended (after a backup): only policies that say `purge: auto`, and keep_days backups.
+  const previewed = plan.remove.filter((slug) => !args.unattended || s.retention.purgesUnattended(slug));
   const result: PurgeResult = { previewed, deleted: [], alreadyGone: [], failed: [] };
   if (!previewed.length) {
     if (!args.unattended) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to purge: every backup is kept by a rule, pinned, or not managed.'));
@@ -54,7 +58,7 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
   }
   const byslug = new Map(plan.decisions.map((d) => [d.slug, d]));
   if (args.unattended) {
-    if (plan.needsConfirmation) {
+    if (previewed.length > plan.confirmAbove) {
       const review = vscode.l10n.t('Review…');
       void vscode.window
         .showWarningMessage(vscode.l10n.t('{0} backups could be purged, more than {1}: nothing was deleted without you.', previewed.length, plan.confirmAbove), review)
@@ -75,7 +79,14 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
     );
     if (answer !== action) return result;
   }
+  // The user may have switched instance or pinned a backup while the confirmation was open.
+  if (s.store.connection !== connection) return result;
+  const pinnedNow = s.pins.pinnedAnywhere();
   for (const slug of previewed) {
+    if (pinnedNow.has(slug)) {
+      s.log.info(`not purging ${slug}: it was pinned after the preview`);
+      continue;
+    }
     try {
       const outcome = await connection.client.deleteBackup(slug);
       (outcome === 'deleted' ? result.deleted : result.alreadyGone).push(slug);

@@ -38,12 +38,15 @@ export function parsePolicyText(text: string, filePath: string): ParsedPolicyFil
   return parsePolicyFile(text, { secrets: secretLookup(files) });
 }
 
-/** The policy file as saved on disk, or as an editor has it when it has unsaved changes. */
-export function readPolicies(): { file: string; parsed: ParsedPolicyFile } | undefined {
+/**
+ * The policy file as saved on disk. Scheduling and purging use only that (`savedOnly`); an editor's
+ * unsaved draft is used otherwise (e.g. Run Policy from a code lens while editing).
+ */
+export function readPolicies(options: { savedOnly?: boolean } = {}): { file: string; parsed: ParsedPolicyFile } | undefined {
   const file = policyFilePath();
   if (!file) return undefined;
   // Closed documents can linger in textDocuments; only unsaved edits are newer than the disk.
-  const dirty = vscode.workspace.textDocuments.find((d) => d.isDirty && d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === file);
+  const dirty = options.savedOnly ? undefined : vscode.workspace.textDocuments.find((d) => d.isDirty && d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === file);
   const text = dirty?.getText() ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
   return text === undefined ? undefined : { file, parsed: parsePolicyText(text, file) };
 }

@@ -13,6 +13,7 @@ import type { BackupStore } from '../store/backupStore';
 import { readPolicies, requestOf } from './policyFile';
 
 const FIRST_SEEN_KEY = 'haBackups.policyFirstSeen';
+const ATTEMPTED_KEY = 'haBackups.policyAttempted';
 const BACKUP_JOB = /^backup_manager_/;
 
 export interface NextRun {
@@ -56,25 +57,36 @@ export class PolicyScheduler implements vscode.Disposable {
     this.busy = true;
     const ran: string[] = [];
     try {
-      const policies = readPolicies()?.parsed.policies ?? [];
-      if (!policies.length) return ran;
-      if (this.store.status !== 'ready') await this.store.refresh();
-      if (this.store.status !== 'ready') return ran;
+      // The saved file only: a draft being typed is not a schedule yet.
+      const policies = readPolicies({ savedOnly: true })?.parsed.policies ?? [];
       const firstSeen = await this.firstSeen(connection.url, policies);
-      await this.retention.learnOwners();
+      if (!policies.some((p) => p.enabled)) return ran;
       const zone = this.store.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
       for (const policy of policies) {
-        const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: firstSeen[policy.name]!, newestBackup: this.newestBackupOf(policy.name) }, new Date(), zone);
+        // Fresh facts for every decision: another window or machine may have run it meanwhile.
+        await this.store.refresh();
+        if (this.store.status !== 'ready' || this.store.connection !== connection) break;
+        await this.retention.learnOwners();
+        const seen = firstSeen[policy.name];
+        if (!seen) continue;
+        const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: seen, newestBackup: this.newestBackupOf(policy.name) }, new Date(), zone);
         if (!decision.due) continue;
+        const slot = decision.scheduledFor.toISOString();
+        if (this.attempted(connection.url, policy.name) === slot) continue;
+        if (this.unknownBackupsSince(decision.scheduledFor)) {
+          this.log.info(`policy "${policy.name}" is due, but backups made since ${slot} could not be identified yet; trying again later`);
+          continue;
+        }
         if (await this.backupJobRunning()) {
           this.log.info(`policy "${policy.name}" is due, but a backup job is running on the Supervisor; trying again later`);
           break;
         }
-        this.log.info(`scheduled run of policy "${policy.name}" (due ${decision.scheduledFor.toISOString()}${decision.catchUp ? ', catching up a missed run' : ''})`);
+        this.log.info(`scheduled run of policy "${policy.name}" (due ${slot}${decision.catchUp ? ', catching up a missed run' : ''})`);
+        // Once per slot, also when it fails: a failing policy is not retried every few seconds.
+        await this.markAttempted(connection.url, policy.name, slot);
         const result = await this.run(policy);
         if (result.status === 'failed' && /already in progress/.test(result.error ?? '')) break;
         ran.push(policy.name);
-        await this.store.refresh();
       }
     } catch (e) {
       this.log.error(`scheduler: ${e instanceof Error ? e.message : String(e)}`);
@@ -89,7 +101,7 @@ export class PolicyScheduler implements vscode.Disposable {
     if (!vscode.workspace.isTrusted || !vscode.workspace.getConfiguration('haBackups').get<boolean>('scheduler', true)) return undefined;
     const zone = this.store.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     let next: NextRun | undefined;
-    for (const p of readPolicies()?.parsed.policies ?? []) {
+    for (const p of readPolicies({ savedOnly: true })?.parsed.policies ?? []) {
       if (!p.enabled) continue;
       const at = nextRunOf(p, zone);
       if (at && (!next || at < next.at)) next = { policy: p.name, at };
@@ -116,24 +128,42 @@ export class PolicyScheduler implements vscode.Disposable {
     return newest === undefined ? undefined : new Date(newest);
   }
 
+  /** A backup job is running, or it cannot be told (then it is safer to wait). */
   private async backupJobRunning(): Promise<boolean> {
     if (this.store.running.length) return true;
-    const jobs = await this.store.connection?.client.jobs().catch(() => undefined);
-    return jobs?.some((j) => BACKUP_JOB.test(j.name ?? '') && j.done === false) ?? false;
+    try {
+      const jobs = (await this.store.connection?.client.jobs()) ?? [];
+      return jobs.some((j) => BACKUP_JOB.test(j.name ?? '') && j.done === false);
+    } catch {
+      return true;
+    }
   }
 
+  /** A backup made since `since` whose policy is not known (its details could not be read): it may be this policy's. */
+  private unknownBackupsSince(since: Date): boolean {
+    return this.store.backups.some((b) => Date.parse(b.date) >= since.getTime() - 10_000 && this.retention.decisionOf(b.slug)?.policy === undefined && !this.store.cachedDetails(b.slug));
+  }
+
+  private attempted(instance: string, policy: string): string | undefined {
+    return this.memento.get<Record<string, Record<string, string>>>(ATTEMPTED_KEY)?.[instance]?.[policy];
+  }
+
+  private async markAttempted(instance: string, policy: string, slot: string): Promise<void> {
+    const all = this.memento.get<Record<string, Record<string, string>>>(ATTEMPTED_KEY) ?? {};
+    await this.memento.update(ATTEMPTED_KEY, { ...all, [instance]: { ...all[instance], [policy]: slot } });
+  }
+
+  /**
+   * When each enabled policy was first seen. Disabled and removed policies are forgotten, so turning
+   * one on again (or re-adding a name) starts from now instead of catching up at once.
+   */
   private async firstSeen(instance: string, policies: Policy[]): Promise<Record<string, Date>> {
     const all = this.memento.get<Record<string, Record<string, string>>>(FIRST_SEEN_KEY) ?? {};
-    const mine = { ...all[instance] };
+    const before = all[instance] ?? {};
     const now = new Date().toISOString();
-    let changed = false;
-    for (const p of policies) {
-      if (!mine[p.name]) {
-        mine[p.name] = now;
-        changed = true;
-      }
-    }
-    if (changed) await this.memento.update(FIRST_SEEN_KEY, { ...all, [instance]: mine });
+    const mine: Record<string, string> = {};
+    for (const p of policies) if (p.enabled) mine[p.name] = before[p.name] ?? now;
+    if (JSON.stringify(mine) !== JSON.stringify(before)) await this.memento.update(FIRST_SEEN_KEY, { ...all, [instance]: mine });
     return Object.fromEntries(Object.entries(mine).map(([k, v]) => [k, new Date(v)]));
   }
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { planPurge, policyOwnerFromExtra, type PolicyOwner, type PurgeDecision, type PurgePlan, type RetentionPolicy } from '../../core/retention';
 import type { Backup } from '../../core/supervisor';
-import { readPolicies } from '../policy/policyFile';
+import { isPolicyFile, readPolicies } from '../policy/policyFile';
 import type { BackupStore } from '../store/backupStore';
 import type { ExpiryStore } from '../store/expiryStore';
 import type { PinStore } from '../store/pinStore';
@@ -24,7 +24,13 @@ export class RetentionState implements vscode.Disposable {
     private readonly pins: PinStore,
     private readonly owners: PolicyOwnerStore,
   ) {
-    this.subscription = store.onDidChange(() => this.recompute());
+    this.subscription = vscode.Disposable.from(
+      store.onDidChange(() => this.recompute()),
+      // A saved policy file changes what is kept.
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (isPolicyFile(d.uri)) this.recompute();
+      }),
+    );
   }
 
   /** Synchronous and cheap: uses only what is already known (see `learnOwners` for the rest). */
@@ -35,25 +41,50 @@ export class RetentionState implements vscode.Disposable {
     } else {
       const instance = connection.url;
       const local = this.owners.all(instance);
-      const expiries = new Map<string, string>();
-      for (const [slug, date] of this.store.autoBackupExpiries) expiries.set(slug, date.toISOString());
-      for (const [slug, e] of Object.entries(this.expiries.all(instance))) expiries.set(slug, e.expires);
+      const owner = (slug: string): PolicyOwner => (Object.hasOwn(local, slug) ? local[slug] : undefined) ?? policyOwnerFromExtra(this.store.cachedDetails(slug)?.extra);
+      // The saved policy file only: an unsaved draft in an editor must not decide deletions.
+      const filePolicies = readPolicies({ savedOnly: true })?.parsed.policies ?? [];
+      const byName = new Map(filePolicies.map((p) => [p.name, p]));
       const policies = new Map<string, RetentionPolicy>();
-      for (const p of readPolicies()?.parsed.policies ?? []) if (p.retention?.kind === 'generational') policies.set(p.name, p.retention.policy);
+      for (const p of filePolicies) if (p.enabled && p.retention?.kind === 'generational') policies.set(p.name, p.retention.policy);
+      const expiries = new Map<string, string>();
+      const pins = this.pins.pinnedAnywhere();
+      for (const b of this.store.backups) {
+        const o = owner(b.slug);
+        const policy = typeof o === 'string' ? byName.get(o) : undefined;
+        // A disabled policy deletes nothing: its backups are held like pinned ones.
+        if (policy && !policy.enabled) pins.add(b.slug);
+        // An expiry counts only while it is the rule: not for a policy that now has generational or no retention.
+        if (policy && policy.retention?.kind !== 'keep_days') continue;
+        const mine = this.expiries.get(instance, b.slug)?.expires;
+        const integration = this.store.autoBackupExpiries.get(b.slug);
+        if (mine) expiries.set(b.slug, mine);
+        else if (integration) expiries.set(b.slug, integration.toISOString());
+      }
       const confirmAbove = vscode.workspace.getConfiguration('haBackups').get<number>('purgeConfirmAbove') ?? 5;
       this.plan = planPurge(this.store.backups, {
-        managed: (b): PolicyOwner => local[b.slug] ?? policyOwnerFromExtra(this.store.cachedDetails(b.slug)?.extra) ?? (expiries.has(b.slug) ? true : undefined),
+        managed: (b): PolicyOwner => owner(b.slug) ?? (expiries.has(b.slug) ? true : undefined),
         policies,
         expiries,
-        pins: this.pins.pinned(instance),
+        pins,
         now: new Date(),
         timeZone: this.store.timeZone ?? undefined,
         confirmAbove,
       });
+      this.purgeModes = new Map(filePolicies.map((p) => [p.name, p.purge]));
     }
     this.bySlug = new Map(this.plan?.decisions.map((d) => [d.slug, d]));
     this.changed.fire();
     return this.plan;
+  }
+
+  /** How each policy of the saved file wants its backups purged ('auto' or 'manual'). */
+  purgeModes = new Map<string, 'auto' | 'manual'>();
+
+  /** May an unattended purge (after a backup) delete this backup? Only for policies with `purge: auto`, and keep_days backups. */
+  purgesUnattended(slug: string): boolean {
+    const policy = this.bySlug.get(slug)?.policy;
+    return policy === true || (typeof policy === 'string' && this.purgeModes.get(policy) === 'auto');
   }
 
   decisionOf(slug: string): PurgeDecision<Backup> | undefined {

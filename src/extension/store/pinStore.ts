@@ -24,4 +24,12 @@ export class PinStore {
     }
     await this.memento.update(KEY, { ...all, [instance]: [...current].sort() });
   }
+
+  /**
+   * Pins made under any connection: the same Home Assistant can be reached under several URLs
+   * (http://supervisor in the add-on, its own address on a desktop), and a pin must hold for all.
+   */
+  pinnedAnywhere(): Set<string> {
+    return new Set(Object.values(this.memento.get<Record<string, string[]>>(KEY) ?? {}).flat());
+  }
 }
