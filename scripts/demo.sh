@@ -98,7 +98,7 @@ EXT="$DEMO/extensions/$PUBLISHER.$NAME-$VERSION"
 mkdir -p "$EXT/dist"
 cp package.json "$EXT/"
 for f in package.nls*.json README.md CHANGELOG.md LICENSE LICENSE.md; do [ -f "$f" ] && cp "$f" "$EXT/"; done
-for d in l10n media; do [ -d "$d" ] && cp -R "$d" "$EXT/"; done
+for d in l10n media schemas; do [ -d "$d" ] && cp -R "$d" "$EXT/"; done
 cp dist/extension.js "$EXT/dist/"
 [ -f dist/extension.js.map ] && cp dist/extension.js.map "$EXT/dist/"
 say "installed $PUBLISHER.$NAME $VERSION into $DEMO/extensions"
