@@ -2,23 +2,12 @@
 // transport does or what the shared scenarios (transportScenarios.ts, run for both transports) do not cover.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HttpTransport, JobLostError, SupervisorClient, SupervisorError, waitForJob } from '../../src/core/supervisor';
+import { HttpTransport, JobLostError, SupervisorClient, waitForJob } from '../../src/core/supervisor';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { rejectsWith } from './transportScenarios';
 
 const TOKEN = 'manager-token';
 const BACKUP_ROLE_TOKEN = 'backup-role-token';
-
-async function rejectsWith(p: Promise<unknown>, kind: string, message?: RegExp): Promise<SupervisorError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SupervisorError, `expected SupervisorError, got ${String(e)}`);
-    assert.equal(e.kind, kind, e.message);
-    if (message) assert.match(e.message, message);
-    return e;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 describe('SupervisorClient against the emulator', () => {
   let emu: RunningEmulator;

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { BackupRequest } from '../options';
 import { mixedShapesMessage, SELECTION_SHAPES, type SelectionShapeName } from '../options/shape';
 import { PositionMapper, type DiagnosticCode, type PolicyDiagnostic, type Range, type Severity } from './diagnostics';
-import { loadYaml, pathKey, type LoadLimits, type Loaded, type NodeInfo, type Path, type SecretLookup } from './load';
+import { loadYaml, pathKey, type LoadLimits, type Loaded, type NodeInfo, type Path, type Problem, type SecretLookup } from './load';
 import { toRetention, type Retention } from './retention';
 import { nextRuns, parseSchedule, type Schedule } from './schedule';
 import { allowedKeysAt, policyFileSchema, policySchema, type PolicyOutput } from './schema';
@@ -62,17 +62,8 @@ export function parsePolicyFile(text: string, options: ParsePolicyOptions = {}):
 /** More policies than this are not checked (see `capped`). */
 export const MAX_POLICIES = 500;
 
-interface Draft {
-  message: string;
-  severity: Severity;
-  code: DiagnosticCode;
-  start: number;
-  end: number;
-  path?: Path;
-}
-
 class FileParser {
-  private readonly drafts: Draft[] = [];
+  private readonly drafts: Problem[] = [];
   private loaded!: Loaded;
 
   constructor(
@@ -332,7 +323,7 @@ class FileParser {
     return shown;
   }
 
-  private diagnostic(draft: Draft, secrets: readonly string[]): PolicyDiagnostic {
+  private diagnostic(draft: Problem, secrets: readonly string[]): PolicyDiagnostic {
     let message = draft.message;
     for (const secret of secrets) message = message.split(secret).join('***');
     const diagnostic: PolicyDiagnostic = { message, severity: draft.severity, code: draft.code, range: this.positions.range(draft.start, draft.end) };

@@ -9,6 +9,7 @@ import type { RunResult } from '../backupRunner';
 import { folderLabel, locationLabel } from '../format';
 import type { Services } from '../services';
 import { askName } from './createFullBackup';
+import { askLocations } from './pickLocation';
 
 type Content =
   | { kind: 'full' }
@@ -115,7 +116,7 @@ async function edit(s: Services, draft: Draft): Promise<Draft | undefined> {
         draft.content = (await askContent(s, draft.content)) ?? draft.content;
         break;
       case 'locations':
-        draft.locations = (await askLocations(s)) ?? draft.locations;
+        draft.locations = (await askLocations(s, { title: vscode.l10n.t('Store the backup in'), placeHolder: vscode.l10n.t('The first is written; the others get a copy') })) ?? draft.locations;
         break;
       case 'encryption':
         draft.encryption = (await askEncryption()) ?? draft.encryption;
@@ -181,28 +182,6 @@ async function askContent(s: Services, current: Content): Promise<Content | unde
   const folders = picked.flatMap((p) => (p.folder ? [p.folder] : []));
   const addonSlugs = picked.flatMap((p) => (p.addon ? [p.addon] : []));
   return { kind: kind.kind2, addons: addonSlugs, folders };
-}
-
-async function askLocations(s: Services): Promise<Location[] | undefined> {
-  const mounts = (await s.store.connection?.client.mounts().catch(() => undefined))?.mounts.filter((m) => m.usage === 'backup') ?? [];
-  for (;;) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: locationLabel(null), location: null as Location, state: 'active' },
-        ...mounts.map((m) => ({
-          label: m.name,
-          description: m.state === 'active' ? m.server : vscode.l10n.t('not available ({0})', m.state ?? '?'),
-          location: m.name,
-          state: m.state ?? '?',
-        })),
-      ],
-      { canPickMany: true, title: vscode.l10n.t('Store the backup in'), placeHolder: vscode.l10n.t('The first is written; the others get a copy') },
-    );
-    if (!picked?.length) return undefined;
-    const down = picked.find((p) => p.state !== 'active');
-    if (!down) return picked.map((p) => p.location);
-    await vscode.window.showErrorMessage(vscode.l10n.t('The backup location {0} is not available (state: {1}). Choose another one.', down.label, down.state), { modal: true });
-  }
 }
 
 async function askEncryption(): Promise<Encryption | undefined> {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { formatSize } from '../../core/format/size';
 import type { Backup, Location } from '../../core/supervisor';
+import type { Services } from '../services';
 import { locationLabel } from '../format';
 
 /** Whether the copy of `backup` in `location` (undefined = primary) is password protected. */
@@ -22,4 +23,31 @@ export async function pickLocation(backup: Backup, title: string): Promise<{ loc
     { title, placeHolder: vscode.l10n.t('The backup has copies in several locations') },
   );
   return pick ? { location: pick.location } : undefined;
+}
+
+/**
+ * Backup locations to write to: this system plus every backup mount. Mounts that are down are listed
+ * (so the choice is visible) but refused, naming the mount, and the user picks again.
+ */
+export async function askLocations(s: Services, options: { title: string; placeHolder?: string; preselectLocal?: boolean }): Promise<Location[] | undefined> {
+  const mounts = (await s.store.connection?.client.mounts().catch(() => undefined))?.mounts.filter((m) => m.usage === 'backup') ?? [];
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: locationLabel(null), location: null as Location, state: 'active', picked: options.preselectLocal === true },
+        ...mounts.map((m) => ({
+          label: m.name,
+          description: m.state === 'active' ? m.server : vscode.l10n.t('not available ({0})', m.state ?? '?'),
+          location: m.name,
+          state: m.state ?? '?',
+          picked: false,
+        })),
+      ],
+      { canPickMany: true, title: options.title, placeHolder: options.placeHolder },
+    );
+    if (!picked?.length) return undefined;
+    const down = picked.find((p) => p.state !== 'active');
+    if (!down) return picked.map((p) => p.location);
+    await vscode.window.showErrorMessage(vscode.l10n.t('The backup location {0} is not available (state: {1}). Choose another one.', down.label, down.state), { modal: true });
+  }
 }

@@ -10,6 +10,7 @@ import type { Location } from '../../core/supervisor';
 import { describeError } from '../errors';
 import { locationLabel } from '../format';
 import type { Services } from '../services';
+import { askLocations } from './pickLocation';
 
 export interface UploadArgs {
   file?: string;
@@ -27,7 +28,7 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
     if (!connection) return undefined;
     const file = args?.file ?? (await askFile());
     if (!file) return undefined;
-    const locations = args?.locations ?? (await askLocations(s));
+    const locations = args?.locations ?? (await askLocations(s, { title: vscode.l10n.t('Upload to'), preselectLocal: true }));
     if (!locations) return undefined;
     const down = await downMounts(s, locations);
     if (down.length) {
@@ -104,22 +105,6 @@ async function askFile(): Promise<string | undefined> {
     title: vscode.l10n.t('Upload Backup'),
   });
   return uris?.[0]?.fsPath;
-}
-
-/** This system plus every backup mount; mounts that are down are listed (so the choice is visible) but refused. */
-async function askLocations(s: Services): Promise<Location[] | undefined> {
-  const mounts = (await s.store.connection?.client.mounts().catch(() => undefined))?.mounts.filter((m) => m.usage === 'backup') ?? [];
-  const items = [
-    { label: locationLabel(null), location: null as Location, picked: true },
-    ...mounts.map((m) => ({
-      label: m.name,
-      description: m.state === 'active' ? m.server : vscode.l10n.t('not available ({0})', m.state ?? '?'),
-      location: m.name,
-      picked: false,
-    })),
-  ];
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('Upload to') });
-  return picked?.length ? picked.map((p) => p.location) : undefined;
 }
 
 async function downMounts(s: Services, locations: Location[]): Promise<{ name: string; state?: string | null }[]> {
