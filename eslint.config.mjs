@@ -1,7 +1,14 @@
 // ESLint flat config: typescript-eslint's recommended type-aware rules, plus the layering rule
-// that keeps src/core free of the vscode API.
+// that keeps src/core free of the vscode API and a guard on the bundle size (zod's locales).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const NO_VSCODE = { name: 'vscode', message: 'src/core and src/emulator must not depend on the VS Code API.' };
+// `import { z } from 'zod'` bundles every zod locale (~350 KB more in the extension); the namespace import does not.
+const NO_ZOD_NAMED = {
+  selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+  message: "Use `import * as z from 'zod'` (the named import bundles every locale).",
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test-env/**', 'test-artifacts/**', '**/*.mjs', '**/*.js'] },
@@ -21,7 +28,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/emulator/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/emulator must not depend on the VS Code API.' }] }] },
+    files: ['src/emulator/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE] }] },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE] }], 'no-restricted-syntax': ['error', NO_ZOD_NAMED] },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_ZOD_NAMED] },
   },
 );

@@ -2,16 +2,18 @@
 // `encrypted: true`. It lives in Home Assistant Core, not in the Supervisor.
 import * as vscode from 'vscode';
 import { readCoreBackupConfig } from '../core/haCore/backupConfig';
-import { CoreTransport, readAddonCoreBackupConfig } from '../core/supervisor';
+import { readAddonCoreBackupConfig } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { describeError } from './errors';
+import { coreTransportOf } from './lazy/transport';
 
 export type DefaultKeyResult = { key: string | null } | { error: string };
 
 export async function readDefaultBackupKey(connection: Connection, signal?: AbortSignal): Promise<DefaultKeyResult> {
   try {
-    if (connection.client.transport instanceof CoreTransport) {
-      return { key: (await readCoreBackupConfig(connection.client.transport, { signal, timeoutMs: 15_000 })).defaultBackupKey };
+    const core = await coreTransportOf(connection.client.transport);
+    if (core) {
+      return { key: (await readCoreBackupConfig(core, { signal, timeoutMs: 15_000 })).defaultBackupKey };
     }
     if (connection.source === 'addon') {
       // Inside the add-on, Core is reached through the Supervisor's proxy (ws://supervisor/core/websocket).

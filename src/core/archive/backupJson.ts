@@ -7,7 +7,7 @@
 // headers (random access) and only its own bytes are read.
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ArchiveError, messageOf } from './errors';
 import { readAt, scanOuterTarStrict } from './outerTar';
 import type { OuterMember } from './outerTar';

@@ -1,5 +1,6 @@
 // libsodium (WASM) is only needed for SecureTar v3. It is loaded on first use — when a v3 header is
-// seen — never at import time: `import type` below is erased, the module comes from `import()`.
+// seen — never at import time: `import type` below is erased, the module comes from `import()`
+// (in the extension's bundle, that import() loads dist/sodium.js; see scripts/build.mjs).
 import type * as SodiumModule from 'libsodium-wrappers-sumo';
 
 export type Sodium = typeof SodiumModule;

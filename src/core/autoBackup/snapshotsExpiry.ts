@@ -3,7 +3,7 @@
 // Reading it lets the extension show (and later purge) what the integration tracks.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AUTO_BACKUP_STORE = path.join('.storage', 'auto_backup.snapshots_expiry');
 

@@ -1,7 +1,7 @@
 // Home Assistant Core's backup settings (`backup/config/info`, supervisor-api.md §8.3). What this
 // project needs from them is the "default backup key": since Core 2025.1 the UI and the automatic
 // backups encrypt with the generated key stored as `create_backup.password`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SupervisorError } from '../supervisor/errors';
 
 /**

@@ -3,7 +3,7 @@
 // request into a Supervisor call is plan.ts. No transforms, so `z.toJSONSchema(backupRequestSchema,
 // { io: 'input' })` describes it for editors (refinements below are checked at parse time only; the
 // shape rule is also written into the JSON Schema through `meta`).
-import { z } from 'zod';
+import * as z from 'zod';
 import { duplicateLocations, describeLocation } from './location';
 import { SELECTION_SHAPES, mixedShapesMessage, type SelectionShapeName } from './shape';
 import { closestWord } from '../format/suggest';

@@ -1,7 +1,7 @@
 // The JSON Schema of auto_backup.yaml, generated from the zod schema, for editors (the YAML
 // extension's yamlValidation). scripts/generate-policy-schema.ts writes it to
 // schemas/auto_backup.schema.json; a unit test checks that file is up to date.
-import { z } from 'zod';
+import * as z from 'zod';
 import { policyFileSchema } from './schema';
 
 export const POLICY_SCHEMA_FILE = 'schemas/auto_backup.schema.json';

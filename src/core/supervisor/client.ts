@@ -1,6 +1,6 @@
 // Typed Supervisor client (supervisor-api.md §2–§5). Every call takes an AbortSignal, every answer
 // is parsed with zod, and every failure becomes a SupervisorError with a specific kind.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SupervisorError } from './errors';
 import {
   addonsSchema,

@@ -1,7 +1,7 @@
 // zod schemas for what the Supervisor sends back (supervisor-api.md §2–§5). Parsing happens at the
 // boundary so the rest of the code works with checked, typed data. Fields added in later Supervisor
 // releases are optional, with the defaults older releases imply.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const envelopeSchema = z.object({
   result: z.enum(['ok', 'error']),

@@ -4,7 +4,8 @@
 // through Core) or to a Supervisor URL directly. Tokens live in SecretStorage, one per instance,
 // never in settings or logs.
 import * as vscode from 'vscode';
-import { CoreTransport, HttpTransport, SupervisorClient } from '../../core/supervisor';
+import { SupervisorClient } from '../../core/supervisor';
+import { LazyTransport } from '../lazy/transport';
 
 export type ConnectionSource = 'addon' | 'stored';
 /** `core`: through Home Assistant's websocket API and /api/hassio; `supervisor`: the Supervisor's REST API. */
@@ -98,20 +99,23 @@ export class ConnectionManager implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private async set(next: Connection | undefined): Promise<Connection | undefined> {
+  private set(next: Connection | undefined): Promise<Connection | undefined> {
     const previous = this.current;
     this.current = next;
     if (previous && previous.client !== next?.client) void previous.client.transport.close();
-    await vscode.commands.executeCommand('setContext', 'haBackups.connected', next !== undefined);
-    await vscode.commands.executeCommand('setContext', 'haBackups.connectionSource', next?.source ?? 'none');
+    // Context keys only steer menus and the welcome view. Each is a round trip to the workbench
+    // (~300 ms while it starts up), so nothing waits for them: activation stays short.
+    void vscode.commands.executeCommand('setContext', 'haBackups.connected', next !== undefined);
+    void vscode.commands.executeCommand('setContext', 'haBackups.connectionSource', next?.source ?? 'none');
     this.changed.fire(next);
-    return next;
+    return Promise.resolve(next);
   }
 }
 
 function makeConnection(source: ConnectionSource, stored: StoredConnection, token: string): Connection {
   const options = { baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls };
-  const transport = stored.mode === 'core' ? new CoreTransport(options) : new HttpTransport(options);
+  // Built (and undici loaded) on the first request, after activation.
+  const transport = new LazyTransport(stored.mode, options);
   return { source, mode: stored.mode, url: stored.url, verifyTls: stored.verifyTls, client: new SupervisorClient(transport), token };
 }
 

@@ -15,7 +15,7 @@ export function configFolder(): vscode.WorkspaceFolder | undefined {
 export function policyFilePath(): string | undefined {
   const folder = configFolder();
   if (!folder) return undefined;
-  const setting = vscode.workspace.getConfiguration('haBackups').get<string>('policyFile')?.trim() || POLICY_FILE_NAME;
+  const setting = vscode.workspace.getConfiguration('haBackups', folder.uri).get<string>('policyFile')?.trim() || POLICY_FILE_NAME;
   return path.resolve(folder.uri.fsPath, setting);
 }
 

@@ -1,0 +1,63 @@
+// The connection is set up during activation, but its first request comes later. The real transports
+// build an undici Agent in their constructor, and undici (~520 KB, dist/undici.js in the bundle, see
+// scripts/build.mjs) takes ~50 ms to load; so the connection gets this stand-in, which builds the real
+// transport on the first request, one turn of the event loop later (never inside `activate`, even
+// when activation itself triggers the first request).
+import { CoreTransport } from '../../core/supervisor/coreTransport';
+import { HttpTransport, type HttpTransportOptions, type RawResponse, type RequestOptions, type StreamResponse, type SupervisorTransport, type UploadSource } from '../../core/supervisor/transport';
+
+export type TransportMode = 'core' | 'supervisor';
+
+export class LazyTransport implements SupervisorTransport {
+  readonly target: string;
+  private real: Promise<HttpTransport | CoreTransport> | undefined;
+  /** close() came before any request: there is nothing to close yet. */
+  private closedUnused = false;
+
+  constructor(
+    readonly mode: TransportMode,
+    private readonly options: HttpTransportOptions,
+  ) {
+    // As both real transports name it (tests check they agree).
+    this.target = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Has the real transport been asked for (and undici loaded)? */
+  get started(): boolean {
+    return this.real !== undefined;
+  }
+
+  /** The real transport: HttpTransport (`supervisor`) or CoreTransport (`core`). */
+  open(): Promise<HttpTransport | CoreTransport> {
+    this.real ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const real = this.mode === 'core' ? new CoreTransport(this.options) : new HttpTransport(this.options);
+      // Closed before its first use: requests fail as they would on a closed real transport.
+      if (this.closedUnused) await real.close();
+      return real;
+    });
+    return this.real;
+  }
+
+  async send(method: string, path: string, options?: RequestOptions): Promise<RawResponse> {
+    return (await this.open()).send(method, path, options);
+  }
+
+  async openStream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse> {
+    return (await this.open()).openStream(method, path, options);
+  }
+
+  async upload(path: string, source: UploadSource, options?: RequestOptions): Promise<RawResponse> {
+    return (await this.open()).upload(path, source, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.real) await (await this.real).close();
+    else this.closedUnused = true;
+  }
+}
+
+/** The CoreTransport behind `transport` when it goes through Home Assistant Core (its websocket commands). */
+export async function coreTransportOf(transport: SupervisorTransport): Promise<CoreTransport | undefined> {
+  if (transport instanceof LazyTransport) return transport.mode === 'core' ? ((await transport.open()) as CoreTransport) : undefined;
+  return transport instanceof CoreTransport ? transport : undefined;
+}
