@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (also what CI runs through .ci/run): bash scripts/test.sh
 # Works on a fresh clone: installs dependencies and the VS Code test environment first, then runs
-# typecheck, lint, unit tests and the integration tests in a real VS Code extension host.
+# typecheck, lint, unit tests and the integration tests in a real VS Code extension host (also once
+# in an untrusted workspace).
 # Stops at the first failing step; exits with that step's exit code.
 set -uo pipefail
 
@@ -61,6 +62,8 @@ run_step "lint" npm run --silent lint
 run_step "l10n bundle" bash scripts/check-l10n.sh
 run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration
+# A second VS Code launch in Restricted Mode (workspace not trusted): only the @untrusted tests.
+run_step "integration tests, untrusted workspace" node test/harness/run-integration.mjs --untrusted
 run_step "package .vsix" bash scripts/check-package.sh
 
 banner "ALL STEPS PASSED"

@@ -15,6 +15,8 @@ export const ENV = {
   results: 'VSCT_RESULTS',
   /** Optional mocha grep pattern (harness flag --grep). */
   grep: 'HA_TEST_GREP',
+  /** '1' when the harness opened the workspace in Restricted Mode (flag --untrusted): only `@untrusted` tests run. */
+  untrusted: 'HA_TEST_UNTRUSTED',
 } as const;
 
 /**

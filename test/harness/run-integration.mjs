@@ -14,7 +14,7 @@
 // Requests from the tests (protocol in test/harness/protocol.ts), handled one at a time:
 // - `HA-SCREENSHOT <name>` (support/screenshot.ts): the page is saved to $HA_TEST_ARTIFACTS/<name>.png,
 //   then <name>.png.done is written ("ok" or "error: ...").
-// - `HA-UI <json>` (support/ui.ts): click a button (modal dialog first), hover a tree row, widen the
+// - `HA-UI <json>` (support/ui.ts): click a button (modal dialog first), hover or click a tree row, widen the
 //   side bar, press keys or type text;
 //   the answer is $HA_TEST_ARTIFACTS/.ui-<id>.done, or .ui-<id>.error holding the reason.
 // What the user sees: while extension tests run with the smoke-test driver, VS Code refuses modal
@@ -22,7 +22,9 @@
 // answers yes unseen) and shows no notification toasts. The harness patches both checks out of
 // workbench.js as the browser loads it (WORKBENCH_PATCHES), so tests see and answer the real UI.
 //
-// Usage: node test/harness/run-integration.mjs [--grep <pattern>] [--timeout <s>] [--verbose] [--keep]
+// Usage: node test/harness/run-integration.mjs [--grep <pattern>] [--timeout <s>] [--verbose] [--keep] [--untrusted]
+// --untrusted (or HA_TEST_UNTRUSTED=1): workspace trust is on and the workspace is not trusted
+// (Restricted Mode); only tests titled `@untrusted` run (unless --grep says otherwise).
 // Exit code: 0 all passed, 1 test failures, 2 harness error or timeout.
 // Runs on the system Node (20+); only code-server runs on Node 24.
 import { spawn, spawnSync } from 'node:child_process';
@@ -40,8 +42,8 @@ const stamp = () => `[harness ${((Date.now() - t0) / 1000).toFixed(1)}s]`;
 const log = (...a) => console.log(stamp(), ...a);
 
 // ------------------------------------------------------------------ arguments
-const USAGE = 'usage: node test/harness/run-integration.mjs [--grep <pattern>] [--timeout <seconds>] [--verbose] [--keep]';
-const opts = { grep: process.env.HA_TEST_GREP || '', timeout: 600, verbose: false, keep: false };
+const USAGE = 'usage: node test/harness/run-integration.mjs [--grep <pattern>] [--timeout <seconds>] [--verbose] [--keep] [--untrusted]';
+const opts = { grep: process.env.HA_TEST_GREP || '', timeout: 600, verbose: false, keep: false, untrusted: process.env.HA_TEST_UNTRUSTED === '1' };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -53,10 +55,12 @@ const opts = { grep: process.env.HA_TEST_GREP || '', timeout: 600, verbose: fals
     else if (name === '--timeout') opts.timeout = Number(value());
     else if (name === '--verbose' || name === '-v') opts.verbose = true;
     else if (name === '--keep') opts.keep = true;
+    else if (name === '--untrusted') opts.untrusted = true;
     else if (name === '--help' || name === '-h') { console.log(USAGE); process.exit(0); }
     else { console.error(`unknown argument: ${a}\n${USAGE}`); process.exit(2); }
   }
   if (!(opts.timeout > 0)) { console.error(`--timeout must be a positive number of seconds\n${USAGE}`); process.exit(2); }
+  if (opts.untrusted && !opts.grep) opts.grep = '@untrusted';
 }
 
 // ------------------------------------------------------------------ environment checks
@@ -259,6 +263,13 @@ function requestUi(json, page) {
         await sleep(Number(req.waitMs) || 1500);
         if (req.screenshot) await savePage(page, String(req.screenshot));
         log(`hovered "${req.text}"`);
+      } else if (req.action === 'clickRow') {
+        // A tree row whose label is exactly `text` (clicking it expands a folder or opens a file).
+        const row = page.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${String(req.text).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+        await row.click({ timeout: timeoutMs });
+        await sleep(Number(req.waitMs) || 500);
+        if (req.screenshot) await savePage(page, String(req.screenshot));
+        log(`clicked row "${req.text}"`);
       } else if (req.action === 'sidebarWidth') {
         // Drags the sash on the right edge of the primary side bar, so descriptions are readable.
         const box = await page.locator('.part.sidebar').boundingBox({ timeout: timeoutMs });
@@ -365,7 +376,9 @@ try {
   fs.writeFileSync(cfg, 'auth: none\ncert: false\n'); // keeps code-server off ~/.config/code-server
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
+    // --untrusted: trust is on, never asked for, so the folder stays in Restricted Mode.
+    'security.workspace.trust.enabled': opts.untrusted,
+    ...(opts.untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
@@ -388,6 +401,7 @@ try {
     HA_TEST_ARTIFACTS: ARTIFACTS,
     VSCT_RESULTS: resultsFile,
     ...(opts.grep ? { HA_TEST_GREP: opts.grep } : {}),
+    ...(opts.untrusted ? { HA_TEST_UNTRUSTED: '1' } : {}),
   };
   const serverEnv = { ...baseEnv, ...isolation, ...testEnv, EXTENSIONS_GALLERY: '{}' }; // no open-vsx.org offline
   if (!opts.grep) delete serverEnv.HA_TEST_GREP;
@@ -395,7 +409,7 @@ try {
   server = spawn(NODE24, [CS_ENTRY,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', cfg,
     '--user-data-dir', userData, '--extensions-dir', extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
+    '--disable-telemetry', '--disable-update-check', ...(opts.untrusted ? [] : ['--disable-workspace-trust']), '--ignore-last-opened',
     '--disable-getting-started-override',
     '--vscode-option', 'enable-smoke-test-driver', // a built workbench honours the test payload only with this
   ], { cwd: REPO, env: serverEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

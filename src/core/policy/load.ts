@@ -119,7 +119,7 @@ export function loadYaml(text: string, options: { secrets?: SecretLookup; limits
   }
   if (!document) return { ...result, value: null };
   for (const error of document.errors) {
-    problems.push({ message: error.message, severity: 'error', code: 'yaml-syntax', start: error.pos[0], end: error.pos[1] });
+    problems.push({ message: withoutSource(error.message), severity: 'error', code: 'yaml-syntax', start: error.pos[0], end: error.pos[1] });
   }
   for (const warning of document.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') continue; // reported by the converter, with advice
@@ -137,8 +137,17 @@ export function loadYaml(text: string, options: { secrets?: SecretLookup; limits
   return result;
 }
 
+/**
+ * A `yaml` error message without the source text some of them quote (`Unexpected scalar token in
+ * YAML stream: "…"`, `Not a YAML token: …`; up to the whole file): the range already shows where,
+ * and in secrets.yaml the quoted text could be a secret.
+ */
+export function withoutSource(message: string): string {
+  return message.replace(/^(Not a YAML token): .*$/s, '$1').replace(/: ".*$/s, '');
+}
+
 /** The offset of the first collection nested deeper than `maxDepth`, from the CST (no recursion). */
-function tooDeep(tokens: readonly CST.Token[], maxDepth: number): number | undefined {
+export function tooDeep(tokens: readonly CST.Token[], maxDepth: number): number | undefined {
   const stack: [CST.Token, number][] = tokens.map((token) => [token, 0]);
   for (let entry = stack.pop(); entry; entry = stack.pop()) {
     const [token, depth] = entry;
@@ -161,6 +170,9 @@ interface Span {
 }
 
 type Node = YamlNode | Pair | null | undefined;
+
+/** The YAML 1.2 core schema's tags (and the merge key); other `!!` tags (`!!js/function`, `!!python/…`, `!!binary`) are refused. */
+const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float', 'merge'].map((name) => `tag:yaml.org,2002:${name}`));
 
 const HA_TAGS = ['!include', '!include_dir_list', '!include_dir_named', '!include_dir_merge_list', '!include_dir_merge_named', '!env_var', '!input'];
 
@@ -211,14 +223,16 @@ class Converter {
     if (!via && node.anchor) this.anchors.set(node.anchor, node);
 
     const tag = node.tag;
-    if (tag?.startsWith('!') && !via) {
+    // As written: `!!js/function` is `tag:yaml.org,2002:js/function` once resolved.
+    const written = tag?.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+    if (written?.startsWith('!') && !via) {
       // Mark the tag too (`!secret name`, not only `name`).
-      const at = this.text.lastIndexOf(tag, span.start);
-      if (at !== -1 && this.text.slice(at + tag.length, span.start).trim() === '') info.start = span.start = at;
+      const at = this.text.lastIndexOf(written, span.start);
+      if (at !== -1 && this.text.slice(at + written.length, span.start).trim() === '') info.start = span.start = at;
     }
     if (tag === '!secret') return this.secret(node, path, info, span);
-    if (tag && !tag.startsWith('tag:yaml.org,2002:')) {
-      const advice = HA_TAGS.includes(tag) ? `Home Assistant's ${tag} is not supported in this file; only !secret is` : `unknown tag ${tag}: only !secret is supported`;
+    if (tag && written && !CORE_TAGS.has(tag)) {
+      const advice = HA_TAGS.includes(tag) ? `Home Assistant's ${tag} is not supported in this file; only !secret is` : `unknown tag ${written}: only !secret is supported`;
       return this.fail(path, advice, 'unsupported-tag', span);
     }
 

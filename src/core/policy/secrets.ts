@@ -3,8 +3,8 @@
 // configuration folder (the one holding configuration.yaml); the first file that defines the name
 // wins. A missing secrets.yaml is skipped; the key `logger` is not a secret. This module only works
 // on paths and texts: reading the files is the caller's job (VS Code's file system in the extension).
-import { isAlias, isMap, isScalar, parseDocument } from 'yaml';
-import type { SecretLookup, SecretValue } from './load';
+import { isAlias, isMap, isScalar, parseDocument, Parser } from 'yaml';
+import { DEFAULT_LIMITS, tooDeep, withoutSource, type SecretLookup, type SecretValue } from './load';
 
 export const SECRETS_FILE_NAME = 'secrets.yaml';
 
@@ -18,14 +18,18 @@ export interface SecretsFile {
 export function parseSecretsFile(text: string): SecretsFile {
   const secrets = new Map<string, SecretValue>();
   const errors: string[] = [];
-  if (text.length > 1024 * 1024) return { secrets, errors: ['secrets.yaml is too large to read'] };
+  // The policy file's limit: `yaml` needs about a second for 256 KB of hostile text, and more than linearly longer beyond.
+  if (text.length > DEFAULT_LIMITS.maxLength) return { secrets, errors: ['secrets.yaml is too large to read'] };
+  // yaml's composer recurses once per level: deep nesting would exhaust the stack (and has been seen
+  // to abort the whole process, not only throw), so it is measured on the CST first, without recursion.
+  if (tooDeep(Array.from(new Parser().parse(text)), DEFAULT_LIMITS.maxDepth) !== undefined) return { secrets, errors: ['secrets.yaml is nested too deeply to read'] };
   let document;
   try {
     document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   } catch {
     return { secrets, errors: ['secrets.yaml could not be read'] };
   }
-  if (document.errors.length > 0) return { secrets, errors: document.errors.map((error) => `secrets.yaml: ${error.message}`) };
+  if (document.errors.length > 0) return { secrets, errors: document.errors.map((error) => `secrets.yaml: ${withoutSource(error.message)}`) };
   const contents = document.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return { secrets, errors };
   if (!isMap(contents)) return { secrets, errors: ['secrets.yaml is not a mapping of names to values'] };

@@ -6,7 +6,8 @@
 import { Agent, FormData, request } from 'undici';
 import { CoreConnectionError, CoreWebSocket } from './coreWebSocket';
 import type { CoreCommandResult } from './coreWebSocket';
-import { networkError, SupervisorError } from './errors';
+import { networkError, redactSecret, SupervisorError } from './errors';
+import { errorBody } from './transport';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export { readCoreBackupConfig } from '../haCore/backupConfig';
@@ -123,7 +124,7 @@ export class CoreTransport implements SupervisorTransport {
       }
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers, body: res.body };
+      return { status: res.statusCode, headers, body: res.statusCode < 300 ? res.body : await errorBody(res.body, this.token) };
     } catch (e) {
       throw this.failure(e, method, path);
     }
@@ -146,7 +147,7 @@ export class CoreTransport implements SupervisorTransport {
         await res.body.dump();
         throw await this.explainUnauthorized('POST', path, options.signal);
       }
-      return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text: await res.body.text() };
+      return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text: redactSecret(await res.body.text(), this.token) };
     } catch (e) {
       throw this.failure(e, 'POST', path);
     }

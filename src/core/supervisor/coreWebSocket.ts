@@ -6,7 +6,7 @@
 // for the add-on and answers it itself) — only the URL and the messages differ.
 import { WebSocket } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { SupervisorErrorKind } from './errors';
+import { redactSecret, type SupervisorErrorKind } from './errors';
 
 export type CoreCommandResult = { success: true; result: unknown } | { success: false; error: { code: string; message: string } };
 
@@ -144,12 +144,13 @@ export class CoreWebSocket {
           this.current = conn;
           resolve(conn);
         } else if (msg.type === 'auth_invalid') {
-          const reason = typeof msg.message === 'string' ? msg.message : '';
+          // Server texts become our messages: never with the token in them (a server may repeat it).
+          const reason = typeof msg.message === 'string' ? redactSecret(msg.message, token) : '';
           const describe = this.options.describeTokenRejected ?? ((why: string) => `Home Assistant at ${target} rejected the access token${why ? ` (${why})` : ''}. Create a long-lived access token in the profile of an administrator user.`);
           rejection = new CoreConnectionError('token_rejected', describe(reason));
         } else if (msg.type === 'result' || msg.type === 'pong') {
           const pending = typeof msg.id === 'number' ? conn.pending.get(msg.id) : undefined;
-          pending?.resolve(msg.type === 'pong' ? { success: true, result: null } : toResult(msg));
+          pending?.resolve(msg.type === 'pong' ? { success: true, result: null } : toResult(msg, token));
         }
       });
       ws.addEventListener('close', () => {
@@ -190,12 +191,12 @@ function parseMessage(data: unknown): Record<string, unknown> | null {
   }
 }
 
-function toResult(msg: Record<string, unknown>): CoreCommandResult {
+function toResult(msg: Record<string, unknown>, token: string): CoreCommandResult {
   if (msg.success === true) return { success: true, result: msg.result ?? null };
   const error = (msg.error ?? {}) as { code?: unknown; message?: unknown };
   return {
     success: false,
-    error: { code: typeof error.code === 'string' ? error.code : 'unknown_error', message: typeof error.message === 'string' ? error.message : '' },
+    error: { code: typeof error.code === 'string' ? error.code : 'unknown_error', message: typeof error.message === 'string' ? redactSecret(error.message, token) : '' },
   };
 }
 

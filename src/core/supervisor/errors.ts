@@ -58,6 +58,15 @@ export function isFreezeConflict(e: unknown): boolean {
   return isSupervisorError(e) && e.kind === 'api' && /system is not running - freeze/.test(e.message);
 }
 
+/**
+ * `text` with every occurrence of `secret` (a token) replaced by `***`. Servers and proxies may
+ * repeat the request, Authorization header included, in an error body; that text becomes messages
+ * that are logged and shown. Secrets shorter than 4 characters are left alone (they would garble words).
+ */
+export function redactSecret(text: string, secret: string): string {
+  return secret.length >= 4 && text.includes(secret) ? text.split(secret).join('***') : text;
+}
+
 const NETWORK_CODES: Record<string, SupervisorErrorKind> = {
   ECONNREFUSED: 'connection_refused',
   ENOTFOUND: 'dns',
@@ -77,6 +86,22 @@ const NETWORK_CODES: Record<string, SupervisorErrorKind> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'tls',
   CERT_HAS_EXPIRED: 'tls',
   ERR_TLS_CERT_ALTNAME_INVALID: 'tls',
+  // Rarer verification failures (OpenSSL's X509_V_ERR_* names as Node reports them).
+  CERT_NOT_YET_VALID: 'tls',
+  UNABLE_TO_GET_ISSUER_CERT: 'tls',
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: 'tls',
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: 'tls',
+  CERT_SIGNATURE_FAILURE: 'tls',
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: 'tls',
+  ERROR_IN_CERT_NOT_AFTER_FIELD: 'tls',
+  CERT_CHAIN_TOO_LONG: 'tls',
+  CERT_REVOKED: 'tls',
+  INVALID_CA: 'tls',
+  PATH_LENGTH_EXCEEDED: 'tls',
+  INVALID_PURPOSE: 'tls',
+  CERT_UNTRUSTED: 'tls',
+  CERT_REJECTED: 'tls',
+  HOSTNAME_MISMATCH: 'tls',
 };
 
 /** Maps a low-level error (undici, Node net, AbortSignal) to a SupervisorError with its own kind. */

@@ -1,8 +1,8 @@
 // How requests reach the Supervisor. The client speaks in Supervisor paths (`/backups`) and does not
 // know whether they travel directly (inside the add-on) or through Home Assistant Core.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Agent, FormData, request } from 'undici';
-import { networkError } from './errors';
+import { networkError, redactSecret } from './errors';
 
 export interface RawResponse {
   status: number;
@@ -74,7 +74,7 @@ export class HttpTransport implements SupervisorTransport {
         signal,
         dispatcher: this.agent,
       });
-      const text = await res.body.text();
+      const text = redactSecret(await res.body.text(), this.token);
       return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text };
     } catch (e) {
       throw networkError(e, method, path, this.target);
@@ -92,7 +92,7 @@ export class HttpTransport implements SupervisorTransport {
       });
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers, body: res.body };
+      return { status: res.statusCode, headers, body: res.statusCode < 300 ? res.body : await errorBody(res.body, this.token) };
     } catch (e) {
       throw networkError(e, method, path, this.target);
     }
@@ -110,7 +110,7 @@ export class HttpTransport implements SupervisorTransport {
         dispatcher: this.agent,
         headersTimeout: options.timeoutMs ?? 600_000,
       });
-      return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text: await res.body.text() };
+      return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text: redactSecret(await res.body.text(), this.token) };
     } catch (e) {
       throw networkError(e, 'POST', path, this.target);
     }
@@ -127,6 +127,11 @@ export class HttpTransport implements SupervisorTransport {
     if (json) h['content-type'] = 'application/json';
     return h;
   }
+}
+
+/** The body of a failed binary request (it becomes an error message): read, without the token. */
+export async function errorBody(body: { text(): Promise<string> }, token: string): Promise<Readable> {
+  return Readable.from([Buffer.from(redactSecret(await body.text(), token))]);
 }
 
 function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {

@@ -36,6 +36,16 @@ export function hoverRow(text: string, screenshotName?: string): Promise<void> {
   return request({ action: 'hover', text, screenshot: screenshotName }, `hover "${text}"`);
 }
 
+/** Clicks the tree row labelled exactly `text` (expands or collapses it, or opens its file); the screenshot is taken after. */
+export function clickRow(text: string, screenshotName?: string): Promise<void> {
+  return request({ action: 'clickRow', text, screenshot: screenshotName }, `click row "${text}"`);
+}
+
+/** Types text into the focused input (e.g. a password box). */
+export function typeText(text: string): Promise<void> {
+  return request({ action: 'type', text }, 'type text');
+}
+
 /** Makes the primary side bar `width` pixels wide. */
 export function setSidebarWidth(width: number): Promise<void> {
   return request({ action: 'sidebarWidth', width }, 'resize the side bar');
