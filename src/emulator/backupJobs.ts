@@ -346,12 +346,34 @@ export async function startRestore(sup: Supervisor, backup: StoredBackup, opts: 
   }
 }
 
+/**
+ * Restore one item per child job. A failing item (child_job_failure: the first add-on, or the first
+ * folder when no add-on is restored) is recorded on its own child job only, and the restore goes on:
+ * backup.py catches it and the restore ends without errors but unsuccessful (returns False).
+ */
+async function restoreItems(sup: Supervisor, parent: Job, childName: string, items: string[], failFirst: Fault | undefined): Promise<boolean> {
+  let success = true;
+  for (const [i, item] of items.entries()) {
+    try {
+      await runChild(sup, parent, childName, item, sup.scenario.jobStepDelayMs / items.length, () => {
+        if (i === 0 && failFirst) throw new SupervisorError('BackupError', failFirst.message ?? `Can't restore backup ${item}`);
+      });
+    } catch (e) {
+      if (!(e instanceof SupervisorError)) throw e;
+      success = false;
+    }
+  }
+  return success;
+}
+
 async function runRestore(sup: Supervisor, job: Job, r: { homeassistant: boolean; folders: string[]; addons: string[]; replace: boolean; faults: Fault[] }): Promise<boolean> {
   const delay = sup.scenario.jobStepDelayMs;
   const failure = r.faults.find((f) => f.kind === 'job_failure');
+  const childFailure = r.faults.find((f) => f.kind === 'child_job_failure');
   const fail = (): void => {
     if (failure) throw new SupervisorError('BackupError', failure.message ?? `Restore ${job.reference ?? ''} error, see supervisor logs`);
   };
+  let success = true;
   try {
     try {
       await sup.sleep(delay);
@@ -360,7 +382,7 @@ async function runRestore(sup: Supervisor, job: Job, r: { homeassistant: boolean
         const parent = sup.jobs.create('backup_restore_folders', job);
         parent.reference = job.reference;
         parent.start();
-        for (const folder of r.folders) await runChild(sup, parent, 'backup_folder_restore', folder, delay / r.folders.length, () => undefined);
+        success = (await restoreItems(sup, parent, 'backup_folder_restore', r.folders, r.addons.length === 0 ? childFailure : undefined)) && success;
         parent.finish();
       }
       if (r.homeassistant) {
@@ -378,7 +400,7 @@ async function runRestore(sup: Supervisor, job: Job, r: { homeassistant: boolean
         const parent = sup.jobs.create(`backup_restore_${sup.appWord}s`, job);
         parent.reference = job.reference;
         parent.start();
-        for (const slug of r.addons) await runChild(sup, parent, `backup_${sup.appWord}_restore`, slug, delay / r.addons.length, () => undefined);
+        success = (await restoreItems(sup, parent, `backup_${sup.appWord}_restore`, r.addons, childFailure)) && success;
         parent.finish();
       }
       if (sup.storesSupervisorConfig) {
@@ -394,7 +416,7 @@ async function runRestore(sup: Supervisor, job: Job, r: { homeassistant: boolean
     if (r.homeassistant) await sup.sleep(delay);
     sup.coreState = 'running';
     job.finish();
-    return true;
+    return success;
   } catch (e) {
     if (e instanceof AbortedError) throw e;
     // An exception ends the job with the error and progress left at 0 (Job decorator behaviour).

@@ -8,7 +8,11 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults that act on the HTTP exchange. */
 export const HTTP_FAULT_KINDS: readonly FaultKind[] = ['status', 'delay', 'reset'];
 
-/** Faults that change how a backup/restore job runs rather than the HTTP exchange. */
+/**
+ * Faults that change how a backup/restore job runs rather than the HTTP exchange: job_failure
+ * (backup, restore), child_job_failure (one add-on/folder of a backup or restore), disk_full
+ * (writing a backup, storing an upload).
+ */
 export const JOB_FAULT_KINDS: readonly FaultKind[] = ['job_failure', 'child_job_failure', 'disk_full'];
 
 export const FaultSchema = z.strictObject({

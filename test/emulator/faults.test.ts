@@ -140,6 +140,50 @@ void describe('fault injection and control routes', () => {
     assert.equal(job?.errors[0]?.message, 'Restore broke');
   });
 
+  void it('fails one add-on of a restore: the error is on its child job, the restore goes on but is unsuccessful', async () => {
+    const list = await emu.call('GET', '/backups');
+    const slug = ((list.json.data?.backups ?? []) as { slug: string; name: string }[]).find((b) => b.name === 'Seeded partial')?.slug ?? '';
+    await emu.control('POST', '/_emulator/faults', { faults: [{ match: 'POST /backups/*/restore/partial', kind: 'child_job_failure' }] });
+    const res = await emu.call('POST', `/backups/${slug}/restore/partial`, { body: { addons: ['core_mosquitto'], folders: ['share'], background: true } });
+    assert.equal(res.status, 200, res.text);
+    const job = (await emu.waitForJob((res.json.data as { job_id: string }).job_id)) as unknown as JobDict;
+    assert.deepEqual(job.errors, [], 'the restore job itself has no error');
+    assert.equal(job.progress, 100);
+    const apps = job.child_jobs.find((c) => c.name === 'backup_restore_apps');
+    assert.deepEqual(apps?.errors, [], 'backup.py catches the failure of one add-on');
+    assert.equal(apps?.child_jobs[0]?.reference, 'core_mosquitto');
+    assert.deepEqual(apps?.child_jobs[0]?.errors.map((e) => e.message), ["Can't restore backup core_mosquitto"]);
+    const folders = job.child_jobs.find((c) => c.name === 'backup_restore_folders');
+    assert.deepEqual(folders?.child_jobs.map((c) => c.errors.length), [0], 'folders restore fine when an add-on takes the failure');
+    assert.equal((await emu.call('GET', '/info')).json.data?.state, 'running');
+
+    // Without background the answer says the restore was not successful, with the job to look at.
+    await emu.control('POST', '/_emulator/faults', { faults: [{ match: 'POST /backups/*/restore/partial', kind: 'child_job_failure', message: 'share is busy' }] });
+    const sync = await emu.call('POST', `/backups/${slug}/restore/partial`, { body: { folders: ['share'] } });
+    assert.equal(sync.status, 400);
+    const jobId = String(sync.json.job_id);
+    assert.equal(sync.json.message, `An error occurred during restore of ${slug}, check job '${jobId}' or supervisor logs for details`);
+    const folderJob = ((await emu.call('GET', `/jobs/${jobId}`)).json.data as unknown as JobDict).child_jobs[0];
+    assert.deepEqual(folderJob?.child_jobs[0]?.errors.map((e) => e.message), ['share is busy'], 'without add-ons the first folder fails');
+  });
+
+  void it('answers an upload on a full disk with the generic error and stores nothing', async () => {
+    const list = await emu.call('GET', '/backups');
+    const slug = ((list.json.data?.backups ?? []) as { slug: string; name: string }[]).find((b) => b.name === 'Seeded full')?.slug ?? '';
+    const archive = Buffer.from(await (await fetch(`${emu.url}/backups/${slug}/download`, { headers: { Authorization: `Bearer ${TOKEN}` } })).arrayBuffer());
+    const before = await readdir(path.join(emu.dataDir, 'mounts', 'nas_backups'));
+    await emu.control('POST', '/_emulator/faults', { faults: [{ match: 'POST /backups/new/upload', kind: 'disk_full' }] });
+    const form = new FormData();
+    form.append('file', new Blob([archive]), 'backup.tar');
+    const res = await fetch(`${emu.url}/backups/new/upload?location=nas_backups`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { result: 'error', message: 'Unknown error, see Supervisor logs' });
+    assert.deepEqual(await readdir(path.join(emu.dataDir, 'mounts', 'nas_backups')), before, 'no file on the target');
+    assert.deepEqual(await readdir(path.join(emu.dataDir, 'tmp')), [], 'no temporary file left');
+    const info = await emu.call('GET', `/backups/${slug}/info`);
+    assert.deepEqual(info.json.data?.locations, [null]);
+  });
+
   void it('reports a backup mount that is down with error_key backup_mount_down', async () => {
     const down = await emu.control('POST', '/_emulator/mounts/nas_backups', { state: 'failed' });
     assert.equal(down.status, 200);

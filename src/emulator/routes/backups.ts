@@ -195,12 +195,15 @@ async function runRestore(ctx: RequestContext, sup: Supervisor, full: boolean): 
     result.catch(() => undefined);
     return { job_id: job.uuid };
   }
+  let success: boolean;
   try {
-    await result;
+    success = await result;
   } catch (e) {
     if (e instanceof SupervisorError) throw new ApiError(e.message, e.status);
     throw new ApiError('Unknown error, see Supervisor logs');
   }
+  // A part that could not be restored (recorded on its child job) makes the restore unsuccessful.
+  if (!success) throw new ApiError(`An error occurred during restore of ${backup.slug}, check job '${job.uuid}' or supervisor logs for details`, 400, { jobId: job.uuid });
   return { job_id: job.uuid };
 }
 

@@ -46,6 +46,8 @@ export async function postUpload(ctx: RequestContext, sup: Supervisor): Promise<
       if (e instanceof MultipartError) throw new ApiError(e.message);
       throw unknownError();
     }
+    // "Can't write new backup file: [Errno 28] No space left on device" is only logged: the handler returns False.
+    if (sup.faults.take(ctx.method, ctx.path, ['disk_full']).length > 0) throw unknownError();
 
     // BackupManager.import_backup: the target must be reachable.
     if (location !== null && !sup.isLocationUp(location)) {

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
 import { pickBackup } from './pickBackup';
 import { selectedBackups } from './targets';
+import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
 
 export interface DeleteResult {
   deleted: string[];
@@ -34,15 +35,27 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
       }
     }
     const removed = [...result.deleted, ...result.alreadyGone];
+    const label = (slug: string) => {
+      const name = targets.find((b) => b.slug === slug)?.name;
+      return name ? `"${name}" (${slug})` : slug;
+    };
     if (removed.length) {
       const names = targets.filter((b) => removed.includes(b.slug)).map((b) => b.name || b.slug);
       s.runner.events.fire('purged_backups', { backups: removed }, { names, trigger: 'manual' });
     }
+    // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted.
+    const down = removed.length ? await unavailableBackupMounts(connection) : undefined;
+    const leftBehind = down?.length
+      ? vscode.l10n.t('Deleted {0}, but {1} is not available: copies stored there were not deleted and come back with it.', removed.map(label).join(', '), describeUnavailable(down))
+      : undefined;
+    if (leftBehind) s.log.warn(leftBehind);
     for (const f of result.failed) s.log.error(`could not delete backup ${f.slug}: ${f.error}`);
     if (result.failed.length) {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('Could not delete {0}: {1}', result.failed.map((f) => f.slug).join(', '), result.failed[0]?.error ?? ''),
+        vscode.l10n.t('Could not delete {0}: {1}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? ''),
       );
+    } else if (leftBehind) {
+      void vscode.window.showWarningMessage(leftBehind);
     }
     await s.store.refreshUntil((list) => !list.some((b) => removed.includes(b.slug)));
     return result;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../errors';
 import type { Services } from '../services';
+import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
 
 export interface PurgeResult {
   previewed: string[];
@@ -95,12 +96,21 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
     }
   }
   const gone = [...result.deleted, ...result.alreadyGone];
+  const label = (slug: string) => `"${byslug.get(slug)?.backup.name || slug}" (${slug})`;
+  // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted:
+  // their expiries are kept, so that they are purged when the mount is back.
+  const down = gone.length ? await unavailableBackupMounts(connection) : undefined;
+  const leftBehind = down?.length
+    ? vscode.l10n.t('Purged {0}, but {1} is not available: copies stored there were not deleted; they are purged when it is back.', gone.map(label).join(', '), describeUnavailable(down))
+    : undefined;
   if (gone.length) {
-    await s.expiries.remove(connection.url, gone);
+    if (!down?.length) await s.expiries.remove(connection.url, gone);
     s.runner.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger: args.unattended ? 'auto' : 'retention' });
   }
+  if (leftBehind) s.log.warn(leftBehind);
   for (const f of result.failed) s.log.error(`could not purge backup ${f.slug} (it is tried again next time): ${f.error}`);
-  if (result.failed.length) void vscode.window.showErrorMessage(vscode.l10n.t('Could not delete {0}; it is tried again at the next purge: {1}', result.failed.map((f) => f.slug).join(', '), result.failed[0]?.error ?? ''));
+  if (result.failed.length) void vscode.window.showErrorMessage(vscode.l10n.t('Could not delete {0}; it is tried again at the next purge: {1}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? ''));
+  else if (leftBehind) void vscode.window.showWarningMessage(leftBehind);
   await s.store.refreshUntil((list) => !list.some((b) => gone.includes(b.slug)));
   return result;
 }

@@ -33,6 +33,7 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
     const down = await downMounts(s, locations);
     if (down.length) {
       const error = vscode.l10n.t('The backup location {0} is not available (state: {1}). Choose another one.', down[0]!.name, down[0]!.state ?? '?');
+      s.log.warn(`upload of ${JSON.stringify(path.basename(file))} refused: ${error}`);
       void vscode.window.showErrorMessage(error);
       return { error };
     }
@@ -87,8 +88,9 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
       return { slug };
     } catch (e) {
       const reason = describeError(e, connection.url);
+      // The file passed the same backup.json check the Supervisor makes, so its generic error is about storing it.
       const error = /Unknown error, see Supervisor logs/.test(reason)
-        ? vscode.l10n.t('The Supervisor did not accept "{0}": it is probably not a Home Assistant backup ({1})', path.basename(file), reason)
+        ? vscode.l10n.t('Upload of "{0}" failed: the Supervisor could not store it, for example because its disk is full ({1}).', path.basename(file), reason)
         : vscode.l10n.t('Upload of "{0}" failed: {1}', path.basename(file), reason);
       s.log.error(error);
       void vscode.window.showErrorMessage(error);

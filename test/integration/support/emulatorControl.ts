@@ -67,6 +67,42 @@ export const emulator = {
     const dir = path.join(this.dataDir, 'backup');
     return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.tar')).sort() : [];
   },
+
+  /** Every file the Supervisor holds: its backup folder, each mount's folder, and its temp folder (uploads). */
+  storedFiles(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string, prefix: string): void => {
+      if (!fs.existsSync(dir)) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+        else out.push(`${prefix}${entry.name}`);
+      }
+    };
+    for (const top of ['backup', 'mounts', 'tmp']) walk(path.join(this.dataDir, top), `${top}/`);
+    return out.sort();
+  },
+
+  /** Takes a backup mount down ('failed') or brings it back ('active'). */
+  async setMountState(name: string, state: string): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/mounts/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }) });
+    if (!res.ok) throw new Error(`emulator mount ${name}: HTTP ${res.status}`);
+  },
+
+  /** A Supervisor restart: running jobs die and are forgotten. */
+  async restart(): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/restart`, { method: 'POST' });
+    if (!res.ok) throw new Error(`emulator restart: HTTP ${res.status}`);
+  },
+
+  /** A call to the Supervisor API with the token, behind the extension's back (freeze, thaw, clean-up deletes). */
+  async supervisor(method: string, route: string, body?: unknown): Promise<{ status: number; json: { result?: string; message?: string; data?: unknown } }> {
+    const res = await fetch(`${this.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as { result?: string; message?: string } };
+  },
 };
 
 function required(name: string): string {
