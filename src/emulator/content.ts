@@ -25,7 +25,7 @@ const file = (name: string, text: string | Buffer, s: Stamp, mode = 0o644): TarI
   data: typeof text === 'string' ? Buffer.from(text, 'utf8') : text,
 });
 
-const CONFIGURATION_YAML = `# Loads default set of integrations. Do not remove.
+export const CONFIGURATION_YAML = `# Loads default set of integrations. Do not remove.
 default_config:
 
 # Load frontend themes from the themes folder
@@ -52,7 +52,7 @@ script: !include scripts.yaml
 scene: !include scenes.yaml
 `;
 
-const AUTOMATIONS_YAML = `- id: '1718123456789'
+export const AUTOMATIONS_YAML = `- id: '1718123456789'
   alias: Hallway light on motion
   description: Turn on the hallway light when motion is detected after sunset
   triggers:

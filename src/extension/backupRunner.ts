@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { planBackup, type BackupPlan, type BackupRequestInput } from '../core/options';
 import { withPolicyExtra } from '../core/policy';
-import { JobLostError, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
+import { isSupervisorError, JobLostError, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { readDefaultBackupKey } from './defaultKey';
 import type { Downloads } from './downloads';
@@ -40,6 +40,10 @@ export class BackupRunner implements vscode.Disposable {
   private readonly stopping = new AbortController();
   /** Latest stage of each running job, shown in its progress notification. */
   private readonly stages = new Map<string, string>();
+  /** Jobs whose backup is verified when it succeeds (a policy's `verify: true`), with the backup's password. */
+  private readonly verifyJobs = new Map<string, string | undefined>();
+  /** Reads a finished backup completely (set in activate: the browse code owns the archive reader). */
+  verify?: (backup: Backup, password: string | undefined) => PromiseLike<unknown>;
 
   constructor(
     private readonly store: BackupStore,
@@ -55,7 +59,7 @@ export class BackupRunner implements vscode.Disposable {
    * sent. `policy` names the policy the backup is made for: it is written into the backup's `extra`
    * and recorded, so retention knows which backups the policy manages.
    */
-  async create(request: BackupRequestInput, options: { policy?: string; quiet?: boolean } = {}): Promise<RunResult> {
+  async create(request: BackupRequestInput, options: { policy?: string; quiet?: boolean; verify?: boolean } = {}): Promise<RunResult> {
     const connection = this.store.connection;
     if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
     const plan = await this.plan(connection, request);
@@ -82,6 +86,7 @@ export class BackupRunner implements vscode.Disposable {
     }
     this.log.info(`backup job ${jobId} started for "${name}" (${plan.label})`);
     this.store.addRunning({ jobId, name, startedAt });
+    if (options.verify) this.verifyJobs.set(jobId, plan.body.password ?? undefined);
     const finished = this.follow(connection, jobId, name, startedAt, plan, options.policy);
     return this.showProgress(name, jobId, finished, options.quiet === true);
   }
@@ -225,6 +230,13 @@ export class BackupRunner implements vscode.Disposable {
         else this.events.fire('download_failed', { name, slug, error: vscode.l10n.t('The finished backup is not in the Supervisor’s list, so it cannot be downloaded.') }, { directory });
       }
     }
+    if (this.verifyJobs.has(jobId)) {
+      const password = this.verifyJobs.get(jobId);
+      this.verifyJobs.delete(jobId);
+      const backup = this.store.backups.find((b) => b.slug === slug);
+      if (backup && this.verify) await this.verify(backup, password);
+      else this.log.warn(`backup "${name}" could not be verified: it is not in the Supervisor's list`);
+    }
     // As Auto Backup's "automatically delete expired backups", but only after a complete success:
     // a backup with a failed part must not become the reason an older, complete one is deleted.
     if (vscode.workspace.getConfiguration('haBackups').get<boolean>('autoPurge', true) && vscode.workspace.isTrusted) {
@@ -241,7 +253,10 @@ export class BackupRunner implements vscode.Disposable {
     if (slug && (await this.store.refreshUntil((list) => list.some((b) => b.slug === slug), 5))) {
       return this.succeeded(connection, jobId, name, startedAt, plan, slug, [vscode.l10n.t('its job could not be followed to the end, but the backup is there')], policy);
     }
-    const message = vscode.l10n.t('Lost track of the backup "{0}" ({1}). Check the Backups view or the Supervisor’s log.', name, describeError(e.cause ?? e, connection.url));
+    // A job the Supervisor no longer knows says only "Job does not exist": say what that means.
+    const vanished = isSupervisorError(e.cause) && e.cause.kind === 'not_found';
+    const reason = vanished ? vscode.l10n.t('the Supervisor no longer knows its job; did it restart?') : describeError(e.cause ?? e, connection.url);
+    const message = vscode.l10n.t('Lost track of the backup "{0}" ({1}). Check the Backups view or the Supervisor’s log.', name, reason);
     this.store.finishRunning(jobId, {});
     void vscode.window.showWarningMessage(message);
     return { status: 'lost', name, jobId, slug, error: message };

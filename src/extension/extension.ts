@@ -1,6 +1,13 @@
 // Entry point: wires the core (Supervisor client) to VS Code (tree, status bar, log, commands).
 import * as vscode from 'vscode';
 import { BackupRunner } from './backupRunner';
+import { ArchiveSource } from './browse/archiveSource';
+import { BackupContents } from './browse/backupContents';
+import { BackupFileSystem } from './browse/backupFileSystem';
+import { BackupPasswords } from './browse/backupPasswords';
+import { BACKUP_SCHEME } from './browse/backupUri';
+import { Verifier } from './browse/verifier';
+import { registerCompareWithCurrent } from './commands/compareWithCurrent';
 import { registerConnect } from './commands/connect';
 import { registerCreateBackup } from './commands/createBackup';
 import { registerCreateFullBackup } from './commands/createFullBackup';
@@ -8,13 +15,16 @@ import { registerCreatePolicyFile } from './commands/createPolicyFile';
 import { registerDeleteBackup } from './commands/deleteBackup';
 import { registerDisconnect } from './commands/disconnect';
 import { registerDownloadBackup } from './commands/downloadBackup';
+import { registerForgetBackupPasswords } from './commands/forgetBackupPasswords';
 import { registerPinCommands } from './commands/pinBackup';
 import { registerRefresh } from './commands/refresh';
 import { registerPurgeCommands } from './commands/purgeBackups';
 import { registerRestoreBackup } from './commands/restoreBackup';
+import { registerRestoreFile } from './commands/restoreFile';
 import { registerRunDuePolicies, registerRunPolicy } from './commands/runPolicy';
 import { registerShowLog } from './commands/showLog';
 import { registerUploadBackup } from './commands/uploadBackup';
+import { registerVerifyBackup } from './commands/verifyBackup';
 import { ConnectionManager } from './connection/connectionManager';
 import { Downloads } from './downloads';
 import { BackupEvents, type BackupEvent } from './events';
@@ -72,7 +82,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const retention = new RetentionState(store, expiries, pins, owners);
   const previews = new PurgePreviewDocuments();
   const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
-  const tree = new BackupsTreeProvider(store, expiries, pins, retention);
+  const passwords = new BackupPasswords(context.secrets, store);
+  const source = new ArchiveSource(context.globalStorageUri, store, log);
+  const contents = new BackupContents(source, passwords, store, log);
+  const verifier = new Verifier(source, contents, log);
+  runner.verify = (backup, password) => verifier.run(backup, { password, interactive: false, quiet: true });
+  const tree = new BackupsTreeProvider(store, expiries, pins, retention, contents);
   const decorations = new RetentionDecorations(retention, pins, store);
   const view = vscode.window.createTreeView<TreeNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
   const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun());
@@ -80,7 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, retention, previews, scheduler, view, statusBar };
+  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, retention, previews, scheduler, view, statusBar, contents, passwords, verifier };
 
   context.subscriptions.push(
     log,
@@ -117,6 +132,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     registerRunDuePolicies(services),
     scheduler,
     registerShowLog(services),
+    contents,
+    vscode.workspace.registerFileSystemProvider(BACKUP_SCHEME, new BackupFileSystem(contents), { isReadonly: true, isCaseSensitive: true }),
+    registerCompareWithCurrent(services),
+    registerRestoreFile(services),
+    registerVerifyBackup(services),
+    registerForgetBackupPasswords(services),
   );
 
   const policyDiagnostics = new PolicyDiagnostics();
@@ -180,7 +201,7 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
     statusBar: { state: s.statusBar.state, text: item.text, tooltip, background },
     logFolder: s.context.logUri.fsPath,
     groups: tree
-      .getChildren()
+      .rootNodes()
       .filter((n): n is PolicyGroupNode => n instanceof PolicyGroupNode)
       .map((g) => ({ label: g.label, slugs: g.backups.map((b) => b.slug) })),
   };

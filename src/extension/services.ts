@@ -1,6 +1,9 @@
 // The parts a command needs, created once in activate().
 import type * as vscode from 'vscode';
 import type { BackupRunner } from './backupRunner';
+import type { BackupContents } from './browse/backupContents';
+import type { BackupPasswords } from './browse/backupPasswords';
+import type { Verifier } from './browse/verifier';
 import type { ConnectionManager } from './connection/connectionManager';
 import type { Downloads } from './downloads';
 import type { EventLog } from './log';
@@ -29,4 +32,7 @@ export interface Services {
   scheduler: PolicyScheduler;
   view: vscode.TreeView<TreeNode>;
   statusBar: BackupStatusBar;
+  contents: BackupContents;
+  passwords: BackupPasswords;
+  verifier: Verifier;
 }

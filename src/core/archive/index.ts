@@ -22,6 +22,7 @@ export type { ArchiveErrorKind } from './errors';
 export { backupJsonSchema, parseBackupJson, readBackupJson } from './backupJson';
 export type { BackupJson, BackupJsonAddon } from './backupJson';
 export { normalizeEntryPath } from './entries';
+export { findBackupFile } from './findBackupFile';
 export type { ArchiveEntry, EntryType } from './entries';
 
 export interface ReadOptions {
@@ -176,6 +177,19 @@ export async function listBackup(file: string, opts: ReadOptions = {}): Promise<
   const listing = await listArchives(file, opts);
   if (!listing.backup) throw new ArchiveError('not_a_backup', `${file} has no backup.json: it is not a Home Assistant backup`, { file });
   return { ...listing, backup: listing.backup };
+}
+
+/**
+ * `listPart(file, archiveName, opts)`: the entries of ONE inner archive of a backup (what browsing a
+ * part needs), reading only that archive's bytes. Throws like listBackup, plus `not_found`.
+ */
+export async function listPart(file: string, archiveName: string, opts: ReadOptions = {}): Promise<InnerArchive> {
+  const o = await openBackup(file, opts.signal, { damage: 'collect', metadata: 'throw' });
+  try {
+    return await listOne(o, findArchive(o, archiveName), opts);
+  } finally {
+    await o.fh.close();
+  }
 }
 
 /**

@@ -9,7 +9,7 @@
 // backup). Retention and purging only ever look at backups with the policy's own name there; backups
 // made by hand, by Home Assistant, by Auto Backup or by another policy are never deleted by a policy.
 // Renaming a policy therefore leaves the backups made under the old name alone.
-import { z } from 'zod';
+import * as z from 'zod';
 import { BACKUP_REQUEST_KEYS, KEEP_DAYS_LIMIT, backupRequestSchema } from '../options';
 import { parseSchedule, SCHEDULE_EXAMPLES } from './schedule';
 import { COUNT_KEYS, WITHIN_KEYS, durationOf, hasActiveRule } from './retention';
@@ -139,7 +139,7 @@ export const policySchema = z
     verify: z
       .boolean({ error: 'expected true or false' })
       .default(false)
-      .describe("After each backup, read it back from the Supervisor and check that its content (add-ons, folders, Home Assistant, protection) is what was asked for; a mismatch is reported as a failure."),
+      .describe("After each backup, read the whole archive back and check every part: decrypt and decompress it completely (SecureTar authentication, gzip checksums, tar structure). The result of each part is in the log; a damaged part is reported as a failure."),
     purge: z
       .enum(['auto', 'manual'], { error: "expected 'auto' or 'manual'" })
       .default('auto')

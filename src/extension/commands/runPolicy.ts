@@ -25,7 +25,7 @@ export function registerRunPolicy(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(message);
       return { status: 'invalid', name: policyName, errors: [message] };
     }
-    return s.runner.create(requestOf(policy), { policy: policy.name });
+    return s.runner.create(requestOf(policy), { policy: policy.name, verify: policy.verify });
   });
 }
 

@@ -111,7 +111,7 @@ export class PolicyScheduler implements vscode.Disposable {
 
   private async run(policy: Policy): Promise<RunResult> {
     try {
-      return await this.runner.create(requestOf(policy), { policy: policy.name, quiet: true });
+      return await this.runner.create(requestOf(policy), { policy: policy.name, quiet: true, verify: policy.verify });
     } catch (e) {
       if (isFreezeConflict(e)) return { status: 'failed', name: policy.name, error: 'already in progress' };
       throw e;

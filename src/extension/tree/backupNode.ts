@@ -42,7 +42,8 @@ export class BackupNode {
 
   toTreeItem(ctx: BackupNodeContext): vscode.TreeItem {
     const b = this.backup;
-    const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.None);
+    // Collapsed: expanding it shows what is inside (src/extension/browse).
+    const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = b.slug;
     item.description = describe(b, ctx.now, ctx.pinned, ctx.retention);
     // Carries the slug to the file decoration provider (retention badge).

@@ -5,10 +5,15 @@ import type { Expiry, ExpiryStore } from '../store/expiryStore';
 import type { PinStore } from '../store/pinStore';
 import type { RetentionState } from '../retention/retentionState';
 import type { Backup } from '../../core/supervisor';
+import type { BackupContents } from '../browse/backupContents';
 import { BackupNode, type BackupNodeContext } from './backupNode';
+import { EntryNode, MessageNode, PartNode } from './contentNodes';
 import { PolicyGroupNode } from './policyGroupNode';
 
-export type TreeNode = BackupNode | PolicyGroupNode;
+export type TreeNode = BackupNode | PolicyGroupNode | PartNode | EntryNode | MessageNode;
+
+/** Internal command of the "try again" line under a part that could not be opened. */
+export const RETRY_COMMAND = 'haBackups.retryContents';
 
 export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -20,6 +25,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     private readonly expiries: ExpiryStore,
     private readonly pins: PinStore,
     private readonly retention: RetentionState,
+    private readonly contents: BackupContents,
     private readonly now: () => Date = () => new Date(),
   ) {
     // The retention state is recomputed on every store change and then fires: one redraw, up to date.
@@ -28,14 +34,43 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('haBackups.groupByPolicy')) this.changed.fire(undefined);
       }),
+      vscode.commands.registerCommand(RETRY_COMMAND, (node: TreeNode) => this.changed.fire(node)),
     );
   }
 
-  getChildren(element?: TreeNode): TreeNode[] {
+  getChildren(element?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
     if (element instanceof PolicyGroupNode) return element.backups.map((b) => new BackupNode(b));
+    if (element instanceof BackupNode) {
+      const parts = this.contents.parts(element.backup).map((p) => new PartNode(element.backup, p, this.store.addonNames));
+      return parts.length ? parts : [new MessageNode(`${element.backup.slug}/empty`, vscode.l10n.t('This backup holds nothing.'), false)];
+    }
+    if (element instanceof PartNode) return this.entries(element, element.backup, element.part.id, '.');
+    if (element instanceof EntryNode) return this.entries(element, element.backup, element.partId, element.node.path);
     if (element) return [];
+    return this.rootNodes();
+  }
+
+  /** The top level as shown now: backups, or policy groups. */
+  rootNodes(): TreeNode[] {
     if (!vscode.workspace.getConfiguration('haBackups').get<boolean>('groupByPolicy')) return this.store.backups.map((b) => new BackupNode(b));
     return this.groups();
+  }
+
+  private async entries(parent: PartNode | EntryNode, backup: Backup, partId: string, path: string): Promise<TreeNode[]> {
+    const id = `${backup.slug}/${partId}/${path}`;
+    try {
+      const index = await this.contents.index(backup, partId);
+      const nodes: TreeNode[] = index.list(path).map((n) => new EntryNode(backup, partId, n));
+      if (path === '.' && index.unsafe.length) {
+        nodes.push(new MessageNode(`${id}#unsafe`, vscode.l10n.t('{0} unsafe entries left out (see the log)', index.unsafe.length), true));
+      }
+      return nodes.length ? nodes : [new MessageNode(`${id}#empty`, vscode.l10n.t('empty'), false)];
+    } catch (e) {
+      const cancelled = e instanceof vscode.CancellationError;
+      const text = cancelled ? vscode.l10n.t('Not opened: click to try again') : vscode.l10n.t('Could not be opened: {0}', e instanceof Error ? e.message : String(e));
+      if (!cancelled) void vscode.window.showErrorMessage(text);
+      return [new MessageNode(`${id}#error`, text, !cancelled, { command: RETRY_COMMAND, title: vscode.l10n.t('Try Again'), arguments: [parent] })];
+    }
   }
 
   /** Every backup node, whatever the grouping (newest first). */
@@ -60,7 +95,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    if (node instanceof PolicyGroupNode) return node.toTreeItem();
+    if (!(node instanceof BackupNode)) return node.toTreeItem();
     const ctx = this.nodeContext(node);
     const item = node.toTreeItem(ctx);
     // VS Code resolves only properties left undefined: without details, the tooltip waits for the hover.
@@ -70,7 +105,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   /** Fills in the tooltip with the backup's details (one request per backup, cached) when it is hovered. */
   async resolveTreeItem(item: vscode.TreeItem, node: TreeNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
-    if (node instanceof PolicyGroupNode) return item;
+    if (!(node instanceof BackupNode)) return item;
     await this.store.details(node.backup.slug, token);
     // Without details (e.g. the request failed) the tooltip still shows what the list knows.
     item.tooltip = node.toTreeItem(this.nodeContext(node)).tooltip;
