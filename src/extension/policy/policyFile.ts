@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackupRequestInput } from '../../core/options';
-import { parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type Policy, type SecretsFile } from '../../core/policy';
+import { parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type Policy, type SecretLookup, type SecretsFile } from '../../core/policy';
 
 /** The workspace folder that is a Home Assistant config folder (holds configuration.yaml). */
 export function configFolder(): vscode.WorkspaceFolder | undefined {
@@ -27,6 +27,16 @@ export function isPolicyFile(uri: vscode.Uri): boolean {
 /** Parses the text of the policy file, resolving `!secret` like Home Assistant (nearest secrets.yaml up to the config folder). */
 export function parsePolicyText(text: string, filePath: string): ParsedPolicyFile {
   const root = configFolder()?.uri.fsPath ?? path.dirname(filePath);
+  // secrets.yaml is read only when the policy file really uses !secret (parsing runs on every edit).
+  let lookup: SecretLookup | undefined;
+  const secrets: SecretLookup = (name) => {
+    lookup ??= secretLookup(readSecretsFiles(filePath, root));
+    return lookup(name);
+  };
+  return parsePolicyFile(text, { secrets });
+}
+
+function readSecretsFiles(filePath: string, root: string): SecretsFile[] {
   const files: SecretsFile[] = [];
   for (const candidate of secretsFileCandidates(filePath.split(path.sep).join('/'), root.split(path.sep).join('/'))) {
     try {
@@ -35,7 +45,7 @@ export function parsePolicyText(text: string, filePath: string): ParsedPolicyFil
       // No secrets.yaml there: the next folder up may have one.
     }
   }
-  return parsePolicyFile(text, { secrets: secretLookup(files) });
+  return files;
 }
 
 /**
