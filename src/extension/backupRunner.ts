@@ -43,7 +43,7 @@ export class BackupRunner implements vscode.Disposable {
   /** Jobs whose backup is verified when it succeeds (a policy's `verify: true`), with the backup's password. */
   private readonly verifyJobs = new Map<string, string | undefined>();
   /** Reads a finished backup completely (set in activate: the browse code owns the archive reader). */
-  verify?: (backup: Backup, password: string | undefined) => PromiseLike<unknown>;
+  verify?: (backup: Backup, password: string | undefined) => PromiseLike<{ ok: boolean; error?: string }>;
 
   constructor(
     private readonly store: BackupStore,
@@ -234,13 +234,14 @@ export class BackupRunner implements vscode.Disposable {
       const password = this.verifyJobs.get(jobId);
       this.verifyJobs.delete(jobId);
       const backup = this.store.backups.find((b) => b.slug === slug);
-      if (backup && this.verify) await this.verify(backup, password);
-      else this.log.warn(`backup "${name}" could not be verified: it is not in the Supervisor's list`);
+      const verified = backup && this.verify ? await this.verify(backup, password) : { ok: false, error: vscode.l10n.t('it is not in the Supervisor’s list') };
+      if (!verified.ok) warnings.push(vscode.l10n.t('verification failed: {0}', verified.error ?? vscode.l10n.t('a part is damaged (see the log)')));
     }
     // As Auto Backup's "automatically delete expired backups", but only after a complete success:
-    // a backup with a failed part must not become the reason an older, complete one is deleted.
+    // a backup with a failed part (or that failed verification) must not become the reason an
+    // older, complete one is deleted.
     if (vscode.workspace.getConfiguration('haBackups').get<boolean>('autoPurge', true) && vscode.workspace.isTrusted) {
-      if (warnings.length) this.log.warn(`no automatic purge after "${name}": the backup finished with warnings`);
+      if (warnings.length) this.log.warn(`no automatic purge after "${name}": ${warnings.join('; ')}`);
       else await vscode.commands.executeCommand('haBackups.purgeBackups', { unattended: true });
     }
     return { status: 'succeeded', name, jobId, slug, warnings: [...plan.warnings, ...warnings] };
@@ -257,6 +258,7 @@ export class BackupRunner implements vscode.Disposable {
     const vanished = isSupervisorError(e.cause) && e.cause.kind === 'not_found';
     const reason = vanished ? vscode.l10n.t('the Supervisor no longer knows its job; did it restart?') : describeError(e.cause ?? e, connection.url);
     const message = vscode.l10n.t('Lost track of the backup "{0}" ({1}). Check the Backups view or the Supervisor’s log.', name, reason);
+    this.verifyJobs.delete(jobId);
     this.store.finishRunning(jobId, {});
     void vscode.window.showWarningMessage(message);
     return { status: 'lost', name, jobId, slug, error: message };
@@ -278,6 +280,7 @@ export class BackupRunner implements vscode.Disposable {
 
   private failed(name: string, startedAt: Date, error: string, jobId?: string, slug?: string): RunResult {
     const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
+    if (jobId) this.verifyJobs.delete(jobId);
     this.events.fire('backup_failed', { name, error, slug, durationSeconds }, { job: jobId });
     this.store.finishRunning(jobId ?? '', { failure: { name, error, at: new Date(), slug } });
     return { status: 'failed', name, jobId, slug, error };

@@ -42,6 +42,7 @@ import { ExpiryStore } from './store/expiryStore';
 import { PinStore } from './store/pinStore';
 import { PolicyOwnerStore } from './store/policyOwnerStore';
 import { BackupsTreeProvider, type TreeNode } from './tree/backupsTreeProvider';
+import { EntryNode, PartNode } from './tree/contentNodes';
 import { PolicyGroupNode } from './tree/policyGroupNode';
 import { RetentionDecorations } from './tree/retentionDecorations';
 
@@ -86,7 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const source = new ArchiveSource(context.globalStorageUri, store, log);
   const contents = new BackupContents(source, passwords, store, log);
   const verifier = new Verifier(source, contents, log);
-  runner.verify = (backup, password) => verifier.run(backup, { password, interactive: false, quiet: true });
+  runner.verify = (backup, password) => verifier.run(backup, { password, interactive: false, quiet: true, remember: false });
   const tree = new BackupsTreeProvider(store, expiries, pins, retention, contents);
   const decorations = new RetentionDecorations(retention, pins, store);
   const view = vscode.window.createTreeView<TreeNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
@@ -109,6 +110,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     statusBar,
     refresher,
     store.onDidChange(() => updateViewMessage(view, store)),
+    // A part that could not be opened is tried again when it is collapsed and expanded.
+    view.onDidCollapseElement((e) => {
+      if (e.element instanceof PartNode || e.element instanceof EntryNode) contents.retry(e.element.backup.slug, e.element instanceof PartNode ? e.element.part.id : e.element.partId);
+    }),
     retention.onDidChange(() => {
       const purgeable = retention.plan?.remove.length ?? 0;
       view.badge = purgeable ? { value: purgeable, tooltip: vscode.l10n.t('{0} backups can be purged', purgeable) } : undefined;

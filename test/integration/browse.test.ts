@@ -185,7 +185,8 @@ describe('Looking inside backups', () => {
       const failed = bad?.result?.parts.filter((p) => !p.ok).map((p) => p.name);
       assert.deepEqual(failed, [last]);
       assert.match(await logText(), new RegExp(`verify ${slug} FAILED`));
-      await waitFor('the failure notification', () => bad?.lines.some((l) => l.includes('FAILED')));
+      assert.ok(bad?.lines.some((l) => l.startsWith(`${last}: FAILED`)), bad?.lines.join('\n'));
+      // Time for the error notification to appear in the screenshot.
       await new Promise((r) => setTimeout(r, 800));
       await screenshot('65-verify-failed');
     } finally {

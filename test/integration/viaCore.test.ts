@@ -145,5 +145,7 @@ describe('Inside the Studio Code Server add-on (SUPERVISOR_TOKEN in the environm
       body: JSON.stringify({ folders: ['share'], password: 'TEST-KEY1-2345-6789-ABCD-EFGH-JKLM', background: true }),
     });
     assert.equal(right.status, 200, await right.text());
+    // That restore runs on in the background: let it end, so the next test finds the Supervisor idle.
+    await waitFor('the restore job to end', async () => (await emulator.state()).state !== 'freeze', 30_000);
   });
 });

@@ -1,7 +1,7 @@
 // The core of looking inside backups: parts and config paths, the directory index, the archive
 // cache's eviction, finding a backup in a folder, listing one part, and the restore target checks.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { findBackupFile, listPart } from '../../src/core/archive/index';
@@ -73,6 +73,11 @@ void describe('directory index', () => {
     assert.equal(index.find('data/missing'), undefined);
     assert.equal(index.unsafe.length, 1);
     assert.equal(index.find('../evil'), undefined);
+  });
+
+  void it('shows the first of two entries with one path (what openEntry reads)', () => {
+    const index = new DirectoryIndex([entry('a.yaml', 'file', { size: 1 }), entry('a.yaml', 'file', { size: 2 })]);
+    assert.equal(index.find('a.yaml')?.entry?.size, 1);
   });
 
   void it('keeps children when a folder entry comes after its files', () => {
@@ -169,7 +174,6 @@ void describe('restore target', () => {
     await assert.rejects(resolveRestoreTarget(root, 'linked.yaml'), /symbolic link/);
     await assert.rejects(resolveRestoreTarget(root, 'packages'), /not a regular file/);
     await assert.rejects(resolveRestoreTarget(root, 'configuration.yaml/x'), /not a folder/);
-    assert.deepEqual(readdirSync(outside), [], 'nothing was written through a link');
   });
 
   void it('writes the new bytes whole, keeps the mode, and keeps a copy of the old file', async () => {
@@ -186,5 +190,19 @@ void describe('restore target', () => {
     await writeRestoredFile(created, Buffer.from('a: 1\n'), 0o644);
     assert.equal(readFileSync(path.join(root, 'packages/new/a.yaml'), 'utf8'), 'a: 1\n');
     assert.deepEqual(readdirSync(root).filter((f) => f.includes('restoring')), []);
+  });
+
+  void it('refuses when the target changed after the check: created meanwhile, or replaced by a link', async () => {
+    const late = await resolveRestoreTarget(root, 'late.yaml');
+    writeFileSync(path.join(root, 'late.yaml'), 'made meanwhile\n');
+    await assert.rejects(writeRestoredFile(late, Buffer.from('from backup\n'), 0o644), /created meanwhile/);
+    assert.equal(readFileSync(path.join(root, 'late.yaml'), 'utf8'), 'made meanwhile\n');
+    writeFileSync(path.join(root, 'swapped.yaml'), 'real\n');
+    const swapped = await resolveRestoreTarget(root, 'swapped.yaml');
+    rmSync(path.join(root, 'swapped.yaml'));
+    symlinkSync(path.join(outside, 'target.yaml'), path.join(root, 'swapped.yaml'));
+    await assert.rejects(writeRestoredFile(swapped, Buffer.from('x'), 0o644), /no longer a regular file/);
+    assert.deepEqual(readdirSync(outside), [], 'nothing was written through the link');
+    assert.deepEqual(readdirSync(root).filter((f) => f.includes('restoring')), [], 'the temporary file was removed');
   });
 });

@@ -38,7 +38,8 @@ export class DirectoryIndex {
       existing.entry = entry;
       return;
     }
-    // A later entry with the same path wins, as tar extraction would have it.
+    // A path twice in one archive (appended tars): show the first, which is what openEntry reads.
+    if (existing && existing.entry) return;
     dir.children!.set(name, { name, path: entry.path, type, entry, ...(type === 'directory' ? { children: existing?.children ?? new Map<string, IndexNode>() } : {}) });
   }
 

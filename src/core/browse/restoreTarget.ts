@@ -77,6 +77,8 @@ export async function writeRestoredFile(t: RestoreTarget, bytes: Uint8Array, fal
       if (!isErrno(e, 'ENOENT')) throw e;
     }
     if (now && !now.isFile()) throw new RestoreRefusedError(`${t.target} is no longer a regular file; nothing was written`);
+    // It appeared after the check, so no copy of it was kept: do not replace it.
+    if (now && !t.exists) throw new RestoreRefusedError(`${t.target} was created meanwhile; nothing was written`);
     await rename(temp, t.target);
   } catch (e) {
     await unlink(temp).catch(() => undefined);

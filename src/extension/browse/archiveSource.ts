@@ -1,6 +1,7 @@
 // Where the bytes of a backup come from when a person looks inside it: the Supervisor's backup
 // folder when this machine can read it (the add-on maps /backup; a desktop may mount the Samba
 // share), otherwise a copy downloaded once into a size-capped cache in the extension's storage.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,18 +26,26 @@ export class ArchiveSource {
     private readonly log: EventLog,
   ) {}
 
+  /** One cache folder per Home Assistant (by URL): slugs are only unique within one. */
   get cacheDir(): string {
-    return path.join(this.storage.fsPath, 'archives');
+    const url = this.store.connection?.url ?? 'none';
+    return path.join(this.storage.fsPath, 'archives', createHash('sha256').update(url).digest('hex').slice(0, 16));
   }
 
-  /** The local archive file of `backup`; downloads it into the cache when needed. */
-  async fileFor(backup: Backup): Promise<string> {
+  /**
+   * The local archive file of `backup`; downloads it into the cache when needed. `fresh`: never a
+   * copy fetched earlier (Verify checks what the Supervisor stores now).
+   */
+  async fileFor(backup: Backup, options: { fresh?: boolean } = {}): Promise<string> {
     const local = await this.inBackupFolder(backup);
     if (local) return local;
     const cached = cacheFileOf(this.cacheDir, backup.slug);
-    if (fs.existsSync(cached)) {
-      await touchArchive(cached);
-      return cached;
+    if (fs.existsSync(cached) && !this.downloading.has(backup.slug)) {
+      if (!options.fresh) {
+        await touchArchive(cached);
+        return cached;
+      }
+      await fs.promises.unlink(cached).catch(() => undefined);
     }
     const running = this.downloading.get(backup.slug) ?? Promise.resolve(this.download(backup)).finally(() => this.downloading.delete(backup.slug));
     this.downloading.set(backup.slug, running);
@@ -57,7 +66,9 @@ export class ArchiveSource {
     const connection = this.store.connection;
     if (!connection) return Promise.reject(new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.')));
     const location: Location | undefined = backup.locations.includes(null) ? null : backup.locations[0];
-    const size = backup.location_attributes?.[location ?? '.local']?.size_bytes ?? backup.size_bytes;
+    // Older Supervisors give the size only in MB (size_exact false): then only Content-Length is checked.
+    const exact = backup.location_attributes?.[location ?? '.local']?.size_bytes ?? (backup.size_exact === false ? undefined : backup.size_bytes);
+    const size = exact ?? backup.size_bytes;
     const capMb = vscode.workspace.getConfiguration('haBackups').get<number>('browseCacheSizeMB', 4096);
     const name = backup.name || backup.slug;
     return vscode.window.withProgress(
@@ -82,7 +93,7 @@ export class ArchiveSource {
           const result = await downloadBackupToFile(connection.client, backup.slug, dir, {
             fileName: path.basename(cacheFileOf(dir, backup.slug)),
             location,
-            expectedBytes: size,
+            expectedBytes: exact,
             signal: abort.signal,
             onProgress: (received, total) => {
               const percent = total ? (received / total) * 100 : 0;
@@ -92,7 +103,14 @@ export class ArchiveSource {
             },
           });
           this.log.info(`browse cache: fetched ${backup.slug} (${formatSize(result.bytes)})`);
-          return result.path;
+          // Another window fetched it at the same time: the downloader never overwrites, so this copy
+          // got a "(1)" name that the cache would never clean up. Keep one.
+          const wanted = cacheFileOf(dir, backup.slug);
+          if (result.path !== wanted) {
+            if (fs.existsSync(wanted)) await fs.promises.unlink(result.path);
+            else await fs.promises.rename(result.path, wanted);
+          }
+          return wanted;
         } catch (e) {
           if (token.isCancellationRequested) throw new vscode.CancellationError();
           throw new Error(vscode.l10n.t('"{0}" could not be fetched: {1}', name, describeError(e, connection.url)), { cause: e });
@@ -103,8 +121,9 @@ export class ArchiveSource {
     );
   }
 
-  /** Forgets cached copies of backups that are gone from the Supervisor. */
+  /** Forgets cached copies of backups that are gone from the Supervisor (an empty list proves nothing). */
   async prune(present: ReadonlySet<string>): Promise<void> {
+    if (present.size === 0) return;
     for (const a of await cachedArchives(this.cacheDir)) {
       if (!present.has(a.slug)) await fs.promises.unlink(a.file).catch(() => undefined);
     }

@@ -33,6 +33,10 @@ function kindOf(e: unknown): string | undefined {
 
 export class BackupContents implements vscode.Disposable {
   private readonly indexes = new Map<string, Promise<DirectoryIndex>>();
+  /** Keys of `indexes` whose listing failed or was cancelled. */
+  private readonly failed = new Set<string>();
+  /** One password search per backup at a time: a second waits, then finds the first one's answer. */
+  private readonly passwordSearches = new Map<string, Promise<unknown>>();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -44,13 +48,23 @@ export class BackupContents implements vscode.Disposable {
     this.subscription = store.onDidChange(() => {
       if (store.status !== 'ready') return;
       const present = new Set(store.backups.map((b) => b.slug));
-      for (const key of this.indexes.keys()) if (!present.has(key.split('/')[0]!)) this.indexes.delete(key);
+      for (const key of this.indexes.keys()) {
+        if (present.has(key.split('/')[0]!)) continue;
+        this.indexes.delete(key);
+        this.failed.delete(key);
+      }
       void source.prune(present);
     });
   }
 
   backup(slug: string): Backup | undefined {
     return this.store.backups.find((b) => b.slug === slug);
+  }
+
+  /** The backup, after reloading the list (up to three tries) when it is not known yet. */
+  async loadBackup(slug: string): Promise<Backup | undefined> {
+    if (this.store.connection) await this.store.refreshUntil((list) => list.some((b) => b.slug === slug), 3);
+    return this.backup(slug);
   }
 
   parts(backup: Backup): Part[] {
@@ -61,24 +75,45 @@ export class BackupContents implements vscode.Disposable {
     return this.parts(backup).find((p) => p.id === partId);
   }
 
-  /** The directory tree of one part (listed on first use). */
+  /**
+   * The directory tree of one part (listed on first use). A failure (or a cancelled password prompt
+   * or fetch) is kept too, so that the tree's periodic redraw does not ask or fetch again every
+   * minute; `retry` forgets it (the "try again" row, collapsing the part).
+   */
   index(backup: Backup, partId: string, opts: PasswordOptions = {}): Promise<DirectoryIndex> {
     const key = `${backup.slug}/${partId}`;
     let cached = this.indexes.get(key);
     if (!cached) {
       cached = this.listPart(backup, partId, opts);
       this.indexes.set(key, cached);
-      cached.catch(() => this.indexes.delete(key));
+      cached.catch(() => this.failed.add(key));
     }
     return cached;
   }
 
+  /** Forgets a failed listing of a part, so that the next look tries again. */
+  retry(slug: string, partId: string): void {
+    const key = `${slug}/${partId}`;
+    if (!this.failed.delete(key)) return;
+    this.indexes.delete(key);
+  }
+
   private async listPart(backup: Backup, partId: string, opts: PasswordOptions): Promise<DirectoryIndex> {
     const part = this.requirePart(backup, partId);
-    const file = await this.source.fileFor(backup);
-    const archive = await loadArchive();
     const started = Date.now();
-    const listing = await this.withPassword(backup, opts, (creds) => archive.listPart(file, part.archive, creds));
+    let listing;
+    try {
+      const file = await this.source.fileFor(backup);
+      const archive = await loadArchive();
+      listing = await this.withPassword(backup, opts, (creds) => archive.listPart(file, part.archive, creds));
+    } catch (e) {
+      if (!(e instanceof vscode.CancellationError)) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.log.error(`could not list ${part.archive} of ${backup.slug}: ${message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" could not be opened: {1}', backup.name || backup.slug, message));
+      }
+      throw e;
+    }
     const index = new DirectoryIndex(listing.entries);
     this.log.info(`listed ${part.archive} of ${backup.slug}: ${listing.entries.length} entries, ${formatSize(listing.tarBytes)} in ${Date.now() - started} ms`);
     for (const e of index.unsafe) this.log.warn(`${backup.slug}/${part.archive}: left out ${JSON.stringify(e.path)}: ${e.unsafeReason ?? 'unsafe'}`);
@@ -90,7 +125,7 @@ export class BackupContents implements vscode.Disposable {
     const part = this.requirePart(backup, partId);
     const entry = (await this.index(backup, partId, opts)).find(entryPath)?.entry;
     if (entry && entry.size > MAX_OPEN_BYTES) {
-      throw new Error(vscode.l10n.t('{0} is {1}, too large to open from the backup. Download the backup to get it.', entryPath, formatSize(entry.size)));
+      throw new Error(vscode.l10n.t('{0} is {1}, too large to read from the backup here. Download the backup to get it.', entryPath, formatSize(entry.size)));
     }
     const file = await this.source.fileFor(backup);
     const archive = await loadArchive();
@@ -102,6 +137,17 @@ export class BackupContents implements vscode.Disposable {
 
   /** Runs `fn` with the backup's password: known ones first, then asking until one works or the person cancels. */
   async withPassword<T>(backup: Backup, opts: PasswordOptions, fn: (creds: Credentials) => Promise<T>): Promise<T> {
+    const before = this.passwordSearches.get(backup.slug);
+    const search = (before ?? Promise.resolve()).catch(() => undefined).then(() => this.searchPassword(backup, opts, fn));
+    this.passwordSearches.set(backup.slug, search);
+    try {
+      return await search;
+    } finally {
+      if (this.passwordSearches.get(backup.slug) === search) this.passwordSearches.delete(backup.slug);
+    }
+  }
+
+  private async searchPassword<T>(backup: Backup, opts: PasswordOptions, fn: (creds: Credentials) => Promise<T>): Promise<T> {
     if (!backup.protected && opts.password === undefined) {
       try {
         return await fn({});
@@ -155,5 +201,6 @@ export class BackupContents implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.indexes.clear();
+    this.failed.clear();
   }
 }

@@ -18,15 +18,16 @@ export class BackupFileSystem implements vscode.FileSystemProvider {
 
   constructor(private readonly contents: BackupContents) {}
 
-  private resolve(uri: vscode.Uri) {
+  private async resolve(uri: vscode.Uri) {
     const where = parseBackupUri(uri);
-    const backup = this.contents.backup(where.slug);
+    // An editor restored at start-up may ask before the list is in: load it (a few tries) first.
+    const backup = this.contents.backup(where.slug) ?? (await this.contents.loadBackup(where.slug));
     if (!backup) throw vscode.FileSystemError.FileNotFound(uri);
     return { ...where, backup, time: new Date(backup.date).getTime() };
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    const { backup, partId, path, time } = this.resolve(uri);
+    const { backup, partId, path, time } = await this.resolve(uri);
     const readonly = { permissions: vscode.FilePermission.Readonly };
     if (partId === undefined) return { type: vscode.FileType.Directory, ctime: time, mtime: time, size: 0, ...readonly };
     if (!this.contents.part(backup, partId)) throw vscode.FileSystemError.FileNotFound(uri);
@@ -38,7 +39,7 @@ export class BackupFileSystem implements vscode.FileSystemProvider {
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
-    const { backup, partId, path } = this.resolve(uri);
+    const { backup, partId, path } = await this.resolve(uri);
     if (partId === undefined) return this.contents.parts(backup).map((p) => [p.id, vscode.FileType.Directory]);
     if (!this.contents.part(backup, partId)) throw vscode.FileSystemError.FileNotFound(uri);
     const index = await this.contents.index(backup, partId);
@@ -49,7 +50,7 @@ export class BackupFileSystem implements vscode.FileSystemProvider {
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    const { backup, partId, path } = this.resolve(uri);
+    const { backup, partId, path } = await this.resolve(uri);
     if (partId === undefined || path === '.') throw vscode.FileSystemError.FileIsADirectory(uri);
     const node = (await this.contents.index(backup, partId)).find(path);
     if (!node) throw vscode.FileSystemError.FileNotFound(uri);

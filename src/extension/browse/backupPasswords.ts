@@ -12,6 +12,7 @@ const INDEX_KEY = 'haBackups.backupPasswords';
 
 export class BackupPasswords {
   private readonly session = new Map<string, string>();
+  private changes: Promise<unknown> = Promise.resolve();
   /** Home Assistant's backup key, read at most once per connection (null: none or unreadable). */
   private defaultKey: { url: string; key: Promise<string | null> } | undefined;
 
@@ -68,10 +69,19 @@ export class BackupPasswords {
       .then((choice) => (choice === yes ? this.remember(backup.slug, password) : undefined));
   }
 
-  private async remember(slug: string, password: string): Promise<void> {
-    await this.secrets.store(SECRET_PREFIX + slug, password);
-    const index = await this.rememberedSlugs();
-    if (!index.includes(slug)) await this.secrets.store(INDEX_KEY, JSON.stringify([...index, slug]));
+  private remember(slug: string, password: string): Promise<void> {
+    return this.serially(async () => {
+      await this.secrets.store(SECRET_PREFIX + slug, password);
+      const index = await this.rememberedSlugs();
+      if (!index.includes(slug)) await this.secrets.store(INDEX_KEY, JSON.stringify([...index, slug]));
+    });
+  }
+
+  /** The index is read, changed and written back: one change at a time, or a slug could be lost. */
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(change, change);
+    this.changes = next.catch(() => undefined);
+    return next;
   }
 
   private async rememberedSlugs(): Promise<string[]> {
@@ -84,12 +94,14 @@ export class BackupPasswords {
   }
 
   /** Forgets every password (session and stored); returns how many stored ones were removed. */
-  async forgetAll(): Promise<number> {
+  forgetAll(): Promise<number> {
     this.session.clear();
     this.defaultKey = undefined;
-    const slugs = await this.rememberedSlugs();
-    for (const slug of slugs) await this.secrets.delete(SECRET_PREFIX + slug);
-    await this.secrets.delete(INDEX_KEY);
-    return slugs.length;
+    return this.serially(async () => {
+      const slugs = await this.rememberedSlugs();
+      for (const slug of slugs) await this.secrets.delete(SECRET_PREFIX + slug);
+      await this.secrets.delete(INDEX_KEY);
+      return slugs.length;
+    });
   }
 }

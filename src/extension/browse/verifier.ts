@@ -35,7 +35,7 @@ export class Verifier {
         const cancelled = token.onCancellationRequested(() => abort.abort());
         const started = Date.now();
         try {
-          const file = await this.source.fileFor(backup);
+          const file = await this.source.fileFor(backup, { fresh: true });
           this.log.info(`verify ${backup.slug} ("${name}") started, reading ${file}`);
           const archive = await loadArchive();
           let lastPercent = 0;
@@ -53,18 +53,22 @@ export class Verifier {
             });
           // verifyBackup reports a wrong password per part instead of throwing: turn it into the
           // error withPassword understands, so a known or asked password is tried next.
-          const result = needsPassword
-            ? await this.contents.withPassword(backup, opts, async (creds) => {
-                const r = await verify(creds.password);
-                // Only when no encrypted part opens is the password wrong; one bad part among good ones is damage.
-                const encrypted = r.parts.filter((p) => p.encrypted !== false && p.kind !== 'not_found');
-                const wrong = encrypted.filter((p) => p.kind === 'wrong_password' || p.kind === 'password_required');
-                if (wrong.length > 0 && wrong.length === encrypted.length) {
-                  throw Object.assign(new Error(wrong[0]?.error ?? 'wrong password'), { name: 'ArchiveError', kind: 'wrong_password' });
-                }
-                return r;
-              })
-            : await verify();
+          const withPassword = (): Promise<VerifyResult> =>
+            this.contents.withPassword(backup, opts, async (creds) => {
+              const r = await verify(creds.password);
+              // A password is right when it decrypts at least one part; a part that fails while
+              // another opens is damage. (If every encrypted part is damaged at its start, that
+              // looks like a wrong password: the prompt says so and can be cancelled.)
+              const opened = r.parts.some((p) => p.encrypted && p.ok);
+              const wrong = r.parts.filter((p) => p.kind === 'wrong_password' || p.kind === 'password_required');
+              if (!opened && wrong.length > 0) {
+                throw Object.assign(new Error(wrong[0]?.error ?? 'wrong password'), { name: 'ArchiveError', kind: 'wrong_password' });
+              }
+              return r;
+            });
+          // The list can call a backup unprotected while a copy is encrypted: then ask after all.
+          const unprotected = needsPassword ? undefined : await verify();
+          const result = unprotected && !unprotected.parts.some((p) => p.kind === 'password_required') ? unprotected : await withPassword();
           return this.report(backup, result, Date.now() - started, opts.quiet === true);
         } catch (e) {
           if (token.isCancellationRequested || e instanceof vscode.CancellationError) {

@@ -49,13 +49,15 @@ export function registerRestoreFile(s: Services): vscode.Disposable {
       if (choice !== action) return { status: 'cancelled', target: where.target };
 
       const bytes = await s.contents.read(t.backup, t.partId, t.path, options?.password !== undefined ? { password: options.password } : {});
+      // Checked again after the dialog and the read: the file or its folders may have changed meanwhile.
+      const now = await resolveRestoreTarget(root, rel);
       let previous: string | undefined;
-      if (where.exists) {
+      if (now.exists) {
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         previous = path.join(s.context.globalStorageUri.fsPath, 'replaced-files', stamp, ...rel.split('/'));
-        await keepCopy(where.target, previous);
+        await keepCopy(now.target, previous);
       }
-      await writeRestoredFile(where, bytes, 0o644);
+      await writeRestoredFile(now, bytes, 0o644);
       s.log.info(`restored ${rel} from backup ${t.backup.slug} into ${where.target}${previous ? `; the replaced version is kept at ${previous}` : ''}`);
       const compare = vscode.l10n.t('Compare with Replaced Version');
       void vscode.window

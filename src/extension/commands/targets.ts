@@ -1,12 +1,22 @@
 // The backups a tree command acts on: the multi-selection when there is one, else the clicked node.
-// Group nodes (grouping by policy) in a selection carry no backup and are left out.
+// Only backup rows count: group rows carry backups, and part, file and message rows (inside an
+// expanded backup) carry the backup they belong to, but selecting them never means "this backup".
 import type { Backup } from '../../core/supervisor';
 
 interface MaybeBackupNode {
   backup?: Backup;
+  kind?: string;
 }
+
+/** Rows that carry a backup without standing for it. */
+const NOT_A_BACKUP_ROW = new Set(['group', 'part', 'entry', 'message']);
 
 export function selectedBackups(node?: MaybeBackupNode, selected?: MaybeBackupNode[]): Backup[] {
   const nodes = selected?.length ? selected : node ? [node] : [];
-  return nodes.flatMap((n) => (n.backup ? [n.backup] : []));
+  const seen = new Set<string>();
+  return nodes.flatMap((n) => {
+    if (!n.backup || (n.kind !== undefined && NOT_A_BACKUP_ROW.has(n.kind)) || seen.has(n.backup.slug)) return [];
+    seen.add(n.backup.slug);
+    return [n.backup];
+  });
 }

@@ -34,7 +34,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('haBackups.groupByPolicy')) this.changed.fire(undefined);
       }),
-      vscode.commands.registerCommand(RETRY_COMMAND, (node: TreeNode) => this.changed.fire(node)),
+      vscode.commands.registerCommand(RETRY_COMMAND, (node: TreeNode) => this.retry(node)),
     );
   }
 
@@ -48,6 +48,14 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     if (element instanceof EntryNode) return this.entries(element, element.backup, element.partId, element.node.path);
     if (element) return [];
     return this.rootNodes();
+  }
+
+  /** "Try again" on a part or folder that could not be opened (also when it is collapsed). */
+  retry(node: TreeNode): void {
+    if (node instanceof PartNode) this.contents.retry(node.backup.slug, node.part.id);
+    else if (node instanceof EntryNode) this.contents.retry(node.backup.slug, node.partId);
+    else return;
+    this.changed.fire(node);
   }
 
   /** The top level as shown now: backups, or policy groups. */
@@ -66,9 +74,9 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       }
       return nodes.length ? nodes : [new MessageNode(`${id}#empty`, vscode.l10n.t('empty'), false)];
     } catch (e) {
+      // BackupContents reported the failure once; this row stays until "try again" or a collapse.
       const cancelled = e instanceof vscode.CancellationError;
       const text = cancelled ? vscode.l10n.t('Not opened: click to try again') : vscode.l10n.t('Could not be opened: {0}', e instanceof Error ? e.message : String(e));
-      if (!cancelled) void vscode.window.showErrorMessage(text);
       return [new MessageNode(`${id}#error`, text, !cancelled, { command: RETRY_COMMAND, title: vscode.l10n.t('Try Again'), arguments: [parent] })];
     }
   }
