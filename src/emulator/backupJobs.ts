@@ -209,7 +209,10 @@ async function runBackup(
       repositories: repositoriesFor(sup.addons.map((a) => a.slug)),
     });
     await fsp.mkdir(dir, { recursive: true });
-    await fsp.writeFile(target, assembleArchive(parts, json, Date.now() / 1000));
+    const archive = assembleArchive(parts, json, Date.now() / 1000);
+    // corrupt_archive: the backup "succeeds" but bytes inside its first part are damaged (a bad disk).
+    if (has('corrupt_archive')) damageFirstPart(archive);
+    await fsp.writeFile(target, archive);
     written = true;
     const meta = normalizeBackupJson(JSON.parse(JSON.stringify(json)));
     if (!meta) throw new SupervisorError('BackupError', `Backup ${b.slug} error, see supervisor logs`);
@@ -231,6 +234,17 @@ async function runBackup(
     sup.coreState = 'running';
     job.finish();
     return null;
+  }
+}
+
+/** Flips 32 bytes inside the data of the first inner archive (found by its ustar header's name). */
+function damageFirstPart(archive: Buffer): void {
+  for (let at = 0; at + 1024 <= archive.length; at += 512) {
+    const name = archive.subarray(at, at + 100).toString('latin1').replace(/\0.*$/s, '');
+    if (!/\.tar(\.gz)?$/.test(name) || archive.subarray(at + 257, at + 262).toString('latin1') !== 'ustar') continue;
+    const start = at + 512 + 100;
+    for (let i = start; i < Math.min(start + 32, archive.length); i++) archive[i] = archive[i]! ^ 0xff;
+    return;
   }
 }
 

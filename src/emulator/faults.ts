@@ -2,7 +2,7 @@
 // backup/restore job fail. Faults are matched on "METHOD /path" (with * wildcards).
 import { z } from 'zod';
 
-export const FAULT_KINDS = ['status', 'delay', 'reset', 'job_failure', 'child_job_failure', 'disk_full'] as const;
+export const FAULT_KINDS = ['status', 'delay', 'reset', 'job_failure', 'child_job_failure', 'disk_full', 'corrupt_archive'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults that act on the HTTP exchange. */
@@ -13,7 +13,7 @@ export const HTTP_FAULT_KINDS: readonly FaultKind[] = ['status', 'delay', 'reset
  * (backup, restore), child_job_failure (one add-on/folder of a backup or restore), disk_full
  * (writing a backup, storing an upload).
  */
-export const JOB_FAULT_KINDS: readonly FaultKind[] = ['job_failure', 'child_job_failure', 'disk_full'];
+export const JOB_FAULT_KINDS: readonly FaultKind[] = ['job_failure', 'child_job_failure', 'disk_full', 'corrupt_archive'];
 
 export const FaultSchema = z.strictObject({
   /** "METHOD /path"; `*` in the path matches anything, a method of `*` matches every method. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { verifyBackup } from '../../src/core/archive/index';
 import { startTestEmulator, TOKEN } from './helpers';
 import type { TestEmulator } from './helpers';
 
@@ -125,6 +126,18 @@ void describe('fault injection and control routes', () => {
     assert.equal(fullJob.child_jobs.length, 1);
     assert.equal(fullJob.child_jobs[0]?.errors[0]?.stage, null);
     assert.deepEqual(await readdir(path.join(emu.dataDir, 'backup')), before);
+  });
+
+  void it('corrupt_archive: the backup succeeds, and verifying it names the damaged first part', async () => {
+    await emu.control('POST', '/_emulator/faults', { faults: [{ match: 'POST /backups/new/partial', kind: 'corrupt_archive' }] });
+    const res = await emu.call('POST', '/backups/new/partial', { body: { name: 'Damaged', folders: ['ssl', 'share'], background: true } });
+    const job = (await emu.waitForJob((res.json.data as { job_id: string }).job_id)) as unknown as JobDict;
+    assert.deepEqual(job.errors, []);
+    const slug = job.reference ?? '';
+    const result = await verifyBackup(path.join(emu.dataDir, 'backup', `${slug}.tar`));
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.parts.filter((p) => !p.ok).map((p) => p.name), [result.parts[0]?.name]);
+    assert.ok(result.parts.slice(1).every((p) => p.ok), 'only the first part is damaged');
   });
 
   void it('fails a restore job', async () => {

@@ -195,23 +195,41 @@ describe('Looking inside backups', () => {
     }
   });
 
-  it('a policy with verify: true verifies its backup after it succeeds', async () => {
+  it('a policy with verify: true verifies each backup; a damaged one blocks the automatic purge', async () => {
     const file = path.join(config(), 'auto_backup.yaml');
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    fs.writeFileSync(file, ['policies:', '  - name: verified config', '    schedule: yearly jan 1 01:00', '    backup:', '      include:', '        folders: [config]', '      password: policy-secret', '    verify: true', ''].join('\n'));
+    const policy = ['policies:', '  - name: verified config', '    schedule: yearly jan 1 01:00', '    backup:', '      include:', '        folders: [config]', '      password: policy-secret', '    retention:', '      last: 1', '    verify: true', ''];
+    fs.writeFileSync(file, policy.join('\n'));
+    type Run = { status: string; slug?: string; warnings?: string[]; finished?: Promise<Run> };
+    const runPolicy = async (): Promise<Run> => {
+      const run = await vscode.commands.executeCommand<Run>('haBackups.runPolicy', 'verified config');
+      return run.finished ? await run.finished : run;
+    };
+    const made: string[] = [];
     try {
-      const run = await vscode.commands.executeCommand<{ status: string; slug?: string; finished?: Promise<{ status: string; slug?: string }> }>('haBackups.runPolicy', 'verified config');
-      const done = run.finished ? await run.finished : run;
-      assert.equal(done.status, 'succeeded');
-      const log = await waitFor('the verify result in the log', async () => {
-        const text = await logText();
-        return new RegExp(`verify ${done.slug} passed`).test(text) && text;
-      }, 60_000);
-      assert.match(log, new RegExp(`verify ${done.slug} passed: \\d+ parts[^\\n]*\\n[^\\n]*homeassistant\\.tar\\.gz: ok \\(SecureTar v2`));
+      const good = await runPolicy();
+      assert.equal(good.status, 'succeeded');
+      made.push(good.slug!);
+      const log = await logText();
+      assert.match(log, new RegExp(`verify ${good.slug} passed: \\d+ parts[^\\n]*\\n[^\\n]*homeassistant\\.tar\\.gz: ok \\(SecureTar v2`));
       assert.ok(!log.includes('policy-secret'), 'the password is never logged');
+
+      // The next backup is written damaged: verify fails, and "last: 1" must not purge the good one.
+      await emulator.addFault({ match: 'POST /backups/new/partial', kind: 'corrupt_archive' });
+      const damaged = await runPolicy();
+      made.push(damaged.slug!);
+      assert.ok(damaged.warnings?.some((w) => /verification failed/.test(w)), JSON.stringify(damaged.warnings));
+      assert.match(await logText(), new RegExp(`verify ${damaged.slug} FAILED[^\\n]*\\n[^\\n]*homeassistant\\.tar\\.gz: FAILED`));
+      assert.match(await logText(), /no automatic purge after "[^"]+": [^\n]*verification failed/);
+      const slugs = (await emulator.state()).backups.map((b) => b.slug);
+      assert.ok(slugs.includes(good.slug!), 'the older, good backup of the policy is still there');
+      assert.ok(slugs.includes(damaged.slug!));
     } finally {
+      await emulator.clearFaults();
       if (previous === undefined) fs.rmSync(file, { force: true });
       else fs.writeFileSync(file, previous);
+      for (const s of made) await emulator.supervisor('DELETE', `/backups/${s}`);
+      await vscode.commands.executeCommand('haBackups.refresh');
     }
   });
 
