@@ -8,15 +8,14 @@
 //   (test/unit/slowResponses.test.ts); "slow" here is a backup job slower than `backupTimeoutMinutes`.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/extension/backupRunner';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';
 import { storeBackup } from './support/backups';
 import { emulator } from './support/emulatorControl';
-import { CellWatch, config, fault, HTTP_FAULTS, removeFromSupervisor, RESET_REASON, setUpFixture, trackedState, type CellExpectation, type Fixture } from './support/faultMatrix';
-import { NotificationRecorder } from './support/notifications';
+import { CellWatch, config, fault, healEmulator, HTTP_FAULTS, removeFromSupervisor, RESET_REASON, setUpCells, trackedState, type CellExpectation, type Fixture } from './support/faultMatrix';
+import type { NotificationRecorder } from './support/notifications';
 import { tinyDisk } from './support/tinyDisk';
 import { waitFor } from './support/waitFor';
 
@@ -29,15 +28,11 @@ describe('Fault matrix: create and restore', function () {
 
   before(async function () {
     this.timeout(60_000);
-    recorder = new NotificationRecorder();
-    recorder.confirmModals = true;
-    fx = await setUpFixture(fs.mkdtempSync(`${os.tmpdir()}/ha-faults-`));
+    ({ recorder, fx } = await setUpCells());
   });
 
   afterEach(async () => {
-    await emulator.clearFaults();
-    await emulator.setMountState('nas_backups', 'active');
-    if ((await emulator.state()).state === 'freeze') await emulator.supervisor('POST', '/backups/thaw');
+    await healEmulator();
     await emulator.setJobStepDelay(100);
     await config().update('autoPurge', false, vscode.ConfigurationTarget.Global);
     await config().update('backupTimeoutMinutes', undefined, vscode.ConfigurationTarget.Global);

@@ -10,7 +10,6 @@
 // - slow responses past the request timeout (60 s, not a setting): test/unit/slowResponses.test.ts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { DownloadResult } from '../../src/core/download';
@@ -19,8 +18,8 @@ import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import type { UploadResult } from '../../src/extension/commands/uploadBackup';
 import { storeBackup } from './support/backups';
 import { emulator } from './support/emulatorControl';
-import { CellWatch, config, fault, HTTP_FAULTS, NAMES, removeFromSupervisor, RESET_REASON, setUpFixture, type CellExpectation, type Fixture } from './support/faultMatrix';
-import { NotificationRecorder } from './support/notifications';
+import { CellWatch, config, fault, healEmulator, HTTP_FAULTS, NAMES, removeFromSupervisor, RESET_REASON, setUpCells, type CellExpectation, type Fixture } from './support/faultMatrix';
+import type { NotificationRecorder } from './support/notifications';
 import { tinyDisk } from './support/tinyDisk';
 
 /** One row: the fault, how to cause it, and what the user must see. */
@@ -39,15 +38,11 @@ describe('Fault matrix: download, upload, delete, purge', function () {
 
   before(async function () {
     this.timeout(60_000);
-    recorder = new NotificationRecorder();
-    recorder.confirmModals = true;
-    fx = await setUpFixture(fs.mkdtempSync(`${os.tmpdir()}/ha-faults-`));
+    ({ recorder, fx } = await setUpCells());
   });
 
   afterEach(async () => {
-    await emulator.clearFaults();
-    await emulator.setMountState('nas_backups', 'active');
-    if ((await emulator.state()).state === 'freeze') await emulator.supervisor('POST', '/backups/thaw');
+    await healEmulator();
   });
 
   after(async () => {

@@ -4,13 +4,14 @@
 // in the notifications and the log, without the token.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/extension/backupRunner';
 import type { ConnectResult } from '../../../src/extension/commands/connect';
 import { emulator } from './emulatorControl';
 import { logText, snapshot } from './extensionApi';
-import type { NotificationRecorder, Severity } from './notifications';
+import { NotificationRecorder, type Severity } from './notifications';
 import { waitFor } from './waitFor';
 
 export const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('haBackups');
@@ -201,6 +202,20 @@ export class CellWatch {
 }
 
 /** Sets an emulator fault for the next matching request. */
+/** After a cell: no faults, the NAS mount up, the Supervisor thawed. */
+export async function healEmulator(): Promise<void> {
+  await emulator.clearFaults();
+  await emulator.setMountState('nas_backups', 'active');
+  if ((await emulator.state()).state === 'freeze') await emulator.supervisor('POST', '/backups/thaw');
+}
+
+/** The recorder every cell reads, answering confirmations, and the fixture the cells look after. */
+export async function setUpCells(): Promise<{ recorder: NotificationRecorder; fx: Fixture }> {
+  const recorder = new NotificationRecorder();
+  recorder.confirmModals = true;
+  return { recorder, fx: await setUpFixture(fs.mkdtempSync(`${os.tmpdir()}/ha-faults-`)) };
+}
+
 export function fault(match: string, kind: string, extra: Record<string, unknown> = {}): Promise<void> {
   return emulator.addFault({ match, kind, ...extra });
 }
