@@ -99,8 +99,9 @@ mkdir -p "$EXT/dist"
 cp package.json "$EXT/"
 for f in package.nls*.json README.md CHANGELOG.md LICENSE LICENSE.md; do [ -f "$f" ] && cp "$f" "$EXT/"; done
 for d in l10n media schemas; do [ -d "$d" ] && cp -R "$d" "$EXT/"; done
-cp dist/extension.js "$EXT/dist/"
-[ -f dist/extension.js.map ] && cp dist/extension.js.map "$EXT/dist/"
+# The bundle and its lazily loaded chunks (undici.js, tar-stream.js, sodium.js), as the .vsix ships them.
+cp dist/*.js "$EXT/dist/"
+cp dist/*.js.map "$EXT/dist/" 2>/dev/null || true
 say "installed $PUBLISHER.$NAME $VERSION into $DEMO/extensions"
 
 # ------------------------------------------------------------------ 5. code-server
