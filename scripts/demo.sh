@@ -3,9 +3,10 @@
 # emulator the way it talks to the real Supervisor inside the Studio Code Server add-on
 # (SUPERVISOR_TOKEN in the environment; HA_BACKUPS_SUPERVISOR_URL points at the emulator).
 #
-# Usage: bash scripts/demo.sh [--port 8080] [--keep]
+# Usage: bash scripts/demo.sh [--port 8080] [--keep] [--check]
 #   --port N   port of the web UI on 127.0.0.1 (default 8080)
 #   --keep     keep the demo folder (workspace, emulator data, logs) after stopping
+#   --check    open the demo in headless Chromium, check the view and a file inside a backup, stop
 # Works on a fresh clone (installs what it needs). Ctrl-C / SIGTERM stops everything.
 set -euo pipefail
 
@@ -14,13 +15,15 @@ cd "$REPO"
 
 PORT=8080
 KEEP=0
+CHECK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) PORT=${2:?--port needs a value}; shift 2 ;;
     --port=*) PORT=${1#--port=}; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (usage: bash scripts/demo.sh [--port 8080] [--keep])" >&2; exit 2 ;;
+    --check) CHECK=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (usage: bash scripts/demo.sh [--port 8080] [--keep] [--check])" >&2; exit 2 ;;
   esac
 done
 [[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || { echo "invalid --port: $PORT" >&2; exit 2; }
@@ -137,6 +140,10 @@ done
 grep -q 'HTTP server listening on' "$DEMO/code-server.log" || { tail -n 20 "$DEMO/code-server.log" >&2; die "code-server did not start within 60 s"; }
 
 URL="http://127.0.0.1:$PORT/?folder=$WORKSPACE"
+if [ "$CHECK" = 1 ]; then
+  "$NODE24" scripts/demo-check.mjs "$URL" "$TEST_ENV/cs/node_modules/playwright-core"
+  exit $? # the EXIT trap stops the emulator and code-server
+fi
 cat <<EOF
 
   Home Assistant Auto Backup demo is running.

@@ -65,6 +65,9 @@ run_step "integration tests" npm run --silent test:integration
 # A second VS Code launch in Restricted Mode (workspace not trusted): only the @untrusted tests.
 run_step "integration tests, untrusted workspace" node test/harness/run-integration.mjs --untrusted
 run_step "package .vsix" bash scripts/check-package.sh
+# The README's "see it work" command, driven by headless Chromium (a free port, so nothing collides).
+DEMO_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+run_step "demo" bash scripts/demo.sh --check --port "$DEMO_PORT"
 
 banner "ALL STEPS PASSED"
 print_summary
