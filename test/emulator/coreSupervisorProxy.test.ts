@@ -3,85 +3,17 @@
 // the Core front, and the 2026.08.0 filter of `supervisor/*` and `hassio/*` command types.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WebSocket } from 'undici';
 import { deniedCommand } from '../../src/emulator/core/supervisorProxy';
 import { BACKUP_TOKEN, FAST_SCENARIO, startTestEmulator, TOKEN } from './helpers';
 import type { TestEmulator } from './helpers';
 import type { Scenario } from '../../src/emulator/scenario';
+import { Client } from './wsClient';
 
 const KEY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ12';
 /** An add-on whose config lacks `homeassistant_api: true`. */
 const NO_HA_API = 'no-homeassistant-api-token';
 const CORE_LLAT = 'core-admin-llat';
 const UNAUTHORIZED = { code: 'unauthorized', message: 'Unauthorized' };
-
-type Msg = Record<string, unknown> & { type?: string; success?: boolean; result?: unknown; error?: { code: string; message: string } };
-
-/** A websocket that queues what it receives. */
-class Client {
-  private queue: Msg[] = [];
-  private waiters: (() => void)[] = [];
-  closeCode: number | null = null;
-  private nextId = 1;
-
-  constructor(readonly ws: WebSocket) {
-    ws.addEventListener('message', (ev) => {
-      this.queue.push(JSON.parse(String(ev.data)) as Msg);
-      this.wake();
-    });
-    ws.addEventListener('close', (ev) => {
-      this.closeCode = ev.code;
-      this.wake();
-    });
-  }
-
-  static async open(url: string, path = '/core/websocket'): Promise<Client> {
-    const client = new Client(new WebSocket(`${url.replace(/^http/, 'ws')}${path}`));
-    await new Promise((resolve, reject) => {
-      client.ws.addEventListener('open', resolve);
-      client.ws.addEventListener('error', reject);
-    });
-    return client;
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  async next(): Promise<Msg> {
-    for (;;) {
-      const m = this.queue.shift();
-      if (m) return m;
-      if (this.closeCode !== null) throw new Error(`closed (${this.closeCode})`);
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-
-  async closed(): Promise<number> {
-    while (this.closeCode === null) await new Promise<void>((r) => this.waiters.push(r));
-    return this.closeCode;
-  }
-
-  send(msg: unknown): void {
-    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
-  }
-
-  /** Sends a command with the next id and returns its result. */
-  async command(msg: Record<string, unknown>): Promise<Msg> {
-    const answer = await this.exchange(msg);
-    assert.equal(answer.type, 'result');
-    return answer;
-  }
-
-  /** Sends a message with the next id and returns the answer with that id. */
-  async exchange(msg: Record<string, unknown>): Promise<Msg> {
-    const id = this.nextId++;
-    this.send({ id, ...msg });
-    const answer = await this.next();
-    assert.equal(answer.id, id);
-    return answer;
-  }
-}
 
 const SCENARIO: Scenario = {
   ...FAST_SCENARIO,
@@ -95,7 +27,7 @@ const SCENARIO: Scenario = {
   },
 };
 
-async function login(url: string, auth: Record<string, unknown>, path?: string): Promise<Client> {
+async function login(url: string, auth: Record<string, unknown>, path = '/core/websocket'): Promise<Client> {
   const client = await Client.open(url, path);
   assert.deepEqual(await client.next(), { type: 'auth_required', ha_version: '2026.11.2' });
   client.send(auth);
@@ -147,7 +79,7 @@ describe("Supervisor's Core websocket proxy", () => {
 
   it('refuses a bad token, a Core long-lived token and an add-on without homeassistant_api with "Invalid access"', async () => {
     for (const token of ['not-a-token', CORE_LLAT, NO_HA_API]) {
-      const client = await Client.open(emu.url);
+      const client = await Client.open(emu.url, '/core/websocket');
       assert.equal((await client.next()).type, 'auth_required');
       client.send({ type: 'auth', access_token: token });
       assert.deepEqual(await client.next(), { type: 'auth_invalid', message: 'Invalid access' }, token);
@@ -156,7 +88,7 @@ describe("Supervisor's Core websocket proxy", () => {
   });
 
   it('closes without an answer when the auth message is not JSON', async () => {
-    const client = await Client.open(emu.url);
+    const client = await Client.open(emu.url, '/core/websocket');
     await client.next();
     client.send('{not json');
     assert.equal(await client.closed(), 1000);

@@ -2,64 +2,14 @@
 // the auth handshake, `supervisor/api` with Core's error mapping, `backup/config/info`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WebSocket } from 'undici';
 import { FAST_SCENARIO, startTestEmulator } from './helpers';
 import type { TestEmulator } from './helpers';
+import { Client, type Msg } from './wsClient';
 
 const ADMIN = 'admin-llat';
 const USER = 'user-llat';
 const KEY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ12';
 
-type Msg = Record<string, unknown> & { type?: string; success?: boolean; result?: unknown; error?: { code: string; message: string } };
-
-/** A websocket that queues what it receives. */
-class Client {
-  private queue: Msg[] = [];
-  private waiters: (() => void)[] = [];
-  closeCode: number | null = null;
-
-  constructor(readonly ws: WebSocket) {
-    ws.addEventListener('message', (ev) => {
-      this.queue.push(JSON.parse(String(ev.data)) as Msg);
-      this.wake();
-    });
-    ws.addEventListener('close', (ev) => {
-      this.closeCode = ev.code;
-      this.wake();
-    });
-  }
-
-  static async open(url: string): Promise<Client> {
-    const client = new Client(new WebSocket(`${url.replace(/^http/, 'ws')}/api/websocket`));
-    await new Promise((resolve, reject) => {
-      client.ws.addEventListener('open', resolve);
-      client.ws.addEventListener('error', reject);
-    });
-    return client;
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  async next(): Promise<Msg> {
-    for (;;) {
-      const m = this.queue.shift();
-      if (m) return m;
-      if (this.closeCode !== null) throw new Error(`closed (${this.closeCode})`);
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-
-  async closed(): Promise<number> {
-    while (this.closeCode === null) await new Promise<void>((r) => this.waiters.push(r));
-    return this.closeCode;
-  }
-
-  send(msg: unknown): void {
-    this.ws.send(JSON.stringify(msg));
-  }
-}
 
 describe('Core front: websocket API', () => {
   let emu: TestEmulator;
@@ -81,7 +31,7 @@ describe('Core front: websocket API', () => {
   after(() => emu.close());
 
   async function login(token: string): Promise<Client> {
-    const client = await Client.open(emu.url);
+    const client = await Client.open(emu.url, '/api/websocket');
     assert.deepEqual(await client.next(), { type: 'auth_required', ha_version: '2026.11.2' });
     client.send({ type: 'auth', access_token: token });
     assert.deepEqual(await client.next(), { type: 'auth_ok', ha_version: '2026.11.2' });
@@ -100,7 +50,7 @@ describe('Core front: websocket API', () => {
   const api = (endpoint: string, method = 'get', extra: Record<string, unknown> = {}) => ({ type: 'supervisor/api', endpoint, method, ...extra });
 
   it('rejects a wrong token with auth_invalid and closes', async () => {
-    const client = await Client.open(emu.url);
+    const client = await Client.open(emu.url, '/api/websocket');
     assert.equal((await client.next()).type, 'auth_required');
     client.send({ type: 'auth', access_token: 'nope' });
     assert.deepEqual(await client.next(), { type: 'auth_invalid', message: 'Invalid access token or password' });
@@ -108,7 +58,7 @@ describe('Core front: websocket API', () => {
   });
 
   it('rejects a malformed auth message', async () => {
-    const client = await Client.open(emu.url);
+    const client = await Client.open(emu.url, '/api/websocket');
     await client.next();
     client.send({ type: 'login', access_token: ADMIN });
     const answer = await client.next();
