@@ -11,7 +11,7 @@
 //   * it is the newest backup of its policy;
 //   * its date cannot be read.
 import type { PolicyMatch } from './applyPolicy';
-import { runPolicy } from './applyPolicy';
+import { formatMatch, runPolicy } from './applyPolicy';
 import type { RetentionPolicy } from './policy';
 import { formatDuration, isEmptyPolicy, validatePolicy } from './policy';
 import type { Instant, TimeColumns } from './time';
@@ -140,13 +140,12 @@ export function formatSpan(ms: number): string {
   return `${Math.floor(ms / MS_PER_DAY)} d`;
 }
 
-/** A policy match for a UI: `weekly 2/4`, `last 3/∞`, `monthly 5/6 (oldest)`, `daily within 7d`, `within 1m`, `has tags [a]`. */
+/** A policy match for a UI: `weekly 2/4`, `last 3/∞`, `monthly 5/6 (oldest)`, `daily within 7d`; tags and `within` as restic words them. */
 export function describeMatch(m: PolicyMatch): string {
   switch (m.kind) {
     case 'tags':
-      return `has tags [${m.tags.join(', ')}]`;
     case 'within':
-      return `within ${formatDuration(m.duration)}`;
+      return formatMatch(m);
     case 'count':
       return `${m.rule} ${m.ordinal}/${m.count === -1 ? '∞' : m.count}${m.oldest ? ' (oldest)' : ''}`;
     case 'withinPeriod':
