@@ -1,13 +1,13 @@
 // Downloading a backup with a cancellable progress notification and download_* events. Used by the
 // Download command and after a backup that has download paths.
 import * as vscode from 'vscode';
-import { downloadBackupToFile, type DownloadResult } from '../core/download';
-import { formatSize } from '../core/format/size';
+import { downloadBackupToFile, exactSizeOf, type DownloadResult } from '../core/download';
 import { downloadFileName } from '../core/options/fileName';
 import type { Backup, Location } from '../core/supervisor';
 import { describeError } from './errors';
 import type { BackupEvents } from './events';
 import type { EventLog } from './log';
+import { byteProgress } from './progress';
 import type { BackupStore } from './store/backupStore';
 
 export interface DownloadRequest {
@@ -40,25 +40,13 @@ export class Downloads implements vscode.Disposable {
         this.active.add(abort);
         const cancelled = token.onCancellationRequested(() => abort.abort());
         const started = Date.now();
-        // Every copy is the same file, so the listed size checks any location; an estimate (old Supervisors) checks nothing.
-        const expected = backup.location_attributes?.[location === undefined ? (backup.locations[0] ?? '.local') : (location ?? '.local')]?.size_bytes ?? (backup.size_exact === false ? undefined : backup.size_bytes);
-        let reported = 0;
         try {
           const result = await downloadBackupToFile(connection.client, backup.slug, directory, {
             fileName: downloadFileName(backup.name, backup.slug),
             location,
-            expectedBytes: expected,
+            expectedBytes: exactSizeOf(backup, location),
             signal: abort.signal,
-            onProgress: (received, total) => {
-              // Report in steps of at least 1 % so the notification is not flooded.
-              const percent = total ? (received / total) * 100 : 0;
-              if (total && percent - reported < 1 && received !== total) return;
-              progress.report({
-                increment: total ? percent - reported : undefined,
-                message: total ? `${formatSize(received)} / ${formatSize(total)}` : formatSize(received),
-              });
-              reported = percent;
-            },
+            onProgress: byteProgress(progress),
           });
           this.events.fire('download_successful', {
             name,

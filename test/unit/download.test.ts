@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DownloadError, downloadBackupToFile, removeStaleTempFiles } from '../../src/core/download';
+import { DownloadError, downloadBackupToFile, exactSizeOf, removeStaleTempFiles } from '../../src/core/download';
 import { HttpTransport, SupervisorClient, SupervisorError, type Backup } from '../../src/core/supervisor';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
@@ -119,5 +119,22 @@ describe('downloadBackupToFile', () => {
     utimesSync(other, twoDaysAgo, twoDaysAgo);
     assert.deepEqual(await removeStaleTempFiles(dir, 'Big_one.tar'), [old]);
     assert.deepEqual(readdirSync(dir).sort(), ['.Big_one.tar.12345678.partial', '.Other.tar.0badc0de.partial']);
+  });
+});
+
+void describe('exactSizeOf', () => {
+  const backup = (over: Partial<Backup>): Backup => ({ slug: 'a', locations: [null, 'nas'], size_bytes: 1000, size_exact: true, ...over }) as Backup;
+
+  void it("takes the copy's own size, the primary copy's when no location is named, else the listed size", () => {
+    const attrs = { '.local': { protected: false, size_bytes: 1001 }, nas: { protected: false, size_bytes: 1002 } };
+    assert.equal(exactSizeOf(backup({ location_attributes: attrs }), 'nas'), 1002);
+    assert.equal(exactSizeOf(backup({ location_attributes: attrs }), null), 1001);
+    assert.equal(exactSizeOf(backup({ location_attributes: attrs })), 1001);
+    assert.equal(exactSizeOf(backup({ locations: ['nas'], location_attributes: attrs })), 1002);
+    assert.equal(exactSizeOf(backup({})), 1000);
+  });
+
+  void it('gives nothing to check against when the Supervisor listed only an estimate', () => {
+    assert.equal(exactSizeOf(backup({ size_exact: false })), undefined);
   });
 });

@@ -1,1 +1,2 @@
 export * from './downloadToFile';
+export * from './exactSize';

@@ -6,12 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { cacheFileOf, cachedArchives, CacheTooSmallError, makeRoom, touchArchive } from '../../core/browse';
-import { downloadBackupToFile } from '../../core/download';
+import { downloadBackupToFile, exactSizeOf } from '../../core/download';
 import { formatSize } from '../../core/format/size';
 import type { Backup, Location } from '../../core/supervisor';
 import { describeError } from '../errors';
 import { loadArchive } from '../lazy/archive';
 import type { EventLog } from '../log';
+import { byteProgress } from '../progress';
 import type { BackupStore } from '../store/backupStore';
 
 const MB = 1024 * 1024;
@@ -66,8 +67,8 @@ export class ArchiveSource {
     const connection = this.store.connection;
     if (!connection) return Promise.reject(new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.')));
     const location: Location | undefined = backup.locations.includes(null) ? null : backup.locations[0];
-    // Older Supervisors give the size only in MB (size_exact false): then only Content-Length is checked.
-    const exact = backup.location_attributes?.[location ?? '.local']?.size_bytes ?? (backup.size_exact === false ? undefined : backup.size_bytes);
+    // Older Supervisors give the size only in MB: then only Content-Length is checked.
+    const exact = exactSizeOf(backup, location);
     const size = exact ?? backup.size_bytes;
     const capMb = vscode.workspace.getConfiguration('haBackups').get<number>('browseCacheSizeMB', 4096);
     const name = backup.name || backup.slug;
@@ -88,19 +89,13 @@ export class ArchiveSource {
         }
         const abort = new AbortController();
         const cancelled = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
         try {
           const result = await downloadBackupToFile(connection.client, backup.slug, dir, {
             fileName: path.basename(cacheFileOf(dir, backup.slug)),
             location,
             expectedBytes: exact,
             signal: abort.signal,
-            onProgress: (received, total) => {
-              const percent = total ? (received / total) * 100 : 0;
-              if (total && percent - reported < 1 && received !== total) return;
-              progress.report({ increment: total ? percent - reported : undefined, message: total ? `${formatSize(received)} / ${formatSize(total)}` : formatSize(received) });
-              reported = percent;
-            },
+            onProgress: byteProgress(progress),
           });
           this.log.info(`browse cache: fetched ${backup.slug} (${formatSize(result.bytes)})`);
           // Another window fetched it at the same time: the downloader never overwrites, so this copy
