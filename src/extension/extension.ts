@@ -42,7 +42,6 @@ import { ExpiryStore } from './store/expiryStore';
 import { PinStore } from './store/pinStore';
 import { PolicyOwnerStore } from './store/policyOwnerStore';
 import { BackupsTreeProvider, type TreeNode } from './tree/backupsTreeProvider';
-import { EntryNode, PartNode } from './tree/contentNodes';
 import { PolicyGroupNode } from './tree/policyGroupNode';
 import { RetentionDecorations } from './tree/retentionDecorations';
 
@@ -111,9 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     refresher,
     store.onDidChange(() => updateViewMessage(view, store)),
     // A part that could not be opened is tried again when it is collapsed and expanded.
-    view.onDidCollapseElement((e) => {
-      if (e.element instanceof PartNode || e.element instanceof EntryNode) contents.retry(e.element.backup.slug, e.element instanceof PartNode ? e.element.part.id : e.element.partId);
-    }),
+    view.onDidCollapseElement((e) => tree.retry(e.element)),
     retention.onDidChange(() => {
       const purgeable = retention.plan?.remove.length ?? 0;
       view.badge = purgeable ? { value: purgeable, tooltip: vscode.l10n.t('{0} backups can be purged', purgeable) } : undefined;

@@ -91,11 +91,12 @@ export class BackupContents implements vscode.Disposable {
     return cached;
   }
 
-  /** Forgets a failed listing of a part, so that the next look tries again. */
-  retry(slug: string, partId: string): void {
+  /** Forgets a failed listing of a part, so that the next look tries again; false when there was none. */
+  retry(slug: string, partId: string): boolean {
     const key = `${slug}/${partId}`;
-    if (!this.failed.delete(key)) return;
+    if (!this.failed.delete(key)) return false;
     this.indexes.delete(key);
+    return true;
   }
 
   private async listPart(backup: Backup, partId: string, opts: PasswordOptions): Promise<DirectoryIndex> {

@@ -44,18 +44,15 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       const parts = this.contents.parts(element.backup).map((p) => new PartNode(element.backup, p, this.store.addonNames));
       return parts.length ? parts : [new MessageNode(`${element.backup.slug}/empty`, vscode.l10n.t('This backup holds nothing.'), false)];
     }
-    if (element instanceof PartNode) return this.entries(element, element.backup, element.part.id, '.');
+    if (element instanceof PartNode) return this.entries(element, element.backup, element.partId, '.');
     if (element instanceof EntryNode) return this.entries(element, element.backup, element.partId, element.node.path);
     if (element) return [];
     return this.rootNodes();
   }
 
-  /** "Try again" on a part or folder that could not be opened (also when it is collapsed). */
+  /** "Try again" on a part or folder that could not be opened (its row, or collapsing it). */
   retry(node: TreeNode): void {
-    if (node instanceof PartNode) this.contents.retry(node.backup.slug, node.part.id);
-    else if (node instanceof EntryNode) this.contents.retry(node.backup.slug, node.partId);
-    else return;
-    this.changed.fire(node);
+    if ((node instanceof PartNode || node instanceof EntryNode) && this.contents.retry(node.backup.slug, node.partId)) this.changed.fire(node);
   }
 
   /** The top level as shown now: backups, or policy groups. */

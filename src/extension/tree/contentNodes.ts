@@ -18,6 +18,10 @@ export class PartNode {
     private readonly addonNames: ReadonlyMap<string, string>,
   ) {}
 
+  get partId(): string {
+    return this.part.id;
+  }
+
   get label(): string {
     if (this.part.kind === 'homeassistant') return vscode.l10n.t('Home Assistant configuration');
     if (this.part.kind === 'addon') {
