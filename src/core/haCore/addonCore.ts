@@ -5,9 +5,10 @@
 // (administrator) user. Since Supervisor 2026.08.0 it answers commands whose type starts with
 // `supervisor/` or `hassio/` with `unauthorized` instead of passing them on (supervisor-api.md §1.1);
 // Core's own commands such as `backup/config/info` still pass.
-import { Agent, request } from 'undici';
+import { request, type Agent } from 'undici';
 import { CoreConnectionError, CoreWebSocket } from '../supervisor/coreWebSocket';
 import { networkError, SupervisorError } from '../supervisor/errors';
+import { instanceAgent } from '../supervisor/transport';
 import { readCoreBackupConfig } from './backupConfig';
 import type { CoreBackupSettings, CoreCommands } from './backupConfig';
 
@@ -34,7 +35,7 @@ export class AddonCoreConnection implements CoreCommands {
 
   constructor(options: AddonCoreOptions) {
     this.target = options.supervisorUrl.replace(/\/+$/, '');
-    this.agent = new Agent({ connect: { rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: 10_000 } });
+    this.agent = instanceAgent(options.rejectUnauthorized);
     this.socket = new CoreWebSocket({
       url: `${this.target.replace(/^http/, 'ws')}${ADDON_CORE_WEBSOCKET_PATH}`,
       token: options.token,

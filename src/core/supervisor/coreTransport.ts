@@ -3,11 +3,11 @@
 // token. JSON calls go as `supervisor/api` commands over Core's websocket and are wrapped back into
 // the Supervisor's envelope, so SupervisorClient works unchanged; downloads and uploads go through
 // Core's `/api/hassio/…` REST proxy, which only passes a short allowlist of backup paths.
-import { Agent, FormData, request } from 'undici';
+import { FormData, request, type Agent } from 'undici';
 import { CoreConnectionError, CoreWebSocket } from './coreWebSocket';
 import type { CoreCommandResult } from './coreWebSocket';
 import { networkError, redactSecret, SupervisorError } from './errors';
-import { errorBody } from './transport';
+import { errorBody, instanceAgent } from './transport';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export { readCoreBackupConfig } from '../haCore/backupConfig';
@@ -45,11 +45,7 @@ export class CoreTransport implements SupervisorTransport {
   constructor(options: CoreTransportOptions) {
     this.target = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token;
-    this.agent = new Agent({
-      connect: { rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: 10_000 },
-      // Large downloads can pause while the Supervisor reads from a slow mount.
-      bodyTimeout: 300_000,
-    });
+    this.agent = instanceAgent(options.rejectUnauthorized, { transfers: true });
     this.socket = new CoreWebSocket({
       url: `${this.target.replace(/^http/, 'ws')}/api/websocket`,
       token: this.token,

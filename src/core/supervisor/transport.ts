@@ -49,6 +49,18 @@ export interface HttpTransportOptions {
 }
 
 /** Direct Supervisor REST API: `http://supervisor` with `SUPERVISOR_TOKEN`, or any URL + token. */
+/**
+ * The HTTP agent for one Home Assistant instance: its TLS certificate is verified unless the person
+ * turned that off for this instance. `transfers`: downloads can pause for minutes while the
+ * Supervisor reads from a slow mount, so the body may be idle longer.
+ */
+export function instanceAgent(rejectUnauthorized: boolean | undefined, options: { transfers?: boolean } = {}): Agent {
+  return new Agent({
+    connect: { rejectUnauthorized: rejectUnauthorized ?? true, timeout: 10_000 },
+    ...(options.transfers ? { bodyTimeout: 300_000 } : {}),
+  });
+}
+
 export class HttpTransport implements SupervisorTransport {
   readonly target: string;
   private readonly token: string;
@@ -57,11 +69,7 @@ export class HttpTransport implements SupervisorTransport {
   constructor(options: HttpTransportOptions) {
     this.target = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token;
-    this.agent = new Agent({
-      connect: { rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: 10_000 },
-      // Large downloads can pause while the Supervisor reads from a slow mount.
-      bodyTimeout: 300_000,
-    });
+    this.agent = instanceAgent(options.rejectUnauthorized, { transfers: true });
   }
 
   async send(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
