@@ -18,6 +18,7 @@ import { emulator } from './support/emulatorControl';
 import { logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
+import { NotificationRecorder } from './support/notifications';
 import { clickButton, clickRow, pressKeys, setSidebarWidth, typeText } from './support/ui';
 import { waitFor } from './support/waitFor';
 
@@ -180,12 +181,21 @@ describe('Looking inside backups', () => {
       await settings().update('backupFolder', folder, vscode.ConfigurationTarget.Global);
       assert.equal(settings().get('backupFolder'), folder, 'the setting is in effect');
       await vscode.commands.executeCommand('notifications.clearAll');
-      const [bad] = await vscode.commands.executeCommand<VerifyOutcome[]>('haBackups.verifyBackup', node, [node], { password: PASSWORD });
+      const recorder = new NotificationRecorder();
+      let bad: VerifyOutcome | undefined;
+      try {
+        [bad] = await vscode.commands.executeCommand<VerifyOutcome[]>('haBackups.verifyBackup', node, [node], { password: PASSWORD });
+      } finally {
+        recorder.dispose();
+      }
       assert.equal(bad?.ok, false);
       const failed = bad?.result?.parts.filter((p) => !p.ok).map((p) => p.name);
       assert.deepEqual(failed, [last]);
       assert.match(await logText(), new RegExp(`verify ${slug} FAILED`));
       assert.ok(bad?.lines.some((l) => l.startsWith(`${last}: FAILED`)), bad?.lines.join('\n'));
+      const errors = recorder.of('error');
+      assert.equal(errors.length, 1, JSON.stringify(recorder.shown));
+      assert.match(errors[0] ?? '', new RegExp(`^"Protected full" failed verification: ${last.replace(/\./g, '\\.')}: FAILED`));
       // Time for the error notification to appear in the screenshot.
       await new Promise((r) => setTimeout(r, 800));
       await screenshot('65-verify-failed');
@@ -198,8 +208,11 @@ describe('Looking inside backups', () => {
   it('a policy with verify: true verifies each backup; a damaged one blocks the automatic purge', async () => {
     const file = path.join(config(), 'auto_backup.yaml');
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    const policy = ['policies:', '  - name: verified config', '    schedule: yearly jan 1 01:00', '    backup:', '      include:', '        folders: [config]', '      password: policy-secret', '    retention:', '      last: 1', '    verify: true', ''];
-    fs.writeFileSync(file, policy.join('\n'));
+    // Each run names its own file: the readable file name has one-second resolution, and both runs can
+    // fall in the same second (the Supervisor then refuses the second: "file already exists").
+    const policy = (run: number) =>
+      ['policies:', '  - name: verified config', '    schedule: yearly jan 1 01:00', '    backup:', '      include:', '        folders: [config]', '      password: policy-secret', `      filename: verified-${run}.tar`, '    retention:', '      last: 1', '    verify: true', ''].join('\n');
+    fs.writeFileSync(file, policy(1));
     type Run = { status: string; slug?: string; warnings?: string[]; finished?: Promise<Run> };
     const runPolicy = async (): Promise<Run> => {
       const run = await vscode.commands.executeCommand<Run>('haBackups.runPolicy', 'verified config');
@@ -216,7 +229,9 @@ describe('Looking inside backups', () => {
 
       // The next backup is written damaged: verify fails, and "last: 1" must not purge the good one.
       await emulator.addFault({ match: 'POST /backups/new/partial', kind: 'corrupt_archive' });
+      fs.writeFileSync(file, policy(2));
       const damaged = await runPolicy();
+      assert.equal(damaged.status, 'succeeded', JSON.stringify(damaged));
       made.push(damaged.slug!);
       assert.ok(damaged.warnings?.some((w) => /verification failed/.test(w)), JSON.stringify(damaged.warnings));
       assert.match(await logText(), new RegExp(`verify ${damaged.slug} FAILED[^\\n]*\\n[^\\n]*homeassistant\\.tar\\.gz: FAILED`));
