@@ -18,6 +18,7 @@ import {
   type Mounts,
   type SupervisorInfo,
 } from './schemas';
+import { readClock, type ClockReading } from './serverClock';
 import type { RawResponse, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export type Location = string | null;
@@ -100,8 +101,9 @@ export class SupervisorClient {
   }
 
   /**
-   * Deletes a backup (all copies, or only the given locations). A backup that is already gone
-   * (404) is reported as such rather than as an error: the goal state is reached.
+   * Deletes a backup (all copies, or only the given locations). A backup the Supervisor does not know
+   * is reported as already gone: the goal state is reached. Every other refusal is an error — also a
+   * 404 such as "Cannot delete backup at …, file does not exist!", after which other copies remain.
    */
   async deleteBackup(slug: string, opts: CallOptions & { location?: Location[] } = {}): Promise<'deleted' | 'already_gone'> {
     const body = opts.location ? { location: opts.location } : undefined;
@@ -109,7 +111,7 @@ export class SupervisorClient {
       await this.call('DELETE', `/backups/${encodeURIComponent(slug)}`, undefined, { ...opts, body });
       return 'deleted';
     } catch (e) {
-      if (e instanceof SupervisorError && e.kind === 'not_found') return 'already_gone';
+      if (isBackupUnknown(e)) return 'already_gone';
       throw e;
     }
   }
@@ -136,6 +138,14 @@ export class SupervisorClient {
     const path = `/backups/new/upload${query.size ? `?${query.toString()}` : ''}`;
     const res = await this.transport.upload(path, source, opts);
     return (await this.parse('POST', path, res, uploadedSchema, opts.signal)).slug;
+  }
+
+  /** Home Assistant's clock against this machine's; undefined when the transport cannot tell. */
+  async readClock(opts: CallOptions = {}): Promise<ClockReading | undefined> {
+    if (!this.transport.serverDate) return undefined;
+    const sentAt = Date.now();
+    const date = await this.transport.serverDate(opts);
+    return readClock(date, sentAt, Date.now());
   }
 
   async mounts(opts: CallOptions = {}): Promise<Mounts> {
@@ -221,6 +231,16 @@ export class SupervisorClient {
 
 const uploadedSchema = z.object({ slug: z.string().min(1) });
 const jobsInfoSchema = z.object({ jobs: z.array(jobSchema) });
+
+/**
+ * The Supervisor's answer for a slug it does not know (`_extract_slug` in supervisor/api/backups.py:
+ * 404 since 2024.12.0, 400 before). Only this message means a backup is gone.
+ */
+export const BACKUP_UNKNOWN_MESSAGE = 'Backup does not exist';
+
+export function isBackupUnknown(e: unknown): boolean {
+  return e instanceof SupervisorError && (e.status === 404 || e.status === 400) && e.message === BACKUP_UNKNOWN_MESSAGE;
+}
 
 export function sortNewestFirst(backups: Backup[]): Backup[] {
   return [...backups].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.slug.localeCompare(b.slug));

@@ -7,7 +7,7 @@ import { FormData, request, type Agent } from 'undici';
 import { CoreConnectionError, CoreWebSocket } from './coreWebSocket';
 import type { CoreCommandResult } from './coreWebSocket';
 import { networkError, redactSecret, SupervisorError } from './errors';
-import { errorBody, instanceAgent } from './transport';
+import { dateOf, errorBody, instanceAgent } from './transport';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export { readCoreBackupConfig } from '../haCore/backupConfig';
@@ -159,6 +159,11 @@ export class CoreTransport implements SupervisorTransport {
     const { code, message: text } = answer.error;
     if (code === 'unauthorized') throw new SupervisorError(adminNeeded(message.type), { kind: 'forbidden_role', method: 'WS', path: message.type });
     throw new SupervisorError(`Home Assistant refused ${message.type}: ${text || 'no reason given'} (${code})`, { kind: 'api', method: 'WS', path: message.type });
+  }
+
+  /** `GET /api/`: Home Assistant's own clock (the JSON calls travel over the websocket, without headers). */
+  async serverDate(options: RequestOptions = {}): Promise<string | undefined> {
+    return dateOf(`${this.target}/api/`, { authorization: `Bearer ${this.token}` }, this.agent, options);
   }
 
   async close(): Promise<void> {

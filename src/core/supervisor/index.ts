@@ -2,5 +2,7 @@ export * from './client';
 export * from './errors';
 export * from './jobs';
 export * from './schemas';
+export * from './serverClock';
 export * from './transport';
+export * from './version';
 export * from './coreTransport';

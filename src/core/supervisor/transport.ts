@@ -38,6 +38,8 @@ export interface SupervisorTransport {
   openStream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse>;
   /** POST of `source` as the first part of a multipart/form-data body (`/backups/new/upload?…`). */
   upload(path: string, source: UploadSource, options?: RequestOptions): Promise<RawResponse>;
+  /** The HTTP `Date` header of a cheap request: Home Assistant's clock (undefined when there is none). */
+  serverDate?(options?: RequestOptions): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -124,6 +126,11 @@ export class HttpTransport implements SupervisorTransport {
     }
   }
 
+  /** `GET /supervisor/ping`: open to every caller, and answered by the Supervisor's own aiohttp server. */
+  async serverDate(options: RequestOptions = {}): Promise<string | undefined> {
+    return dateOf(this.target + '/supervisor/ping', this.headers(false), this.agent, options);
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
@@ -134,6 +141,18 @@ export class HttpTransport implements SupervisorTransport {
     if (this.token) h.authorization = `Bearer ${this.token}`;
     if (json) h['content-type'] = 'application/json';
     return h;
+  }
+}
+
+/** The `Date` header of a GET (its body is dropped); network failures become undefined: the clock is a nicety. */
+export async function dateOf(url: string, headers: Record<string, string>, dispatcher: Agent, options: RequestOptions): Promise<string | undefined> {
+  try {
+    const res = await request(url, { method: 'GET', headers, signal: withTimeout(options.signal, options.timeoutMs ?? 10_000), dispatcher });
+    await res.body.dump();
+    const date = res.headers.date;
+    return Array.isArray(date) ? date[0] : date;
+  } catch {
+    return undefined;
   }
 }
 
