@@ -4,9 +4,9 @@
 // and downloaded to its download paths (Auto Backup loses track of it — its most reported bug).
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { ledgerEntryFor, withExtraTag } from '../core/deletion';
 import { planBackup, type BackupPlan, type BackupRequestInput } from '../core/options';
-import { withPolicyExtra } from '../core/policy';
-import { isSupervisorError, JobLostError, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
+import { EXTRA_SINCE, FILENAME_SINCE, isSupervisorError, JobLostError, supervisorAtLeast, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { readDefaultBackupKey } from './defaultKey';
 import type { Downloads } from './downloads';
@@ -15,8 +15,7 @@ import type { BackupEvents } from './events';
 import { stageLabel } from './jobStages';
 import type { EventLog } from './log';
 import type { BackupStore } from './store/backupStore';
-import type { ExpiryStore } from './store/expiryStore';
-import type { PolicyOwnerStore } from './store/policyOwnerStore';
+import type { LedgerStore } from './store/ledgerStore';
 
 export type RunStatus = 'succeeded' | 'failed' | 'still_running' | 'invalid' | 'lost';
 
@@ -33,9 +32,6 @@ export interface RunResult {
   finished?: Promise<RunResult>;
 }
 
-/** Marks backups made by this extension in the backup's `extra` (Supervisor ≥ 2024.12). */
-export const EXTRA_KEY = 'vscode_ha_backups';
-
 export class BackupRunner implements vscode.Disposable {
   private readonly stopping = new AbortController();
   /** Latest stage of each running job, shown in its progress notification. */
@@ -50,21 +46,21 @@ export class BackupRunner implements vscode.Disposable {
     readonly events: BackupEvents,
     private readonly log: EventLog,
     private readonly downloads: Downloads,
-    private readonly expiries: ExpiryStore,
-    private readonly owners: PolicyOwnerStore,
+    private readonly ledger: LedgerStore,
   ) {}
 
   /**
    * Plans and runs one backup. Problems found before starting are shown and returned, nothing is
    * sent. `policy` names the policy the backup is made for: it is written into the backup's `extra`
-   * and recorded, so retention knows which backups the policy manages.
+   * and, when the backup succeeds, recorded in the ledger with the backup's identity — the only
+   * ground on which retention may later delete it without asking.
    */
   async create(request: BackupRequestInput, options: { policy?: string; quiet?: boolean; verify?: boolean } = {}): Promise<RunResult> {
     const connection = this.store.connection;
     if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
     const plan = await this.plan(connection, request);
-    if (options.policy !== undefined && atLeast(this.store.supervisorVersion, [2024, 12, 0])) {
-      plan.body.extra = withPolicyExtra(plan.body.extra, options.policy);
+    if (options.policy !== undefined && supervisorAtLeast(this.store.supervisorVersion, EXTRA_SINCE)) {
+      plan.body.extra = withExtraTag(plan.body.extra, { policy: options.policy });
     }
     const name = plan.body.name ?? '';
     if (plan.errors.length) {
@@ -100,15 +96,15 @@ export class BackupRunner implements vscode.Disposable {
       timeZone: this.store.timeZone,
       defaultKey: 'key' in key ? key.key : null,
       haVersion: this.store.haVersion,
-      readableFileName: atLeast(this.store.supervisorVersion, [2025, 1, 1]),
+      readableFileName: supervisorAtLeast(this.store.supervisorVersion, FILENAME_SINCE),
     });
     // Why the key is missing is worth more than "there is no key".
     if ('error' in key) plan.errors.unshift(key.error);
     for (const dir of plan.downloadPaths) {
       if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) plan.errors.push(vscode.l10n.t('The download path {0} is not an existing folder.', dir));
     }
-    if (plan.keepDays !== null && atLeast(this.store.supervisorVersion, [2024, 12, 0])) {
-      plan.body.extra = { ...plan.body.extra, [EXTRA_KEY]: { keep_days: plan.keepDays } };
+    if (plan.keepDays !== null && supervisorAtLeast(this.store.supervisorVersion, EXTRA_SINCE)) {
+      plan.body.extra = withExtraTag(plan.body.extra, { keepDays: plan.keepDays });
     }
     return plan;
   }
@@ -212,17 +208,8 @@ export class BackupRunner implements vscode.Disposable {
     this.events.fire('backup_successful', { name, slug, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 }, { policy });
     this.store.finishRunning(jobId, { success: { name, slug, at: finishedAt } });
     if (warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}" finished, but some parts failed: {1}', name, warnings.join('; ')));
-    try {
-      // Recorded here too: older Supervisors have no `extra`, and the list never shows it.
-      if (slug && policy !== undefined) await this.owners.set(connection.url, slug, policy);
-      if (slug && plan.keepDays !== null) {
-        const expiry = await this.expiries.set(connection.url, slug, plan.keepDays, finishedAt);
-        this.log.info(`backup ${slug} expires ${expiry.expires} (keep_days=${plan.keepDays})`);
-      }
-    } catch (e) {
-      this.log.error(`could not record the expiry of backup ${slug}: ${describeError(e)}`);
-    }
     if (slug) await this.store.refreshUntil((list) => list.some((b) => b.slug === slug));
+    if (slug && (policy !== undefined || plan.keepDays !== null)) await this.record(connection, slug, policy, plan.keepDays);
     if (plan.downloadPaths.length) {
       const backup = this.store.backups.find((b) => b.slug === slug) ?? (slug ? await this.detailsAsBackup(connection, slug) : undefined);
       for (const directory of plan.downloadPaths) {
@@ -245,6 +232,25 @@ export class BackupRunner implements vscode.Disposable {
       else await vscode.commands.executeCommand('haBackups.purgeBackups', { unattended: true });
     }
     return { status: 'succeeded', name, jobId, slug, warnings: [...plan.warnings, ...warnings] };
+  }
+
+  /**
+   * Writes the ledger entry of a backup this extension just made, with its identity as listed now and
+   * its expiry on Home Assistant's clock (as Auto Backup stamps it when the backup finishes).
+   */
+  private async record(connection: Connection, slug: string, policy: string | undefined, keepDays: number | null): Promise<void> {
+    const listed = this.store.backups.find((b) => b.slug === slug) ?? (await this.detailsAsBackup(connection, slug));
+    if (!listed) {
+      this.log.warn(`backup ${slug} is not in the Supervisor's list, so it is not recorded: retention will not delete it without asking`);
+      return;
+    }
+    const expires = keepDays === null ? undefined : new Date(this.store.haNow().getTime() + keepDays * 86_400_000);
+    try {
+      await this.ledger.record(connection.url, ledgerEntryFor(listed, { ...(policy !== undefined ? { policy } : {}), ...(keepDays !== null ? { keepDays } : {}), ...(expires ? { expires } : {}) }, Date.now()));
+      if (expires) this.log.info(`backup ${slug} expires ${expires.toISOString()} (keep_days=${keepDays}, Home Assistant's clock)`);
+    } catch (e) {
+      this.log.error(`could not record backup ${slug}: ${describeError(e)}`);
+    }
   }
 
   /** The job could not be followed to its end. If the backup exists, it succeeded; otherwise say so without claiming a failure. */
@@ -289,12 +295,4 @@ export class BackupRunner implements vscode.Disposable {
   dispose(): void {
     this.stopping.abort();
   }
-}
-
-/** Whether a Supervisor version (`2025.01.1`, `2026.11.0.dev…`) is at least `min`; unknown counts as new. */
-export function atLeast(version: string | undefined, min: [number, number, number]): boolean {
-  const parts = version?.match(/^(\d+)\.(\d+)\.(\d+)/)?.slice(1).map(Number);
-  if (!parts) return true;
-  for (let i = 0; i < 3; i++) if (parts[i] !== min[i]) return (parts[i] ?? 0) > min[i]!;
-  return true;
 }

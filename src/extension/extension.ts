@@ -38,12 +38,12 @@ import { RefreshManager } from './refreshManager';
 import type { Services } from './services';
 import { BackupStatusBar } from './statusBar';
 import { BackupStore } from './store/backupStore';
-import { ExpiryStore } from './store/expiryStore';
+import { LedgerStore } from './store/ledgerStore';
 import { PinStore } from './store/pinStore';
-import { PolicyOwnerStore } from './store/policyOwnerStore';
 import { BackupsTreeProvider, type TreeNode } from './tree/backupsTreeProvider';
 import { PolicyGroupNode } from './tree/policyGroupNode';
 import { RetentionDecorations } from './tree/retentionDecorations';
+import { BackupWarnings } from './warnings';
 
 /** What other extensions (and tasks) get from `vscode.extensions.getExtension(...).exports`. */
 export interface HaBackupsApi {
@@ -63,6 +63,10 @@ export interface ApiSnapshot {
   statusBar: { state: string; text: string; tooltip: string; background: string | undefined };
   /** Folder of this extension's log files (the "Home Assistant Backups" channel among them). */
   logFolder: string;
+  /** The text above the Backups view (errors and warnings). */
+  viewMessage: string | undefined;
+  /** What keeps the policies from working as written (src/extension/warnings.ts). */
+  warnings: { id: string; short: string; text: string }[];
   /** The top-level groups when the view is grouped by policy. */
   groups?: { label: string; slugs: string[] }[];
 }
@@ -71,15 +75,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const started = performance.now();
   const log = new EventLog();
   const connections = new ConnectionManager(context);
-  const store = new BackupStore(connections, context.globalState);
-  store.storeWarning = (message) => log.warn(message);
+  const store = new BackupStore(connections, context.globalState, (message) => log.warn(message));
   const events = new BackupEvents(log);
   const downloads = new Downloads(store, events, log);
-  const expiries = new ExpiryStore(context.globalState);
+  const ledger = new LedgerStore(context.globalState);
+  void ledger.retireOldState();
   const pins = new PinStore(context.globalState);
-  const owners = new PolicyOwnerStore(context.globalState);
-  const runner = new BackupRunner(store, events, log, downloads, expiries, owners);
-  const retention = new RetentionState(store, expiries, pins, owners);
+  const runner = new BackupRunner(store, events, log, downloads, ledger);
+  const retention = new RetentionState(store, ledger, pins, log);
   const previews = new PurgePreviewDocuments();
   const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
   const passwords = new BackupPasswords(context.secrets, store);
@@ -87,15 +90,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const contents = new BackupContents(source, passwords, store, log);
   const verifier = new Verifier(source, contents, log);
   runner.verify = (backup, password) => verifier.run(backup, { password, interactive: false, quiet: true, remember: false });
-  const tree = new BackupsTreeProvider(store, expiries, pins, retention, contents);
+  const tree = new BackupsTreeProvider(store, pins, retention, contents);
   const decorations = new RetentionDecorations(retention, pins, store);
   const view = vscode.window.createTreeView<TreeNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
-  const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun());
+  const warnings = new BackupWarnings(store, retention, scheduler, log);
+  const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun(), undefined, warnings);
   const refresher = new RefreshManager(store, view, () => {
     tree.redraw();
     statusBar.render();
   });
-  const services: Services = { context, connections, store, log, runner, downloads, expiries, pins, owners, retention, previews, scheduler, view, statusBar, contents, passwords, verifier };
+  const services: Services = { context, connections, store, log, runner, downloads, ledger, pins, retention, previews, scheduler, view, statusBar, warnings, contents, passwords, verifier };
 
   context.subscriptions.push(
     log,
@@ -108,7 +112,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
     view,
     statusBar,
     refresher,
-    store.onDidChange(() => updateViewMessage(view, store)),
+    warnings,
+    store.onDidChange(() => updateViewMessage(view, store, warnings)),
+    warnings.onDidChange(() => updateViewMessage(view, store, warnings)),
     // A part that could not be opened is tried again when it is collapsed and expanded.
     view.onDidCollapseElement((e) => tree.retry(e.element)),
     retention.onDidChange(() => {
@@ -168,8 +174,10 @@ export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
 
-function updateViewMessage(view: vscode.TreeView<TreeNode>, store: BackupStore): void {
-  if (store.status === 'error') view.message = store.error;
+function updateViewMessage(view: vscode.TreeView<TreeNode>, store: BackupStore, warnings: BackupWarnings): void {
+  const warned = warnings.warnings.map((w) => `⚠ ${w.text}`).join('\n');
+  if (store.status === 'error') view.message = [store.error, warned].filter(Boolean).join('\n');
+  else if (warned) view.message = warned;
   else if (store.status === 'loading') view.message = vscode.l10n.t('Loading backups…');
   else if (store.status === 'ready' && store.backups.length === 0) view.message = vscode.l10n.t('There are no backups yet.');
   else view.message = undefined;
@@ -202,6 +210,8 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
     running: s.store.running.map((r) => ({ jobId: r.jobId, name: r.name })),
     statusBar: { state: s.statusBar.state, text: item.text, tooltip, background },
     logFolder: s.context.logUri.fsPath,
+    viewMessage: s.view.message,
+    warnings: s.warnings.warnings.map((w) => ({ ...w })),
     groups: tree
       .rootNodes()
       .filter((n): n is PolicyGroupNode => n instanceof PolicyGroupNode)

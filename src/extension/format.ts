@@ -58,3 +58,8 @@ export function folderLabel(folder: string): string {
       return folder;
   }
 }
+
+/** Text shown inside a MarkdownString (tooltips), with every Markdown character taken literally. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

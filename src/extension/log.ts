@@ -19,6 +19,11 @@ export class EventLog implements vscode.Disposable {
     else this.channel.info(line);
   }
 
+  /** Decisions worth a line only when someone looks (Developer: Set Log Level… → Debug). */
+  debug(message: string): void {
+    this.channel.debug(message);
+  }
+
   info(message: string): void {
     this.channel.info(message);
   }

@@ -12,10 +12,10 @@ import type { PurgePreviewDocuments } from './retention/purgePreview';
 import type { RetentionState } from './retention/retentionState';
 import type { BackupStatusBar } from './statusBar';
 import type { BackupStore } from './store/backupStore';
-import type { ExpiryStore } from './store/expiryStore';
+import type { LedgerStore } from './store/ledgerStore';
 import type { PinStore } from './store/pinStore';
-import type { PolicyOwnerStore } from './store/policyOwnerStore';
 import type { TreeNode } from './tree/backupsTreeProvider';
+import type { BackupWarnings } from './warnings';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -24,14 +24,14 @@ export interface Services {
   log: EventLog;
   runner: BackupRunner;
   downloads: Downloads;
-  expiries: ExpiryStore;
+  ledger: LedgerStore;
   pins: PinStore;
-  owners: PolicyOwnerStore;
   retention: RetentionState;
   previews: PurgePreviewDocuments;
   scheduler: PolicyScheduler;
   view: vscode.TreeView<TreeNode>;
   statusBar: BackupStatusBar;
+  warnings: BackupWarnings;
   contents: BackupContents;
   passwords: BackupPasswords;
   verifier: Verifier;

@@ -1,13 +1,15 @@
 // Status-bar backup state: a spinner while a backup job runs, otherwise the age of the newest
-// backup; warning colours when it is stale, error colours when the last backup failed.
+// backup; warning colours when it is stale or something keeps the policies from working (warnings.ts),
+// error colours when the last backup failed.
 import * as vscode from 'vscode';
 import { daysSince } from '../core/format/age';
 import { formatDateTime } from '../core/format/dates';
-import { formatShortAge } from './format';
+import { escapeMarkdown, formatShortAge } from './format';
 import type { RetentionState } from './retention/retentionState';
 import type { BackupStore } from './store/backupStore';
+import type { BackupWarnings } from './warnings';
 
-export type StatusState = 'hidden' | 'running' | 'failed' | 'stale' | 'ok' | 'empty' | 'error' | 'loading';
+export type StatusState = 'hidden' | 'running' | 'failed' | 'stale' | 'ok' | 'empty' | 'error' | 'loading' | 'attention';
 
 export class BackupStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -19,12 +21,13 @@ export class BackupStatusBar implements vscode.Disposable {
     private readonly retention?: RetentionState,
     private readonly nextScheduled: () => { policy: string; at: Date } | undefined = () => undefined,
     private readonly now: () => Date = () => new Date(),
+    private readonly warnings?: BackupWarnings,
   ) {
     this.item = vscode.window.createStatusBarItem('haBackups.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Home Assistant Backups');
     this.item.command = 'haBackups.backups.focus';
     // The retention state follows every store change; listening to it renders once, with both up to date.
-    this.subscription = (retention ?? store).onDidChange(() => this.render());
+    this.subscription = vscode.Disposable.from((retention ?? store).onDidChange(() => this.render()), ...(warnings ? [warnings.onDidChange(() => this.render())] : []));
     this.render();
   }
 
@@ -49,6 +52,11 @@ export class BackupStatusBar implements vscode.Disposable {
     } else if (s.status === 'error') {
       this.state = 'error';
       item.text = `$(warning) ${vscode.l10n.t('Backups unavailable')}`;
+      item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else if (this.warnings?.warnings.length) {
+      const [first, ...more] = this.warnings.warnings;
+      this.state = 'attention';
+      item.text = `$(warning) ${first!.short}${more.length ? ` +${more.length}` : ''}`;
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (s.status === 'loading') {
       this.state = 'loading';
@@ -75,6 +83,7 @@ export class BackupStatusBar implements vscode.Disposable {
     md.appendMarkdown(`**${vscode.l10n.t('Home Assistant Backups')}**\n\n`);
     for (const r of s.running) md.appendMarkdown(`$(sync~spin) ${vscode.l10n.t('Running: {0}', r.name)}  \n`);
     if (s.error) md.appendMarkdown(`$(warning) ${s.error}  \n`);
+    for (const w of this.warnings?.warnings ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(w.text)}  \n`);
     const newest = s.backups[0];
     if (newest) {
       md.appendMarkdown(`${vscode.l10n.t('Newest: {0}', newest.name || newest.slug)} (${formatDateTime(new Date(newest.date), s.timeZone)})  \n`);

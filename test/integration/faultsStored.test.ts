@@ -193,7 +193,9 @@ describe('Fault matrix: download, upload, delete, purge', function () {
     }
   });
 
-  describe('Purge (automatic, of the expired backup here and on nas_backups)', () => {
+  // The expired backup was made by Create Backup with keep_days: the automatic purge never deletes such a
+  // backup without asking (src/core/deletion), so these cells purge it through the confirmation.
+  describe('Purge (confirmed, of the expired backup here and on nas_backups)', () => {
     const failedWith = (reason: RegExp): CellExpectation => ({
       message: { severity: 'error', text: new RegExp(`^Could not delete "${NAMES.expired}" \\(\\w+\\); it is tried again at the next purge: .*${reason.source}`) },
       log: new RegExp(`could not purge backup \\w+ \\(it is tried again next time\\): .*${reason.source}`),
@@ -223,8 +225,10 @@ describe('Fault matrix: download, upload, delete, purge', function () {
       it(`purge × ${row.fault}`, async () => {
         await row.arrange?.();
         const watch = await CellWatch.start(fx, recorder, { tracked: [fx.expired] });
-        const result = await vscode.commands.executeCommand<PurgeResult>('haBackups.purgeBackups', { unattended: true });
+        // The cells' recorder answers "Delete 1 backups marked REMOVE…?" with Delete.
+        const result = await vscode.commands.executeCommand<PurgeResult>('haBackups.purgeBackups');
         assert.deepEqual(result.previewed, [fx.expired], 'only the expired backup is purged');
+        assert.match(recorder.confirmations.at(-1)?.text ?? '', /^Delete 1 backups marked REMOVE/);
         assert.deepEqual(result[row.outcome], row.outcome === 'failed' ? [{ slug: fx.expired, error: result.failed[0]?.error }] : [fx.expired]);
         await row.settle?.();
         await watch.verify(row.expect());

@@ -7,8 +7,6 @@ import { describe, it } from 'node:test';
 import {
   hasErrors,
   parsePolicyFile,
-  policyOfBackup,
-  withPolicyExtra,
   type PolicyDiagnostic,
   type Range,
   type SecretLookup,
@@ -379,17 +377,5 @@ describe('parsePolicyFile: !secret', () => {
       for (const value of ['correct horse battery', 'seventeen', 'correct', 'horse']) assert.ok(!diagnostic.message.includes(value), diagnostic.message);
       assert.match(diagnostic.message, /secret '(word|backup_password|days)'/);
     }
-  });
-});
-
-describe('policy tags in extra', () => {
-  it('tags a backup with its policy and reads the tag back', () => {
-    const extra = withPolicyExtra(undefined, 'nightly');
-    assert.deepEqual(extra, { vscode_ha_backups: { policy: 'nightly' } });
-    assert.equal(policyOfBackup(extra), 'nightly');
-    assert.deepEqual(withPolicyExtra({ other: 1, vscode_ha_backups: { keep_days: 2 } }, 'weekly'), { other: 1, vscode_ha_backups: { keep_days: 2, policy: 'weekly' } });
-    assert.equal(policyOfBackup({ vscode_ha_backups: { keep_days: 3 } }), undefined);
-    assert.equal(policyOfBackup(null), undefined);
-    assert.equal(policyOfBackup({ vscode_ha_backups: { policy: 5 } }), undefined);
   });
 });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PurgeOptions, PurgePlan, RetentionPolicy } from '../../src/core/retention';
-import { DEFAULT_CONFIRM_ABOVE, POLICY_EXTRA_KEY, formatSpan, planPurge, policyOwnerFromExtra } from '../../src/core/retention';
+import { DEFAULT_CONFIRM_ABOVE, formatSpan, planPurge } from '../../src/core/retention';
 import type { Backup } from '../../src/core/supervisor/schemas';
 import { backupSchema } from '../../src/core/supervisor/schemas';
 
@@ -250,36 +250,7 @@ describe('planPurge: confirmation and output shape', () => {
   });
 });
 
-describe('policyOwnerFromExtra and formatSpan', () => {
-  it(`reads the owner from the flat key ${POLICY_EXTRA_KEY} or the nested object`, () => {
-    assert.equal(policyOwnerFromExtra({ [POLICY_EXTRA_KEY]: 'nightly', instance_id: 'x' }), 'nightly');
-    assert.equal(policyOwnerFromExtra({ vscode_ha_backups: { policy: 'weekly' } }), 'weekly');
-    assert.equal(policyOwnerFromExtra({ with_automatic_settings: true }), undefined);
-    assert.equal(policyOwnerFromExtra({ [POLICY_EXTRA_KEY]: '' }), undefined);
-    assert.equal(policyOwnerFromExtra({ [POLICY_EXTRA_KEY]: 42 }), undefined);
-    assert.equal(policyOwnerFromExtra(null), undefined);
-    assert.equal(policyOwnerFromExtra(undefined), undefined);
-  });
-
-  it('works as the managed callback together with the expiry store', () => {
-    const extras = new Map<string, Record<string, unknown>>([
-      ['p1', { [POLICY_EXTRA_KEY]: 'nightly' }],
-      ['ha', { with_automatic_settings: true }],
-    ]);
-    const expiries = new Map([['kd', iso(Date.parse(NOW) - DAY)]]);
-    const backups = [backup('p1', 1), backup('ha', 2), backup('kd', 3), backup('kd2', 4)];
-    const p = plan(backups, { managed: (b) => policyOwnerFromExtra(extras.get(b.slug)) ?? expiries.has(b.slug), expiries });
-    assert.deepEqual(
-      p.decisions.map((d) => [d.slug, d.policy, d.action]),
-      [
-        ['p1', 'nightly', 'keep'],
-        ['ha', undefined, 'keep'],
-        ['kd', true, 'keep'], // expired, but the newest (only) backup made with keep_days
-        ['kd2', undefined, 'keep'],
-      ],
-    );
-  });
-
+describe('formatSpan', () => {
   it('formats spans in whole units', () => {
     assert.equal(formatSpan(59_999), '< 1 min');
     assert.equal(formatSpan(60_000), '1 min');

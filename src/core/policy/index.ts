@@ -23,13 +23,11 @@ export {
   type ScheduleResult,
 } from './schedule';
 export { isKnownTimeZone } from './cron';
-export { isDue, type DueDecision, type DueInput } from './due';
+export { updateSeen, type SeenPolicy, type SeenUpdate } from './seen';
+export { FUTURE_TOLERANCE_MS, OVERDUE_GRACE_MS, isDue, overdueSince, type DueDecision, type DueInput } from './due';
 export {
-  POLICY_EXTRA_KEY,
   POLICY_FILE_NAME,
-  withPolicyExtra,
   policyFileSchema,
-  policyOfBackup,
   policySchema,
   retentionSchema,
   type PolicyFileInput,

@@ -6,16 +6,15 @@
 //
 // How a policy manages its backups: every backup it makes carries
 // `extra.vscode_ha_backups.policy = <policy name>` (Supervisor ≥ 2024.12 stores `extra` in the
-// backup). Retention and purging only ever look at backups with the policy's own name there; backups
-// made by hand, by Home Assistant, by Auto Backup or by another policy are never deleted by a policy.
-// Renaming a policy therefore leaves the backups made under the old name alone.
+// backup), and the extension's ledger records it with the backup's identity (src/core/deletion).
+// Retention only ever deletes backups the ledger says this policy made; backups made by hand, by Home
+// Assistant, by Auto Backup, by another policy or uploaded are never deleted by a policy. Renaming a
+// policy therefore leaves the backups made under the old name alone.
 import * as z from 'zod';
+import { EXTRA_KEY } from '../deletion/tag';
 import { BACKUP_REQUEST_KEYS, KEEP_DAYS_LIMIT, backupRequestSchema } from '../options';
 import { parseSchedule, SCHEDULE_EXAMPLES } from './schedule';
 import { COUNT_KEYS, WITHIN_KEYS, durationOf, hasActiveRule } from './retention';
-
-/** The key in a backup's `extra` that this extension owns (the same as the Create Backup runner's). */
-export const POLICY_EXTRA_KEY = 'vscode_ha_backups';
 
 /** The default file name, in the folder that holds configuration.yaml. */
 export const POLICY_FILE_NAME = 'auto_backup.yaml';
@@ -114,7 +113,7 @@ const policyName = z
   .refine((name) => name.trim() === name, { error: 'the policy name starts or ends with a space' })
   .refine((name) => !/\p{Cc}/u.test(name), { error: 'the policy name contains a control character' })
   .describe(
-    `Unique name of the policy. Every backup the policy makes is tagged with it (extra.${POLICY_EXTRA_KEY}.policy) and retention only deletes backups with this tag: renaming a policy leaves its earlier backups alone.`,
+    `Unique name of the policy. Every backup the policy makes is tagged with it (extra.${EXTRA_KEY}.policy) and recorded by the extension; retention only deletes backups recorded as made for this policy: renaming or removing a policy leaves its earlier backups alone, and so does an uploaded copy.`,
   );
 
 const backup = backupRequestSchema
@@ -157,7 +156,7 @@ export const policyFileSchema = z
   .meta({
     title: 'Home Assistant Backups: backup policies (auto_backup.yaml)',
     description:
-      `Backup policies for the Home Assistant Backups extension. Each policy makes backups on a schedule and deletes the ones its retention no longer keeps. A policy only ever deletes backups it made itself: they carry extra.${POLICY_EXTRA_KEY}.policy = <policy name>. "!secret name" reads secrets.yaml like Home Assistant.`,
+      `Backup policies for the Home Assistant Backups extension. Each policy makes backups on a schedule and deletes the ones its retention no longer keeps. A policy only ever deletes backups this extension made for it (tagged extra.${EXTRA_KEY}.policy = <policy name> and recorded when made), and nothing at all while this file has errors. "!secret name" reads secrets.yaml like Home Assistant.`,
   });
 
 export type PolicyFileInput = z.input<typeof policyFileSchema>;
@@ -174,25 +173,6 @@ export function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] |
   if (field === 'retention') return path.length === 3 ? RETENTION_KEYS : path.length === 4 ? DURATION_KEYS : undefined;
   if (field === 'backup') return path.length === 3 ? BACKUP_REQUEST_KEYS.filter((key) => key !== 'keep_days') : path.length === 4 && (sub === 'include' || sub === 'exclude') ? SELECTION_KEYS : undefined;
   return undefined;
-}
-
-/**
- * The `extra` to send with a backup made by `policyName`: `extra` (if any) with
- * `vscode_ha_backups.policy` set, keeping what else is under `vscode_ha_backups` (e.g. keep_days).
- */
-export function withPolicyExtra(extra: Readonly<Record<string, unknown>> | null | undefined, policyName: string): Record<string, unknown> {
-  const mine: unknown = extra?.[POLICY_EXTRA_KEY];
-  const own = typeof mine === 'object' && mine !== null && !Array.isArray(mine) ? (mine as Record<string, unknown>) : {};
-  return { ...extra, [POLICY_EXTRA_KEY]: { ...own, policy: policyName } };
-}
-
-/** The policy that made a backup, from its `extra`; undefined for backups no policy made. */
-export function policyOfBackup(extra: unknown): string | undefined {
-  if (typeof extra !== 'object' || extra === null) return undefined;
-  const mine: unknown = (extra as Record<string, unknown>)[POLICY_EXTRA_KEY];
-  if (typeof mine !== 'object' || mine === null) return undefined;
-  const policy: unknown = (mine as Record<string, unknown>).policy;
-  return typeof policy === 'string' ? policy : undefined;
 }
 
 /** The options schema's "one selection shape" rule, as written in its JSON Schema metadata. */

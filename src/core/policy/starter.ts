@@ -3,14 +3,15 @@
 // example. One full backup a night; generations as in the blueprint: 7 daily, about a month of
 // weekly, a year of monthly, yearly forever. The blueprint's optional 3-hourly tier is there too,
 // switched off. It must parse with no diagnostics at all (a test checks that).
-import { POLICY_EXTRA_KEY } from './schema';
+import { EXTRA_KEY } from '../deletion/tag';
 
 export const STARTER_POLICY_FILE = `# Backup policies for the Home Assistant Backups extension in VS Code.
 #
 # Each policy makes a backup on its schedule and, if it has a retention, deletes the
 # backups it made that the retention no longer keeps. A policy only ever deletes backups
-# it made itself (they carry its name in extra.${POLICY_EXTRA_KEY}.policy); backups
-# made by hand, by Home Assistant or by another policy are never touched.
+# this VS Code made for it (they carry its name in extra.${EXTRA_KEY}.policy and
+# are recorded when made); backups made by hand, by Home Assistant, by another policy,
+# or uploaded are never touched, and nothing is deleted while this file has errors.
 #
 # schedule   (in Home Assistant's time zone)
 #   daily 02:30 | weekly mon 02:30 | weekly mon,thu 02:30 | monthly 1 01:00

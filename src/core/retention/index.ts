@@ -6,12 +6,10 @@ export { formatDuration, isEmptyPolicy, parseDuration, validatePolicy } from './
 export type { CountRule, Duration, Period, RetentionDuration, RetentionPolicy, WithinRule } from './policy';
 export {
   DEFAULT_CONFIRM_ABOVE,
-  POLICY_EXTRA_KEY,
   describeMatch,
   describeReason,
   formatSpan,
   planPurge,
-  policyOwnerFromExtra,
 } from './purgePlan';
 export type { ExpiryValue, PolicyOwner, PurgeBackup, PurgeDecision, PurgeOptions, PurgePlan, PurgeReason } from './purgePlan';
 export { parseTimestamp } from './time';

@@ -18,13 +18,6 @@ import type { Instant, TimeColumns } from './time';
 import { isAfter, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, parseTimestamp, parseTimestampInto, timeColumns, toTimestamp } from './time';
 import { zoneOffsets } from './zone';
 
-/**
- * Where the extension records which of its policies made a backup: the backup's `extra` (Supervisor
- * ≥ 2024.12, `BackupDetails.extra`, set with `extra` on create), under this flat dotted key, the way Core
- * writes `supervisor.backup_request_date`.
- */
-export const POLICY_EXTRA_KEY = 'vscode_ha_backups.policy';
-
 /** A pass that would remove more backups than this asks for confirmation, unless the caller says otherwise. */
 export const DEFAULT_CONFIRM_ABOVE = 5;
 
@@ -50,11 +43,8 @@ export type ExpiryValue = string | Date | { expires: string | Date };
 
 export interface PurgeOptions<B extends PurgeBackup> {
   /**
-   * Which policy manages `backup` (see {@link PolicyOwner}). Typically: the id recorded in the backup's
-   * `extra` (`policyOwnerFromExtra(details.extra)`), else `true` when the extension made the backup with
-   * keep_days (its slug is in `expiries`), else `false`:
-   *
-   *     managed: (b) => policyOwnerFromExtra(extraBySlug.get(b.slug)) ?? expiries.has(b.slug)
+   * Which policy manages `backup` (see {@link PolicyOwner}); src/core/deletion/plan.ts decides it from
+   * the extension's ledger.
    */
   managed: (backup: B) => PolicyOwner;
   /** The generational policy of backups `managed` answers `true` for. A policy with no rule is no policy (it removes nothing). */
@@ -114,22 +104,6 @@ export interface PurgePlan<B extends PurgeBackup> {
   /** `remove.length > confirmAbove`. */
   needsConfirmation: boolean;
   confirmAbove: number;
-}
-
-/**
- * The policy id a backup's `extra` records: the flat key `vscode_ha_backups.policy`, or the nested
- * `{ vscode_ha_backups: { policy } }`. Undefined when absent or not a non-empty string.
- */
-export function policyOwnerFromExtra(extra: Readonly<Record<string, unknown>> | null | undefined): string | undefined {
-  if (!extra || typeof extra !== 'object') return undefined;
-  const flat = extra[POLICY_EXTRA_KEY];
-  if (typeof flat === 'string' && flat !== '') return flat;
-  const nested = extra.vscode_ha_backups;
-  if (nested && typeof nested === 'object') {
-    const id = (nested as Record<string, unknown>).policy;
-    if (typeof id === 'string' && id !== '') return id;
-  }
-  return undefined;
 }
 
 /** `3 d`, `5 h`, `12 min`, `< 1 min` (whole units, rounded down). */

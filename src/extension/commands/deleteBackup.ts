@@ -7,6 +7,7 @@ import { describeError } from '../errors';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
 import { pickBackup } from './pickBackup';
+import { remainsNote } from './purgeBackups';
 import { selectedBackups } from './targets';
 import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
 
@@ -35,6 +36,8 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
       }
     }
     const removed = [...result.deleted, ...result.alreadyGone];
+    // A deleted backup is forgotten: nothing recorded about it may apply to a later one with its slug.
+    await s.ledger.forget(connection.url, removed);
     const label = (slug: string) => {
       const name = targets.find((b) => b.slug === slug)?.name;
       return name ? `"${name}" (${slug})` : slug;
@@ -52,7 +55,7 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
     for (const f of result.failed) s.log.error(`could not delete backup ${f.slug}: ${f.error}`);
     if (result.failed.length) {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('Could not delete {0}: {1}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? ''),
+        vscode.l10n.t('Could not delete {0}: {1} {2}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? '', remainsNote(targets.find((b) => b.slug === result.failed[0]?.slug))),
       );
     } else if (leftBehind) {
       void vscode.window.showWarningMessage(leftBehind);

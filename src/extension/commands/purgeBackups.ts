@@ -1,8 +1,12 @@
 // Purge Backups and Preview Retention. Preview shows every backup with keep/remove and the reason;
 // Purge shows the same preview, then deletes exactly the previewed REMOVE set after a modal
-// confirmation. A failed delete is not forgotten (the rule still marks the backup next time); a
-// backup that is already gone counts as deleted. Nothing is purged in an untrusted workspace.
+// confirmation that names each backup and why. The automatic purge after a backup deletes only what
+// the deletion model (src/core/deletion) allows without asking, and tells about the rest. A failed
+// delete is not forgotten (the rule still marks the backup next time). Nothing is purged in an
+// untrusted workspace.
 import * as vscode from 'vscode';
+import type { DeletionDecision } from '../../core/deletion';
+import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
 import type { Services } from '../services';
 import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
@@ -15,7 +19,7 @@ export interface PurgeResult {
 }
 
 export interface PurgeArgs {
-  /** Without asking (auto-purge after a backup): only when the plan needs no confirmation. */
+  /** Without asking (the automatic purge after a backup): only what the plan allows unattended. */
   unattended?: boolean;
 }
 
@@ -36,6 +40,9 @@ async function learn(s: Services): Promise<void> {
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading backup details…') }, () => s.retention.learnOwners());
 }
 
+/** Sets of removals that wait for a confirmation and were already pointed out (once per session). */
+const pointedOut = new Set<string>();
+
 export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeResult | undefined> {
   const connection = s.store.connection;
   if (!connection) return undefined;
@@ -50,14 +57,18 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
     if (!args.unattended) void vscode.window.showWarningMessage(vscode.l10n.t('The backup list could not be loaded, so nothing was purged: {0}', s.store.error ?? ''));
     return undefined;
   }
-  // Unattended (after a backup): only policies that say `purge: auto`, and keep_days backups.
-  const previewed = plan.remove.filter((slug) => !args.unattended || s.retention.purgesUnattended(slug));
+  const byslug = new Map(plan.decisions.map((d) => [d.slug, d]));
+  const previewed = args.unattended ? plan.unattended : plan.remove;
   const result: PurgeResult = { previewed, deleted: [], alreadyGone: [], failed: [] };
+  if (args.unattended) {
+    const waiting = plan.remove.filter((slug) => byslug.get(slug)?.consent === 'ask');
+    if (waiting.length) pointOut(s, waiting, byslug);
+    if (s.retention.file.state.status === 'invalid') s.log.info(`automatic purge: nothing a policy made is deleted while the policy file has errors (${s.retention.file.state.problem})`);
+  }
   if (!previewed.length) {
     if (!args.unattended) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to purge: every backup is kept by a rule, pinned, or not managed.'));
     return result;
   }
-  const byslug = new Map(plan.decisions.map((d) => [d.slug, d]));
   if (args.unattended) {
     if (previewed.length > plan.confirmAbove) {
       const review = vscode.l10n.t('Review…');
@@ -98,19 +109,41 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
   const gone = [...result.deleted, ...result.alreadyGone];
   const label = (slug: string) => `"${byslug.get(slug)?.backup.name || slug}" (${slug})`;
   // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted:
-  // their expiries are kept, so that they are purged when the mount is back.
+  // their ledger entries are kept, so that they are purged when the mount is back.
   const down = gone.length ? await unavailableBackupMounts(connection) : undefined;
   const leftBehind = down?.length
     ? vscode.l10n.t('Purged {0}, but {1} is not available: copies stored there were not deleted; they are purged when it is back.', gone.map(label).join(', '), describeUnavailable(down))
     : undefined;
   if (gone.length) {
-    if (!down?.length) await s.expiries.remove(connection.url, gone);
+    if (!down?.length) await s.ledger.forget(connection.url, gone);
     s.runner.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger: args.unattended ? 'auto' : 'retention' });
   }
   if (leftBehind) s.log.warn(leftBehind);
   for (const f of result.failed) s.log.error(`could not purge backup ${f.slug} (it is tried again next time): ${f.error}`);
-  if (result.failed.length) void vscode.window.showErrorMessage(vscode.l10n.t('Could not delete {0}; it is tried again at the next purge: {1}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? ''));
-  else if (leftBehind) void vscode.window.showWarningMessage(leftBehind);
+  if (result.failed.length) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Could not delete {0}; it is tried again at the next purge: {1} {2}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? '', remainsNote(byslug.get(result.failed[0]?.slug ?? '')?.backup)),
+    );
+  } else if (leftBehind) void vscode.window.showWarningMessage(leftBehind);
   await s.store.refreshUntil((list) => !list.some((b) => gone.includes(b.slug)));
   return result;
+}
+
+/** What a failed delete may have left: the Supervisor stops at the first copy it cannot delete. */
+export function remainsNote(backup: Backup | undefined): string {
+  const copies = backup?.locations ?? [];
+  if (copies.length < 2) return '';
+  return vscode.l10n.t('Some of its copies ({0}) may remain; the Backups view shows what is left.', copies.map((l) => l ?? vscode.l10n.t('local')).join(', '));
+}
+
+/** The automatic purge never deletes what needs a confirmation: it says so, once per set. */
+function pointOut(s: Services, waiting: string[], byslug: ReadonlyMap<string, DeletionDecision<Backup>>): void {
+  const key = [...waiting].sort().join(',');
+  s.log.info(`automatic purge: ${waiting.length} backup(s) wait for a confirmation: ${waiting.map((slug) => `${slug} (${byslug.get(slug)?.reasons.join(', ')})`).join('; ')}`);
+  if (pointedOut.has(key)) return;
+  pointedOut.add(key);
+  const review = vscode.l10n.t('Purge…');
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('{0} backups could be purged, but only after you confirm (they were not made by an automatic policy of this VS Code).', waiting.length), review)
+    .then((choice) => choice === review && vscode.commands.executeCommand('haBackups.purgeBackups'));
 }

@@ -33,12 +33,8 @@ export function registerRestoreFile(s: Services): vscode.Disposable {
     const name = t.backup.name || t.backup.slug;
     try {
       const where = await resolveRestoreTarget(root, rel);
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === where.target);
-      if (open?.isDirty) {
-        const message = vscode.l10n.t('{0} has unsaved changes. Save or revert them first; nothing was restored.', rel);
-        void vscode.window.showWarningMessage(message);
-        return { status: 'refused', target: where.target, error: message };
-      }
+      const unsaved = unsavedChangesRefusal(rel, where.target);
+      if (unsaved) return unsaved;
       const action = vscode.l10n.t('Restore');
       const detail = [
         vscode.l10n.t('From: {0} ({1}, {2})', name, t.backup.slug, formatDateTime(new Date(t.backup.date), s.store.timeZone)),
@@ -49,7 +45,10 @@ export function registerRestoreFile(s: Services): vscode.Disposable {
       if (choice !== action) return { status: 'cancelled', target: where.target };
 
       const bytes = await s.contents.read(t.backup, t.partId, t.path, options?.password !== undefined ? { password: options.password } : {});
-      // Checked again after the dialog and the read: the file or its folders may have changed meanwhile.
+      // Checked again after the dialog and the read (a fetch can take minutes): the file may have been
+      // edited, or it or its folders changed, meanwhile.
+      const late = unsavedChangesRefusal(rel, where.target);
+      if (late) return late;
       const now = await resolveRestoreTarget(root, rel);
       let previous: string | undefined;
       if (now.exists) {
@@ -73,4 +72,17 @@ export function registerRestoreFile(s: Services): vscode.Disposable {
       return { status: e instanceof RestoreRefusedError ? 'refused' : 'failed', error: message };
     }
   });
+}
+
+/**
+ * A refusal when an editor holds unsaved changes of the target. Paths are compared without regard to
+ * case: on macOS, Windows or a Samba-mounted config folder, `Automations.yaml` is the same file.
+ */
+function unsavedChangesRefusal(rel: string, target: string): RestoreFileResult | undefined {
+  const key = path.resolve(target).toLowerCase();
+  const dirty = vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && path.resolve(d.uri.fsPath).toLowerCase() === key);
+  if (!dirty) return undefined;
+  const message = vscode.l10n.t('{0} has unsaved changes. Save or revert them first; nothing was restored.', rel);
+  void vscode.window.showWarningMessage(message);
+  return { status: 'refused', target, error: message };
 }

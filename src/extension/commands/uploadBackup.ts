@@ -1,12 +1,13 @@
 // Upload Backup: a .tar from disk to one or more backup locations, after a modal confirmation.
-// A file that is not a backup gets the Supervisor's answer, explained.
+// A file that is not a backup gets the Supervisor's answer, explained. An uploaded backup is never
+// deleted by retention (it is not in the ledger, whatever its `extra` says), and the dialog says so.
 import { openAsBlob, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBackupJson, type BackupJson } from '../../core/archive/backupJson';
+import { readExtraTag } from '../../core/deletion';
 import { formatSize } from '../../core/format/size';
-import { atLeast } from '../backupRunner';
-import type { Location } from '../../core/supervisor';
+import { FILENAME_SINCE, supervisorAtLeast, type Location } from '../../core/supervisor';
 import { describeError } from '../errors';
 import { locationLabel } from '../format';
 import type { Services } from '../services';
@@ -54,7 +55,7 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
       return { error, slug: meta.slug };
     }
     // Supervisors that take a file name get a new one, so the upload cannot land on an existing file.
-    const filename = atLeast(s.store.supervisorVersion, [2025, 1, 1]) ? uploadFileName(file, meta.slug) : undefined;
+    const filename = supervisorAtLeast(s.store.supervisorVersion, FILENAME_SINCE) ? uploadFileName(file, meta.slug) : undefined;
     const size = statSync(file).size;
     const targets = locations.map(locationLabel).join(', ');
     const action = vscode.l10n.t('Upload');
@@ -67,11 +68,14 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
           filename
             ? vscode.l10n.t('It is stored as {0}; no existing file is replaced.', filename)
             : vscode.l10n.t('This Supervisor stores it as {0}.tar.', meta.slug),
+          origin(meta),
         ].join('\n'),
       },
       action,
     );
     if (answer !== action) return undefined;
+    // Whatever was recorded about a backup with this slug is not about this upload.
+    await s.ledger.forget(connection.url, [meta.slug]);
     try {
       const slug = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Uploading "{0}"…', path.basename(file)), cancellable: true },
@@ -97,6 +101,19 @@ export function registerUploadBackup(s: Services): vscode.Disposable {
       return { error };
     }
   });
+}
+
+/** Where the backup came from, if it says, and that retention will leave it alone. */
+function origin(meta: BackupJson): string {
+  const { policy, keepDays } = readExtraTag(meta.extra);
+  const madeBy =
+    policy !== undefined
+      ? vscode.l10n.t('It was made by the policy "{0}".', policy)
+      : keepDays !== undefined
+        ? vscode.l10n.t('It was made with keep_days {0}.', keepDays)
+        : undefined;
+  const kept = vscode.l10n.t('An uploaded backup is never deleted by retention or a policy: only when you delete it.');
+  return madeBy ? `${madeBy} ${kept}` : kept;
 }
 
 async function askFile(): Promise<string | undefined> {

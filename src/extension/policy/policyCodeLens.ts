@@ -38,7 +38,7 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
         new vscode.CodeLens(range, { title: `$(eye) ${vscode.l10n.t('Preview retention')}`, command: 'haBackups.previewRetention', arguments: [policy.name] }),
       );
       const zone = this.store.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const next = policy.enabled ? nextRun(policy.schedule, new Date(), zone) : undefined;
+      const next = policy.enabled ? nextRun(policy.schedule, this.store.haNow(), zone) : undefined;
       const when = !policy.enabled
         ? vscode.l10n.t('disabled')
         : next

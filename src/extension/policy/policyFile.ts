@@ -4,8 +4,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PolicyFileState } from '../../core/deletion';
 import type { BackupRequestInput } from '../../core/options';
-import { parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type Policy, type SecretLookup, type SecretsFile } from '../../core/policy';
+import { hasErrors, parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type Policy, type SecretLookup, type SecretsFile } from '../../core/policy';
 
 /** The workspace folder that is a Home Assistant config folder (holds configuration.yaml). */
 export function configFolder(): vscode.WorkspaceFolder | undefined {
@@ -64,4 +65,25 @@ export function readPolicies(options: { savedOnly?: boolean } = {}): { file: str
 /** The backup request a policy run sends: its `backup` options, plus keep_days when that is its retention. */
 export function requestOf(policy: Policy): BackupRequestInput {
   return policy.retention?.kind === 'keep_days' ? { ...policy.backup, keep_days: policy.retention.keepDays } : policy.backup;
+}
+
+export interface SavedPolicyFile {
+  /** Where the file is (or would be); undefined without a Home Assistant config folder. */
+  file: string | undefined;
+  state: PolicyFileState;
+  /** The policies that parsed, in file order (also when the file has errors elsewhere). */
+  policies: Policy[];
+}
+
+/** The saved policy file as the deletion model and the scheduler see it. */
+export function savedPolicyFile(): SavedPolicyFile {
+  const loaded = readPolicies({ savedOnly: true });
+  if (!loaded) return { file: policyFilePath(), state: { status: 'missing' }, policies: [] };
+  const { file, parsed } = loaded;
+  const error = parsed.diagnostics.find((d) => d.severity === 'error');
+  const state: PolicyFileState =
+    error && hasErrors(parsed.diagnostics)
+      ? { status: 'invalid', policies: parsed.policies, problem: `${path.basename(file)} line ${error.range.start.line + 1}: ${error.message}` }
+      : { status: 'valid', policies: parsed.policies };
+  return { file, state, policies: parsed.policies };
 }

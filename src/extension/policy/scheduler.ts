@@ -1,18 +1,21 @@
 // Runs due policies while VS Code is open (trusted workspaces only). Whether a policy is due is
 // decided from the Supervisor's own state — the policy's newest backup there, and whether a backup
-// job is running — so two windows (or a desktop and the add-on) never run the same policy twice:
-// the second one sees the first one's job, then its backup. At start-up the latest missed run is
-// caught up once.
+// job is running — on Home Assistant's clock, so two windows (or a desktop and the add-on) never run
+// the same policy twice: the second one sees the first one's job, then its backup. At start-up the
+// latest missed run is caught up once. Never silent: every pass that does not run a policy says why
+// in the log (debug level), and what keeps a policy from running shows as a warning (warnings.ts).
 import * as vscode from 'vscode';
-import { isDue, nextRun as nextRunImpl, type Policy } from '../../core/policy';
+import { newestOfPolicy } from '../../core/deletion';
+import { isDue, nextRun as nextRunImpl, updateSeen, type Policy, type SeenPolicy } from '../../core/policy';
 import { isFreezeConflict } from '../../core/supervisor';
 import type { BackupRunner, RunResult } from '../backupRunner';
 import type { EventLog } from '../log';
 import type { RetentionState } from '../retention/retentionState';
 import type { BackupStore } from '../store/backupStore';
-import { readPolicies, requestOf } from './policyFile';
+import { requestOf, savedPolicyFile, type SavedPolicyFile } from './policyFile';
 
-const FIRST_SEEN_KEY = 'haBackups.policyFirstSeen';
+const SEEN_KEY = 'haBackups.policiesSeen';
+const RETIRED_SEEN_KEY = 'haBackups.policyFirstSeen';
 const ATTEMPTED_KEY = 'haBackups.policyAttempted';
 const BACKUP_JOB = /^backup_manager_/;
 
@@ -25,6 +28,11 @@ export class PolicyScheduler implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after each pass (the warnings follow it). */
+  readonly onDidTick = this.changed.event;
+  /** The last failure of each policy's scheduled run, until it runs again. */
+  readonly failures = new Map<string, string>();
 
   constructor(
     private readonly store: BackupStore,
@@ -34,6 +42,7 @@ export class PolicyScheduler implements vscode.Disposable {
     private readonly memento: vscode.Memento,
   ) {
     this.disposables.push(
+      this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('haBackups.scheduler') || e.affectsConfiguration('haBackups.schedulerIntervalSeconds')) this.start();
       }),
@@ -41,38 +50,68 @@ export class PolicyScheduler implements vscode.Disposable {
     );
   }
 
+  /** Whether scheduled runs happen at all here (the setting, and a trusted workspace). */
+  get active(): boolean {
+    return vscode.workspace.isTrusted && vscode.workspace.getConfiguration('haBackups').get<boolean>('scheduler', true);
+  }
+
   start(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    const config = vscode.workspace.getConfiguration('haBackups');
-    if (!config.get<boolean>('scheduler', true) || !vscode.workspace.isTrusted) return;
-    const seconds = Math.max(5, config.get<number>('schedulerIntervalSeconds') ?? 30);
+    if (!this.active) {
+      this.log.debug(`scheduler: not started (${vscode.workspace.isTrusted ? 'haBackups.scheduler is off' : 'the workspace is not trusted'})`);
+      return;
+    }
+    const seconds = Math.max(5, vscode.workspace.getConfiguration('haBackups').get<number>('schedulerIntervalSeconds') ?? 30);
     this.timer = setInterval(() => void this.tick(), seconds * 1000);
   }
 
   /** One pass: runs every due policy, one after the other. Returns the names of the policies run. */
   async tick(): Promise<string[]> {
     const connection = this.store.connection;
-    if (this.busy || !connection || !vscode.workspace.isTrusted) return [];
+    const skip = this.busy ? 'the previous pass is still running' : !connection ? 'not connected' : !vscode.workspace.isTrusted ? 'the workspace is not trusted' : undefined;
+    if (skip || !connection) {
+      this.log.debug(`scheduler: no pass (${skip ?? 'not connected'})`);
+      return [];
+    }
     this.busy = true;
     const ran: string[] = [];
     try {
       // The saved file only: a draft being typed is not a schedule yet.
-      const policies = readPolicies({ savedOnly: true })?.parsed.policies ?? [];
-      const firstSeen = await this.firstSeen(connection.url, policies);
-      if (!policies.some((p) => p.enabled)) return ran;
-      const zone = this.store.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-      for (const policy of policies) {
-        // Fresh facts for every decision: another window or machine may have run it meanwhile.
-        await this.store.refresh();
-        if (this.store.status !== 'ready' || this.store.connection !== connection) break;
+      const saved = savedPolicyFile();
+      if (saved.state.status === 'invalid') this.log.debug(`scheduler: the policy file has errors (${saved.state.problem}); only the policies that parse run, and nothing is purged`);
+      // Fresh facts for every decision (another window or machine may have run a policy meanwhile),
+      // and Home Assistant's clock before anything is remembered by it.
+      await this.store.refresh();
+      const seen = await this.remember(connection.url, saved);
+      const zone = this.zone();
+      let fresh = true;
+      for (const policy of saved.policies) {
+        if (!policy.enabled) {
+          this.log.debug(`scheduler: policy "${policy.name}" is disabled`);
+          continue;
+        }
+        if (!fresh) await this.store.refresh();
+        fresh = false;
+        if (this.store.status !== 'ready' || this.store.connection !== connection) {
+          this.log.debug(`scheduler: stopped, the backup list is not available (${this.store.error ?? this.store.status})`);
+          break;
+        }
         await this.retention.learnOwners();
-        const seen = firstSeen[policy.name];
-        if (!seen) continue;
-        const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: seen, newestBackup: this.newestBackupOf(policy.name) }, new Date(), zone);
-        if (!decision.due) continue;
+        const first = seen[policy.name];
+        if (!first) continue;
+        const now = this.store.haNow();
+        const newest = this.retention.plan && newestOfPolicy(this.retention.plan, policy.name);
+        const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: new Date(first.firstSeen), newestBackup: newest }, now, zone);
+        if (!decision.due) {
+          this.log.debug(`scheduler: policy "${policy.name}" not due (${dueReason(decision.reason, newest)})`);
+          continue;
+        }
         const slot = decision.scheduledFor.toISOString();
-        if (this.attempted(connection.url, policy.name) === slot) continue;
+        if (this.attempted(connection.url, policy.name) === slot) {
+          this.log.debug(`scheduler: policy "${policy.name}" was already tried for ${slot}`);
+          continue;
+        }
         if (this.unknownBackupsSince(decision.scheduledFor)) {
           this.log.info(`policy "${policy.name}" is due, but backups made since ${slot} could not be identified yet; trying again later`);
           continue;
@@ -85,6 +124,8 @@ export class PolicyScheduler implements vscode.Disposable {
         // Once per slot, also when it fails: a failing policy is not retried every few seconds.
         await this.markAttempted(connection.url, policy.name, slot);
         const result = await this.run(policy);
+        if (result.status === 'failed' || result.status === 'invalid' || result.status === 'lost') this.failures.set(policy.name, result.error ?? result.errors?.join(' ') ?? result.status);
+        else this.failures.delete(policy.name);
         if (result.status === 'failed' && /already in progress/.test(result.error ?? '')) break;
         ran.push(policy.name);
       }
@@ -92,21 +133,32 @@ export class PolicyScheduler implements vscode.Disposable {
       this.log.error(`scheduler: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.busy = false;
+      this.changed.fire();
     }
     return ran;
   }
 
   /** The soonest next run of an enabled policy, for the status bar. */
   nextRun(): NextRun | undefined {
-    if (!vscode.workspace.isTrusted || !vscode.workspace.getConfiguration('haBackups').get<boolean>('scheduler', true)) return undefined;
-    const zone = this.store.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!this.active) return undefined;
+    const zone = this.zone();
     let next: NextRun | undefined;
-    for (const p of readPolicies({ savedOnly: true })?.parsed.policies ?? []) {
+    for (const p of this.retention.file.policies) {
       if (!p.enabled) continue;
-      const at = nextRunOf(p, zone);
+      const at = nextRunOf(p, this.store.haNow(), zone);
       if (at && (!next || at < next.at)) next = { policy: p.name, at };
     }
     return next;
+  }
+
+  /** The policies remembered for the current instance (enabled when last read). */
+  seenPolicies(): Record<string, SeenPolicy> {
+    const instance = this.store.connection?.url;
+    return instance ? (this.memento.get<Record<string, Record<string, SeenPolicy>>>(SEEN_KEY)?.[instance] ?? {}) : {};
+  }
+
+  zone(): string {
+    return this.store.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   }
 
   private async run(policy: Policy): Promise<RunResult> {
@@ -116,16 +168,6 @@ export class PolicyScheduler implements vscode.Disposable {
       if (isFreezeConflict(e)) return { status: 'failed', name: policy.name, error: 'already in progress' };
       throw e;
     }
-  }
-
-  private newestBackupOf(policy: string): Date | undefined {
-    let newest: number | undefined;
-    for (const d of this.retention.plan?.decisions ?? []) {
-      if (d.policy !== policy) continue;
-      const t = Date.parse(d.backup.date);
-      if (!Number.isNaN(t)) newest = Math.max(newest ?? t, t);
-    }
-    return newest === undefined ? undefined : new Date(newest);
   }
 
   /** A backup job is running, or it cannot be told (then it is safer to wait). */
@@ -139,9 +181,9 @@ export class PolicyScheduler implements vscode.Disposable {
     }
   }
 
-  /** A backup made since `since` whose policy is not known (its details could not be read): it may be this policy's. */
+  /** A backup made since `since` whose origin is not known (its details could not be read): it may be this policy's. */
   private unknownBackupsSince(since: Date): boolean {
-    return this.store.backups.some((b) => Date.parse(b.date) >= since.getTime() - 10_000 && this.retention.decisionOf(b.slug)?.policy === undefined && !this.store.cachedDetails(b.slug));
+    return this.store.backups.some((b) => Date.parse(b.date) >= since.getTime() - 10_000 && this.retention.decisionOf(b.slug)?.owner.kind === 'none' && !this.store.cachedDetails(b.slug));
   }
 
   private attempted(instance: string, policy: string): string | undefined {
@@ -153,18 +195,16 @@ export class PolicyScheduler implements vscode.Disposable {
     await this.memento.update(ATTEMPTED_KEY, { ...all, [instance]: { ...all[instance], [policy]: slot } });
   }
 
-  /**
-   * When each enabled policy was first seen. Disabled and removed policies are forgotten, so turning
-   * one on again (or re-adding a name) starts from now instead of catching up at once.
-   */
-  private async firstSeen(instance: string, policies: Policy[]): Promise<Record<string, Date>> {
-    const all = this.memento.get<Record<string, Record<string, string>>>(FIRST_SEEN_KEY) ?? {};
+  /** Remembers the policies of the saved file (src/core/policy/seen.ts says what is kept and forgotten). */
+  private async remember(instance: string, saved: SavedPolicyFile): Promise<Record<string, SeenPolicy>> {
+    const all = this.memento.get<Record<string, Record<string, SeenPolicy>>>(SEEN_KEY) ?? {};
     const before = all[instance] ?? {};
-    const now = new Date().toISOString();
-    const mine: Record<string, string> = {};
-    for (const p of policies) if (p.enabled) mine[p.name] = before[p.name] ?? now;
-    if (JSON.stringify(mine) !== JSON.stringify(before)) await this.memento.update(FIRST_SEEN_KEY, { ...all, [instance]: mine });
-    return Object.fromEntries(Object.entries(mine).map(([k, v]) => [k, new Date(v)]));
+    const now = this.store.haNow();
+    const { seen, clamped } = updateSeen(before, saved.policies, saved.state.status === 'invalid', now);
+    for (const name of clamped) this.log.warn(`policy "${name}" was first seen at ${before[name]?.firstSeen}, later than Home Assistant's time now (a clock was ahead); counting from now`);
+    if (JSON.stringify(seen) !== JSON.stringify(before)) await this.memento.update(SEEN_KEY, { ...all, [instance]: seen });
+    if (this.memento.get(RETIRED_SEEN_KEY) !== undefined) await this.memento.update(RETIRED_SEEN_KEY, undefined);
+    return seen;
   }
 
   dispose(): void {
@@ -173,9 +213,22 @@ export class PolicyScheduler implements vscode.Disposable {
   }
 }
 
-function nextRunOf(policy: Policy, zone: string): Date | undefined {
+function dueReason(reason: 'disabled' | 'not-yet' | 'done' | 'before-first-seen', newest: Date | undefined): string {
+  switch (reason) {
+    case 'done':
+      return `its newest backup, ${newest?.toISOString() ?? '?'}, is from its latest scheduled time or later`;
+    case 'before-first-seen':
+      return 'its latest scheduled time is before it was first seen';
+    case 'not-yet':
+      return 'no scheduled time has passed yet';
+    case 'disabled':
+      return 'disabled';
+  }
+}
+
+function nextRunOf(policy: Policy, now: Date, zone: string): Date | undefined {
   try {
-    return nextRunImpl(policy.schedule, new Date(), zone) ?? undefined;
+    return nextRunImpl(policy.schedule, now, zone) ?? undefined;
   } catch {
     return undefined;
   }

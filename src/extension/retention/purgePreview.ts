@@ -2,7 +2,7 @@
 // opened before anything is deleted.
 import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
-import type { PurgePlan } from '../../core/retention';
+import type { DeletionPlan, Owner } from '../../core/deletion';
 import type { Backup } from '../../core/supervisor';
 
 export const PREVIEW_SCHEME = 'ha-backups-preview';
@@ -18,7 +18,7 @@ export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider
   }
 
   /** Shows `plan` (for one policy, or all backups) and returns the document's URI. */
-  async show(plan: PurgePlan<Backup>, timeZone: string | null, policy?: string): Promise<vscode.Uri> {
+  async show(plan: DeletionPlan<Backup>, timeZone: string | null, policy?: string): Promise<vscode.Uri> {
     const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${policy ? `Retention of ${policy}` : 'Retention preview'}.md` });
     this.texts.set(uri.toString(), render(plan, timeZone, policy));
     this.changed.fire(uri);
@@ -34,8 +34,8 @@ export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider
   }
 }
 
-export function render(plan: PurgePlan<Backup>, timeZone: string | null, policy?: string): string {
-  const rows = plan.decisions.filter((d) => policy === undefined || d.policy === policy);
+export function render(plan: DeletionPlan<Backup>, timeZone: string | null, policy?: string): string {
+  const rows = plan.decisions.filter((d) => policy === undefined || ((d.owner.kind === 'policy' || d.owner.kind === 'tagged') && d.owner.policy === policy));
   const removing = rows.filter((d) => d.action === 'remove');
   const lines = [
     `# ${policy ? vscode.l10n.t('Retention of the policy "{0}"', policy) : vscode.l10n.t('Retention preview')}`,
@@ -47,13 +47,31 @@ export function render(plan: PurgePlan<Backup>, timeZone: string | null, policy?
   ];
   for (const d of rows) {
     const action = d.action === 'remove' ? `**${vscode.l10n.t('REMOVE')}**` : vscode.l10n.t('keep');
-    const owner = d.policy === true ? 'keep_days' : (d.policy ?? '—');
-    lines.push(`| ${action} | ${cell(d.backup.name || d.slug)} | ${formatDateTime(new Date(d.backup.date), timeZone)} | \`${d.slug}\` | ${cell(owner)} | ${cell(d.reasons.join(', '))} |`);
+    lines.push(`| ${action} | ${cell(d.backup.name || d.slug)} | ${formatDateTime(new Date(d.backup.date), timeZone)} | \`${d.slug}\` | ${cell(ownerLabel(d.owner))} | ${cell(d.reasons.join(', '))} |`);
   }
-  lines.push('', vscode.l10n.t('Nothing is deleted by this preview. Purge Backups deletes exactly the rows marked REMOVE, after a confirmation.'));
+  lines.push(
+    '',
+    vscode.l10n.t('Nothing is deleted by this preview. Purge Backups deletes exactly the rows marked REMOVE, after a confirmation.'),
+    vscode.l10n.t('After a backup, the automatic purge deletes without asking only rows of a policy this VS Code made them for, with purge: auto; the others wait for Purge Backups.'),
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function ownerLabel(owner: Owner): string {
+  switch (owner.kind) {
+    case 'policy':
+      return owner.policy;
+    case 'keep_days':
+      return 'keep_days';
+    case 'auto_backup':
+      return 'Auto Backup';
+    case 'tagged':
+      return vscode.l10n.t('{0} (not made here)', owner.policy);
+    case 'none':
+      return '—';
+  }
 }

@@ -1,31 +1,36 @@
-// The retention verdict for every backup, from what the extension knows: which policy made a backup
-// (its own record, or the backup's `extra`), the policies' generational rules (auto_backup.yaml),
-// keep_days expiries (its own and the Auto Backup integration's) and pins. Recomputed when any of
-// them changes; the tree, the status bar and Purge all read this one plan.
+// The deletion plan for every backup (src/core/deletion), from what the extension knows: its ledger of
+// the backups it made, the saved policy file, the backups' `extra` tags, the Auto Backup integration's
+// expiries and options, pins, and Home Assistant's clock. Recomputed when any of them changes; the
+// tree, the status bar, the scheduler and Purge all read this one plan.
 import * as vscode from 'vscode';
-import { planPurge, policyOwnerFromExtra, type PolicyOwner, type PurgeDecision, type PurgePlan, type RetentionPolicy } from '../../core/retention';
+import { planDeletions, reconcileLedger, taggedPolicy, type DeletionDecision, type DeletionPlan } from '../../core/deletion';
 import type { Backup } from '../../core/supervisor';
-import { isPolicyFile, readPolicies } from '../policy/policyFile';
+import type { EventLog } from '../log';
+import { isPolicyFile, savedPolicyFile, type SavedPolicyFile } from '../policy/policyFile';
 import type { BackupStore } from '../store/backupStore';
-import type { ExpiryStore } from '../store/expiryStore';
+import type { LedgerStore } from '../store/ledgerStore';
 import type { PinStore } from '../store/pinStore';
-import type { PolicyOwnerStore } from '../store/policyOwnerStore';
 
 export class RetentionState implements vscode.Disposable {
-  plan: PurgePlan<Backup> | undefined;
-  private bySlug = new Map<string, PurgeDecision<Backup>>();
+  plan: DeletionPlan<Backup> | undefined;
+  /** The saved policy file, as the plan read it. */
+  file: SavedPolicyFile = { file: undefined, state: { status: 'missing' }, policies: [] };
+  private bySlug = new Map<string, DeletionDecision<Backup>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** The list (by the store's count) whose absences were last written back to the ledger. */
+  private reconciledList = 0;
+  private downMounts: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly store: BackupStore,
-    private readonly expiries: ExpiryStore,
+    private readonly ledger: LedgerStore,
     private readonly pins: PinStore,
-    private readonly owners: PolicyOwnerStore,
+    private readonly log: EventLog,
   ) {
     this.subscription = vscode.Disposable.from(
-      store.onDidChange(() => this.recompute()),
+      store.onDidChange(() => void this.onStoreChange()),
       // A saved policy file changes what is kept.
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (isPolicyFile(d.uri)) this.recompute();
@@ -34,91 +39,92 @@ export class RetentionState implements vscode.Disposable {
   }
 
   /** Synchronous and cheap: uses only what is already known (see `learnOwners` for the rest). */
-  recompute(): PurgePlan<Backup> | undefined {
+  recompute(): DeletionPlan<Backup> | undefined {
     const connection = this.store.connection;
+    this.file = savedPolicyFile();
     if (!connection || this.store.status !== 'ready') {
       this.plan = undefined;
     } else {
-      const instance = connection.url;
-      const local = this.owners.all(instance);
-      const owner = (slug: string): PolicyOwner => (Object.hasOwn(local, slug) ? local[slug] : undefined) ?? policyOwnerFromExtra(this.store.cachedDetails(slug)?.extra);
-      // The saved policy file only: an unsaved draft in an editor must not decide deletions.
-      const filePolicies = readPolicies({ savedOnly: true })?.parsed.policies ?? [];
-      const byName = new Map(filePolicies.map((p) => [p.name, p]));
-      const policies = new Map<string, RetentionPolicy>();
-      for (const p of filePolicies) if (p.enabled && p.retention?.kind === 'generational') policies.set(p.name, p.retention.policy);
-      const expiries = new Map<string, string>();
-      const pins = this.pins.pinnedAnywhere();
-      for (const b of this.store.backups) {
-        const o = owner(b.slug);
-        const policy = typeof o === 'string' ? byName.get(o) : undefined;
-        // A disabled policy deletes nothing: its backups are held like pinned ones.
-        if (policy && !policy.enabled) pins.add(b.slug);
-        // An expiry counts only while it is the rule: not for a policy that now has generational or no retention.
-        if (policy && policy.retention?.kind !== 'keep_days') continue;
-        const mine = this.expiries.get(instance, b.slug)?.expires;
-        const integration = this.store.autoBackupExpiries.get(b.slug);
-        if (mine) expiries.set(b.slug, mine);
-        else if (integration) expiries.set(b.slug, integration.toISOString());
-      }
-      const confirmAbove = vscode.workspace.getConfiguration('haBackups').get<number>('purgeConfirmAbove') ?? 5;
-      this.plan = planPurge(this.store.backups, {
-        managed: (b): PolicyOwner => owner(b.slug) ?? (expiries.has(b.slug) ? true : undefined),
-        policies,
-        expiries,
-        pins,
-        now: new Date(),
-        timeZone: this.store.timeZone ?? undefined,
-        confirmAbove,
+      const { bound } = reconcileLedger(this.ledger.entries(connection.url), this.store.backups, { listedAt: this.store.listedAt, downMounts: this.downMounts });
+      const autoBackup = this.store.autoBackup;
+      this.plan = planDeletions({
+        backups: this.store.backups,
+        ledger: bound,
+        taggedPolicy: (slug) => taggedPolicy(this.store.cachedDetails(slug)?.extra),
+        file: this.file.state,
+        ...(autoBackup ? { autoBackup: { expiries: autoBackup.expiries, autoPurge: autoBackup.autoPurge } } : {}),
+        pins: this.pins.pinnedAnywhere(),
+        now: this.store.haNow(),
+        ...(this.store.timeZone ? { timeZone: this.store.timeZone } : {}),
+        confirmAbove: vscode.workspace.getConfiguration('haBackups').get<number>('purgeConfirmAbove') ?? 5,
       });
-      this.purgeModes = new Map(filePolicies.map((p) => [p.name, p.purge]));
     }
     this.bySlug = new Map(this.plan?.decisions.map((d) => [d.slug, d]));
     this.changed.fire();
     return this.plan;
   }
 
-  /** How each policy of the saved file wants its backups purged ('auto' or 'manual'). */
-  purgeModes = new Map<string, 'auto' | 'manual'>();
-
-  /** May an unattended purge (after a backup) delete this backup? Only for policies with `purge: auto`, and keep_days backups. */
-  purgesUnattended(slug: string): boolean {
-    const policy = this.bySlug.get(slug)?.policy;
-    return policy === true || (typeof policy === 'string' && this.purgeModes.get(policy) === 'auto');
-  }
-
-  decisionOf(slug: string): PurgeDecision<Backup> | undefined {
+  decisionOf(slug: string): DeletionDecision<Backup> | undefined {
     return this.bySlug.get(slug);
   }
 
   /**
-   * Reads the details (and so the `extra`) of backups whose policy is not known yet — made in another
+   * Reads the details (and so the `extra`) of backups whose origin is not known yet — made in another
    * window or on another machine — a few at a time. Details never change, so each is read once.
    */
   async learnOwners(token?: vscode.CancellationToken): Promise<void> {
     const connection = this.store.connection;
     if (!connection) return;
-    const local = this.owners.all(connection.url);
-    const unknown = this.store.backups.filter((b) => !local[b.slug] && !this.store.cachedDetails(b.slug));
+    const unknown = this.store.backups.filter((b) => !this.store.cachedDetails(b.slug) && this.decisionOf(b.slug)?.owner.kind !== 'policy');
     for (let i = 0; i < unknown.length && !token?.isCancellationRequested; i += 4) {
       await Promise.all(unknown.slice(i, i + 4).map((b) => this.store.details(b.slug, token)));
     }
     this.recompute();
   }
 
-  /** Backups a policy or keep_days manages (Auto Backup's "monitored backups"). */
+  /** Backups a policy, keep_days or the Auto Backup integration manages (Auto Backup's "monitored backups"). */
   get monitored(): number {
-    return this.plan?.decisions.filter((d) => d.policy !== undefined).length ?? 0;
+    return this.plan?.decisions.filter((d) => d.owner.kind === 'policy' || d.owner.kind === 'keep_days' || d.owner.kind === 'auto_backup').length ?? 0;
   }
 
-  /** The soonest expiry still in the future. */
+  /** The soonest expiry still in the future (Home Assistant's clock). */
   get nextExpiration(): Date | undefined {
-    const now = Date.now();
+    const now = this.store.haNow().getTime();
     let next: number | undefined;
     for (const d of this.plan?.decisions ?? []) {
       for (const r of d.details) if (r.code === 'expires' && Date.parse(r.expires) > now) next = Math.min(next ?? Infinity, Date.parse(r.expires));
     }
     return next === undefined ? undefined : new Date(next);
+  }
+
+  private async onStoreChange(): Promise<void> {
+    if (this.store.status === 'ready' && this.store.listCount !== this.reconciledList) {
+      this.reconciledList = this.store.listCount;
+      await this.reconcile();
+    }
+    this.recompute();
+  }
+
+  /** A new list came in: entries of backups it shows gone (or replaced) are dropped for good. */
+  private async reconcile(): Promise<void> {
+    const connection = this.store.connection;
+    if (!connection) return;
+    const entries = this.ledger.entries(connection.url);
+    const listed = new Set(this.store.backups.map((b) => b.slug));
+    // Mounts are asked only when a recorded copy on one could explain an absence.
+    const needMounts = entries.some((e) => !listed.has(e.slug) && e.locations.some((l) => l !== null));
+    this.downMounts = needMounts ? await this.readDownMounts() : undefined;
+    if (this.store.connection !== connection) return;
+    const { dropped } = reconcileLedger(this.ledger.entries(connection.url), this.store.backups, { listedAt: this.store.listedAt, downMounts: this.downMounts });
+    for (const { entry, why } of dropped) {
+      this.log.info(`forgetting what was recorded about backup ${entry.slug} (${entry.date}): ${why === 'gone' ? 'it is no longer listed' : 'another backup now has its slug'}`);
+    }
+    await this.ledger.drop(connection.url, dropped.map((d) => d.entry));
+  }
+
+  private async readDownMounts(): Promise<ReadonlySet<string> | undefined> {
+    const mounts = await this.store.connection?.client.mounts().catch(() => undefined);
+    return mounts && new Set(mounts.mounts.filter((m) => m.usage === 'backup' && m.state !== 'active').map((m) => m.name));
   }
 
   dispose(): void {

@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readAutoBackupOptions } from '../../core/autoBackup/configEntry';
 import { readAutoBackupStore } from '../../core/autoBackup/snapshotsExpiry';
-import { sleep, type Backup, type BackupDetails } from '../../core/supervisor';
+import { ServerClock, sleep, type Backup, type BackupDetails } from '../../core/supervisor';
 import type { Connection, ConnectionManager } from '../connection/connectionManager';
 import { describeError } from '../errors';
 
@@ -21,6 +22,13 @@ export interface BackupResult {
   error?: string;
 }
 
+export interface AutoBackupState {
+  expiries: Map<string, Date>;
+  installed: boolean;
+  /** Its "automatically delete expired backups" option. */
+  autoPurge: boolean;
+}
+
 export type StoreStatus = 'disconnected' | 'loading' | 'ready' | 'error';
 
 const LAST_RESULT_KEY = 'haBackups.lastResults';
@@ -34,8 +42,13 @@ export class BackupStore implements vscode.Disposable {
   supervisorVersion: string | undefined;
   haVersion: string | undefined;
   addonNames = new Map<string, string>();
-  /** Expiries the Auto Backup integration tracks in the workspace's Home Assistant config folder. */
-  autoBackupExpiries = new Map<string, Date>();
+  /** What the Auto Backup integration tracks in the workspace's Home Assistant config folder. */
+  autoBackup: AutoBackupState | undefined;
+  /** Home Assistant's clock (read with every list). */
+  readonly clock = new ServerClock();
+  /** When the current list was asked for (this machine's clock), and how many lists have come in. */
+  listedAt = 0;
+  listCount = 0;
   error: string | undefined;
   running: RunningBackup[] = [];
   lastSuccess: BackupResult | undefined;
@@ -52,6 +65,8 @@ export class BackupStore implements vscode.Disposable {
   constructor(
     private readonly connections: ConnectionManager,
     private readonly memento: vscode.Memento,
+    /** Problems worth a log line, not a notification. */
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     this.subscription = connections.onDidChange((c) => this.reset(c));
   }
@@ -79,6 +94,11 @@ export class BackupStore implements vscode.Disposable {
       await sleep(intervalMs);
     }
     return false;
+  }
+
+  /** Home Assistant's time now (this machine's while it is not known). */
+  haNow(): Date {
+    return this.clock.now();
   }
 
   cachedDetails(slug: string): BackupDetails | undefined {
@@ -137,6 +157,7 @@ export class BackupStore implements vscode.Disposable {
     // A load for the previous connection may still run; the new one must not wait for (and lose to) it.
     this.inFlight = undefined;
     this.detailsCache.clear();
+    this.clock.reset();
     this.backups = [];
     this.running = [];
     this.error = undefined;
@@ -150,19 +171,23 @@ export class BackupStore implements vscode.Disposable {
     const connection = this.connection;
     if (!connection) return;
     const generation = this.generation;
+    const listedAt = Date.now();
     try {
-      const [info, list] = await Promise.all([connection.client.info(), connection.client.listBackups()]);
+      const [info, list, clock] = await Promise.all([connection.client.info(), connection.client.listBackups(), connection.client.readClock().catch(() => undefined)]);
       // Add-on names make the tooltip readable; a backup-role token may not list add-ons, which is fine.
       const addons = await connection.client.addons().catch(() => undefined);
-      const autoBackup = await this.readAutoBackupExpiries();
+      const autoBackup = await this.readAutoBackup();
       if (generation !== this.generation) return;
+      this.clock.update(clock);
+      this.listedAt = listedAt;
+      this.listCount++;
       this.timeZone = info.timezone ?? null;
       this.supervisorVersion = info.supervisor;
       this.haVersion = info.homeassistant ?? undefined;
       this.backups = list.backups;
       this.daysUntilStale = list.daysUntilStale;
       if (addons) this.addonNames = new Map(addons.map((a) => [a.slug, a.name]));
-      this.autoBackupExpiries = autoBackup;
+      this.autoBackup = autoBackup;
       this.status = 'ready';
       this.error = undefined;
     } catch (e) {
@@ -174,22 +199,25 @@ export class BackupStore implements vscode.Disposable {
   }
 
   /** Only the workspace folders themselves are looked at (one stat each), never a search. */
-  private async readAutoBackupExpiries(): Promise<Map<string, Date>> {
+  private async readAutoBackup(): Promise<AutoBackupState | undefined> {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file' || !fs.existsSync(path.join(folder.uri.fsPath, 'configuration.yaml'))) continue;
       try {
         const store = await readAutoBackupStore(folder.uri.fsPath);
-        if (store) return store.expiries;
+        if (!store) return undefined;
+        // Unreadable options: as if its automatic purge were off (its expiries are then only shown).
+        const options = await readAutoBackupOptions(folder.uri.fsPath).catch((e: unknown) => {
+          this.warn(e instanceof Error ? e.message : String(e));
+          return { installed: false, autoPurge: false };
+        });
+        return { expiries: store.expiries, ...options };
       } catch (e) {
         // A damaged store must not hide the backups; say so once per refresh in the log instead.
-        this.storeWarning?.(e instanceof Error ? e.message : String(e));
+        this.warn(e instanceof Error ? e.message : String(e));
       }
     }
-    return new Map();
+    return undefined;
   }
-
-  /** Set by the extension to log problems that are not worth a notification. */
-  storeWarning: ((message: string) => void) | undefined;
 
   private resultsKey(): string {
     return `${LAST_RESULT_KEY}:${this.connection?.url ?? ''}`;

@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
 import { formatSize } from '../../core/format/size';
 import type { Backup, BackupDetails } from '../../core/supervisor';
-import { folderLabel, formatAge, locationLabel } from '../format';
-import type { Expiry } from '../store/expiryStore';
+import { escapeMarkdown as escape, folderLabel, formatAge, locationLabel } from '../format';
 
 export interface BackupNodeContext {
   now: Date;
@@ -13,8 +12,10 @@ export interface BackupNodeContext {
   addonNames: ReadonlyMap<string, string>;
   /** Loaded lazily when the tooltip is first shown: HA version and add-on names at backup time. */
   details?: BackupDetails;
-  /** When a backup made with keep_days may be purged. */
-  expiry?: Expiry;
+  /** When a backup made with keep_days may be purged; keepDays is absent for the Auto Backup integration's. */
+  expiry?: { expires: string; keepDays?: number; source: 'extension' | 'auto_backup' };
+  /** Dated later than Home Assistant's now. */
+  future?: boolean;
   /** Pinned backups are never deleted by retention. */
   pinned?: boolean;
   /** What retention decides for this backup now. */
@@ -32,9 +33,10 @@ export class BackupNode {
     return this.backup.slug;
   }
 
-  contextValue(pinned = false): string {
+  contextValue(pinned = false, future = false): string {
     const b = this.backup;
     const tokens = ['backup', b.type, b.protected ? 'protected' : 'unprotected', pinned ? 'pinned' : 'unpinned'];
+    if (future) tokens.push('future');
     if (b.locations.some((l) => l !== null)) tokens.push('mount');
     if (b.locations.length > 1) tokens.push('multiLocation');
     return tokens.join(' ');
@@ -45,11 +47,11 @@ export class BackupNode {
     // Collapsed: expanding it shows what is inside (src/extension/browse).
     const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = b.slug;
-    item.description = describe(b, ctx.now, ctx.pinned, ctx.retention);
+    item.description = describe(b, ctx.now, ctx.pinned, ctx.retention, ctx.future);
     // Carries the slug to the file decoration provider (retention badge).
     item.resourceUri = vscode.Uri.from({ scheme: ITEM_SCHEME, path: `/${b.slug}` });
-    item.contextValue = this.contextValue(ctx.pinned);
-    item.iconPath = iconFor(b);
+    item.contextValue = this.contextValue(ctx.pinned, ctx.future);
+    item.iconPath = ctx.future ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : iconFor(b);
     item.tooltip = tooltipFor(b, ctx);
     item.accessibilityInformation = {
       label: vscode.l10n.t('Backup {0}, {1}', b.name || b.slug, item.description),
@@ -58,8 +60,8 @@ export class BackupNode {
   }
 }
 
-export function describe(b: Backup, now: Date, pinned = false, retention?: BackupNodeContext['retention']): string {
-  const parts = [formatAge(new Date(b.date), now), formatSize(b.size_bytes), typeLabel(b)];
+export function describe(b: Backup, now: Date, pinned = false, retention?: BackupNodeContext['retention'], future = false): string {
+  const parts = [future ? vscode.l10n.t('dated in the future') : formatAge(new Date(b.date), now), formatSize(b.size_bytes), typeLabel(b)];
   if (pinned) parts.push(vscode.l10n.t('pinned'));
   else if (retention?.action === 'remove') parts.push(vscode.l10n.t('to be purged'));
   else if (retention?.managed && retention.reasons[0]) parts.push(retention.reasons[0]);
@@ -93,7 +95,7 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
   if (ctx.expiry) {
     const when = formatDateTime(new Date(ctx.expiry.expires), ctx.timeZone);
     const text =
-      ctx.expiry.keepDays === undefined
+      ctx.expiry.source === 'auto_backup' || ctx.expiry.keepDays === undefined
         ? vscode.l10n.t('Expires {0} (Auto Backup integration)', when)
         : vscode.l10n.t('Expires {0} (kept {1} days)', when, ctx.expiry.keepDays);
     md.appendMarkdown(`$(clock) ${escape(text)}  \n`);
@@ -122,8 +124,4 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
     md.appendMarkdown(`${icon} ${escape(locationLabel(location))}: ${state}${attrs ? ` · ${formatSize(attrs.size_bytes)}` : ''}  \n`);
   }
   return md;
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -1,7 +1,6 @@
 // Backups tree: newest first, stable ids (the slug) so selection survives a refresh.
 import * as vscode from 'vscode';
 import type { BackupStore } from '../store/backupStore';
-import type { Expiry, ExpiryStore } from '../store/expiryStore';
 import type { PinStore } from '../store/pinStore';
 import type { RetentionState } from '../retention/retentionState';
 import type { Backup } from '../../core/supervisor';
@@ -22,7 +21,6 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   constructor(
     private readonly store: BackupStore,
-    private readonly expiries: ExpiryStore,
     private readonly pins: PinStore,
     private readonly retention: RetentionState,
     private readonly contents: BackupContents,
@@ -88,9 +86,9 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const keepDays: Backup[] = [];
     const unmanaged: Backup[] = [];
     for (const b of this.store.backups) {
-      const policy = this.retention.decisionOf(b.slug)?.policy;
-      if (typeof policy === 'string') byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), b]);
-      else if (policy === true) keepDays.push(b);
+      const owner = this.retention.decisionOf(b.slug)?.owner;
+      if (owner?.kind === 'policy') byPolicy.set(owner.policy, [...(byPolicy.get(owner.policy) ?? []), b]);
+      else if (owner?.kind === 'keep_days' || owner?.kind === 'auto_backup') keepDays.push(b);
       else unmanaged.push(b);
     }
     const groups = [...byPolicy].map(([name, backups]) => new PolicyGroupNode({ kind: 'policy', name }, backups));
@@ -125,13 +123,13 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   private retentionOf(slug: string): BackupNodeContext['retention'] {
     const d = this.retention.decisionOf(slug);
-    return d && { action: d.action, reasons: d.reasons, managed: d.policy !== undefined };
+    return d && { action: d.action, reasons: d.reasons, managed: d.owner.kind !== 'none' };
   }
 
-  private expiryOf(slug: string): Expiry | undefined {
-    const own = this.store.connection ? this.expiries.get(this.store.connection.url, slug) : undefined;
-    const integration = this.store.autoBackupExpiries.get(slug);
-    return own ?? (integration ? { expires: integration.toISOString(), source: 'auto_backup' } : undefined);
+  private expiryOf(slug: string): BackupNodeContext['expiry'] {
+    const d = this.retention.decisionOf(slug);
+    if (!d?.expires) return undefined;
+    return { expires: d.expires, ...(d.keepDays !== undefined ? { keepDays: d.keepDays } : {}), source: d.owner.kind === 'auto_backup' ? 'auto_backup' : 'extension' };
   }
 
   private nodeContext(node: BackupNode): BackupNodeContext {
@@ -143,6 +141,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       expiry: this.expiryOf(node.backup.slug),
       pinned: this.store.connection ? this.pins.isPinned(this.store.connection.url, node.backup.slug) : false,
       retention: this.retentionOf(node.backup.slug),
+      future: this.retention.decisionOf(node.backup.slug)?.future ?? false,
     };
   }
 

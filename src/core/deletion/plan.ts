@@ -1,0 +1,253 @@
+// The deletion model: for every backup, who owns it, whether retention would remove it, and whether
+// that may happen without asking. This is the one place that decides; Purge, the automatic purge,
+// the preview, the tree and the scheduler all read its answer.
+//
+//  1. Unattended deletion only of a backup the ledger says this extension made for a policy that is,
+//     now, in the saved policy file, enabled, with `purge: auto`, while that file has no errors.
+//  2. Anything else retention marks — keep_days backups of Create Backup, expiries from the Auto Backup
+//     integration, `purge: manual` policies — is deleted only after a dialog that says why.
+//  3. Never deleted by retention: backups of a disabled, renamed or removed policy, any policy's while
+//     the policy file has errors, backups tagged by a policy but not made here (uploaded, another
+//     machine), Auto Backup's when its own automatic purge is off, backups nobody manages, pinned ones,
+//     a policy's newest, and backups dated in the future (which also never fill a retention slot).
+import { FUTURE_TOLERANCE_MS } from '../policy/due';
+import type { Retention } from '../policy/retention';
+import { describeReason, planPurge, type PurgeDecision, type PurgeReason } from '../retention/purgePlan';
+import type { RetentionPolicy } from '../retention/policy';
+import type { LedgerEntry, ListedBackup } from './ledger';
+
+/** What the plan needs of a policy of the saved policy file. */
+export interface FilePolicy {
+  name: string;
+  enabled: boolean;
+  purge: 'auto' | 'manual';
+  retention: Retention | null;
+}
+
+export type PolicyFileState =
+  | { status: 'missing' }
+  /** Has errors: the policies that parsed still run, but nothing any policy made is deleted. */
+  | { status: 'invalid'; policies: readonly FilePolicy[]; problem: string }
+  | { status: 'valid'; policies: readonly FilePolicy[] };
+
+export type Owner =
+  /** The ledger: made here, for this policy. */
+  | { kind: 'policy'; policy: string }
+  /** The ledger: made here by Create Backup with keep_days. */
+  | { kind: 'keep_days' }
+  /** An expiry in the Auto Backup integration's store. */
+  | { kind: 'auto_backup' }
+  /** Its `extra` names a policy, but the ledger does not know it (uploaded, or made by another machine). */
+  | { kind: 'tagged'; policy: string }
+  | { kind: 'none' };
+
+export type DeletionReason =
+  | PurgeReason
+  | { code: 'future-date'; date: string }
+  | { code: 'policy-file-invalid'; problem: string }
+  | { code: 'policy-not-in-file'; policy: string }
+  | { code: 'policy-disabled'; policy: string }
+  | { code: 'made-elsewhere'; policy: string }
+  | { code: 'auto-backup-purge-off' }
+  | { code: 'asks'; why: 'keep_days' | 'auto_backup' | 'purge-manual' };
+
+export interface DeletionDecision<B extends ListedBackup> {
+  slug: string;
+  backup: B;
+  owner: Owner;
+  action: 'keep' | 'remove';
+  /** For a removal: without asking (rule 1), or only after a confirmation (rule 2). */
+  consent?: 'unattended' | 'ask';
+  /** Dated later than Home Assistant's now (plus a tolerance). */
+  future: boolean;
+  /** The expiry that applies (or would, were the owner active), for display. */
+  expires?: string;
+  /** keep_days the extension made it with. */
+  keepDays?: number;
+  details: DeletionReason[];
+  /** `details` in English words, blocks first. */
+  reasons: string[];
+}
+
+export interface DeletionPlan<B extends ListedBackup> {
+  /** One per backup, in input order. */
+  decisions: DeletionDecision<B>[];
+  /** Every removal (after a confirmation), newest first. */
+  remove: string[];
+  /** The removals that need no confirmation, newest first. */
+  unattended: string[];
+  /** More unattended removals than this ask anyway. */
+  confirmAbove: number;
+}
+
+export interface DeletionInput<B extends ListedBackup> {
+  backups: readonly B[];
+  /** Ledger entries bound to listed backups (`reconcileLedger(...).bound`). */
+  ledger: ReadonlyMap<string, LedgerEntry>;
+  /** The policy a backup's `extra` names, when its details are known. */
+  taggedPolicy: (slug: string) => string | undefined;
+  file: PolicyFileState;
+  /** The Auto Backup integration's expiries and its "automatically delete expired backups" option. */
+  autoBackup?: { expiries: ReadonlyMap<string, Date>; autoPurge: boolean };
+  pins: ReadonlySet<string>;
+  /** Home Assistant's clock when it is known. */
+  now: Date;
+  timeZone?: string;
+  confirmAbove: number;
+}
+
+const KEEP_DAYS_GROUP = '\u0000keep_days';
+const AUTO_BACKUP_GROUP = '\u0000auto_backup';
+
+export function ownerOf(slug: string, input: Pick<DeletionInput<ListedBackup>, 'ledger' | 'taggedPolicy' | 'autoBackup'>, date: string): Owner {
+  const entry = input.ledger.get(slug);
+  if (entry) return entry.policy !== undefined ? { kind: 'policy', policy: entry.policy } : entry.expires ? { kind: 'keep_days' } : { kind: 'none' };
+  const expiry = input.autoBackup?.expiries.get(slug);
+  // An expiry before the backup was even made belongs to an earlier backup of that slug.
+  if (expiry && !(Date.parse(date) > expiry.getTime())) return { kind: 'auto_backup' };
+  const tagged = input.taggedPolicy(slug);
+  return tagged !== undefined ? { kind: 'tagged', policy: tagged } : { kind: 'none' };
+}
+
+export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): DeletionPlan<B> {
+  const filePolicies = input.file.status === 'missing' ? [] : input.file.policies;
+  const byName = new Map(filePolicies.map((p) => [p.name, p]));
+  const futureAfter = input.now.getTime() + FUTURE_TOLERANCE_MS;
+
+  const owners = input.backups.map((b) => ownerOf(b.slug, input, b.date));
+  const future = input.backups.map((b) => Date.parse(b.date) > futureAfter);
+  const expiries = new Map<string, string>();
+  const group = new Map<string, string>();
+  input.backups.forEach((b, i) => {
+    const owner = owners[i] as Owner;
+    const entry = input.ledger.get(b.slug);
+    if (owner.kind === 'policy') {
+      const policy = byName.get(owner.policy);
+      // An expiry is the rule only while the policy's retention is keep_days (or the policy is gone, for display).
+      if (entry?.expires && (!policy || policy.retention?.kind === 'keep_days')) expiries.set(b.slug, entry.expires);
+      group.set(b.slug, owner.policy);
+    } else if (owner.kind === 'keep_days') {
+      if (entry?.expires) expiries.set(b.slug, entry.expires);
+      group.set(b.slug, KEEP_DAYS_GROUP);
+    } else if (owner.kind === 'auto_backup') {
+      expiries.set(b.slug, (input.autoBackup?.expiries.get(b.slug) as Date).toISOString());
+      group.set(b.slug, AUTO_BACKUP_GROUP);
+    }
+  });
+
+  const generational = new Map<string, RetentionPolicy>();
+  for (const p of filePolicies) if (p.retention?.kind === 'generational') generational.set(p.name, p.retention.policy);
+
+  // Backups dated in the future take no part: no slot, never "newest".
+  const present = input.backups.filter((_, i) => !future[i]);
+  const purge = planPurge(present, {
+    managed: (b) => group.get(b.slug),
+    policies: generational,
+    expiries,
+    pins: input.pins,
+    now: input.now,
+    ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+    confirmAbove: Infinity,
+  });
+  const verdicts = new Map<string, PurgeDecision<B>>(purge.decisions.map((d) => [d.slug, d]));
+
+  const decisions = input.backups.map((backup, i): DeletionDecision<B> => {
+    const made = decide(backup, i);
+    const keepDays = input.ledger.get(backup.slug)?.keepDays;
+    return keepDays === undefined ? made : { ...made, keepDays };
+  });
+
+  function decide(backup: B, i: number): DeletionDecision<B> {
+    const owner = owners[i] as Owner;
+    const verdict = verdicts.get(backup.slug);
+    const expires = expiries.get(backup.slug);
+    if (future[i] || !verdict) {
+      const details: DeletionReason[] = [{ code: 'future-date', date: backup.date }, ...(input.pins.has(backup.slug) ? [{ code: 'pinned' } as const] : [])];
+      return decision(backup, owner, 'keep', undefined, true, expires, details);
+    }
+    if (owner.kind === 'tagged') return decision(backup, owner, 'keep', undefined, false, expires, [{ code: 'made-elsewhere', policy: owner.policy }, ...verdict.details.filter((r) => r.code === 'pinned')]);
+    const block = blockOf(owner, input, byName);
+    if (block) return decision(backup, owner, 'keep', undefined, false, expires, [block, ...verdict.details]);
+    if (verdict.action === 'keep') return decision(backup, owner, 'keep', undefined, false, expires, verdict.details);
+    const consent = consentOf(owner, byName);
+    const details: DeletionReason[] = consent === 'unattended' ? verdict.details : [...verdict.details, { code: 'asks', why: askWhy(owner) }];
+    return decision(backup, owner, 'remove', consent, false, expires, details);
+  }
+
+  const final = new Map(decisions.map((d) => [d.slug, d]));
+  const remove = purge.remove.filter((slug) => final.get(slug)?.action === 'remove');
+  return { decisions, remove, unattended: remove.filter((slug) => final.get(slug)?.consent === 'unattended'), confirmAbove: input.confirmAbove };
+}
+
+/** Why a managed backup is kept whatever its retention says (rule 3), if it is. */
+function blockOf(owner: Owner, input: DeletionInput<ListedBackup>, byName: ReadonlyMap<string, FilePolicy>): DeletionReason | undefined {
+  if (owner.kind === 'auto_backup') return input.autoBackup?.autoPurge === false ? { code: 'auto-backup-purge-off' } : undefined;
+  if (owner.kind !== 'policy') return undefined;
+  if (input.file.status === 'invalid') return { code: 'policy-file-invalid', problem: input.file.problem };
+  const policy = byName.get(owner.policy);
+  if (!policy) return { code: 'policy-not-in-file', policy: owner.policy };
+  if (!policy.enabled) return { code: 'policy-disabled', policy: owner.policy };
+  return undefined;
+}
+
+function consentOf(owner: Owner, byName: ReadonlyMap<string, FilePolicy>): 'unattended' | 'ask' {
+  return owner.kind === 'policy' && byName.get(owner.policy)?.purge === 'auto' ? 'unattended' : 'ask';
+}
+
+function askWhy(owner: Owner): 'keep_days' | 'auto_backup' | 'purge-manual' {
+  return owner.kind === 'keep_days' ? 'keep_days' : owner.kind === 'auto_backup' ? 'auto_backup' : 'purge-manual';
+}
+
+function decision<B extends ListedBackup>(
+  backup: B,
+  owner: Owner,
+  action: 'keep' | 'remove',
+  consent: 'unattended' | 'ask' | undefined,
+  future: boolean,
+  expires: string | undefined,
+  details: DeletionReason[],
+): DeletionDecision<B> {
+  return {
+    slug: backup.slug,
+    backup,
+    owner,
+    action,
+    ...(consent ? { consent } : {}),
+    future,
+    ...(expires ? { expires } : {}),
+    details,
+    reasons: details.map(describeDeletionReason),
+  };
+}
+
+export function describeDeletionReason(r: DeletionReason): string {
+  switch (r.code) {
+    case 'future-date':
+      return 'dated in the future: ignored by retention and schedules';
+    case 'policy-file-invalid':
+      return 'the policy file has errors: no policy deletes anything';
+    case 'policy-not-in-file':
+      return `its policy "${r.policy}" is not in the policy file (renamed or removed): never deleted by retention`;
+    case 'policy-disabled':
+      return `its policy "${r.policy}" is disabled: never deleted by retention`;
+    case 'made-elsewhere':
+      return `made by the policy "${r.policy}", but not by this VS Code (uploaded, or made elsewhere): never deleted by retention`;
+    case 'auto-backup-purge-off':
+      return "Auto Backup's automatic purge is off: only shown";
+    case 'asks':
+      return r.why === 'keep_days' ? 'asks first (made with keep_days by Create Backup)' : r.why === 'auto_backup' ? 'asks first (tracked by the Auto Backup integration)' : 'asks first (purge: manual)';
+    default:
+      return describeReason(r);
+  }
+}
+
+/** The newest backup a policy has (made here or tagged elsewhere), ignoring backups dated in the future. */
+export function newestOfPolicy<B extends ListedBackup>(plan: DeletionPlan<B>, policy: string): Date | undefined {
+  let newest: number | undefined;
+  for (const d of plan.decisions) {
+    if (d.future || !((d.owner.kind === 'policy' || d.owner.kind === 'tagged') && d.owner.policy === policy)) continue;
+    const t = Date.parse(d.backup.date);
+    if (!Number.isNaN(t)) newest = Math.max(newest ?? t, t);
+  }
+  return newest === undefined ? undefined : new Date(newest);
+}
