@@ -8,20 +8,11 @@ import { LOCATION_CLOUD_BACKUP } from './requestSchemas';
 import type { ResolvedScenario, Role, ScenarioAddon, ScenarioMount } from './scenario';
 import { BackupStore } from './store';
 import type { Location } from './store';
+import { compareVersions } from './version';
+
+export { compareVersions } from './version';
 
 export type CoreState = 'running' | 'freeze';
-
-/** Compare CalVer strings like "2026.04.1" / "2026.02.3.dev0303" (dev suffixes ignored). */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string): number[] => v.split('.').map((p) => Number.parseInt(p, 10)).filter((n) => !Number.isNaN(n)).slice(0, 3);
-  const pa = parts(a);
-  const pb = parts(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 export class AbortedError extends Error {}
 
@@ -30,7 +21,7 @@ export class Supervisor {
   daysUntilStale: number;
   defaultBackupMount: string | null;
   readonly store: BackupStore;
-  readonly jobs = new JobManager();
+  readonly jobs = new JobManager(() => this.supervisorVersion);
   readonly faults = new FaultRegistry();
   readonly mounts: ScenarioMount[];
   readonly addons: ScenarioAddon[];
