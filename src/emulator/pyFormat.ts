@@ -1,5 +1,6 @@
 // Helpers that print values the way the Python Supervisor does, so error messages and
 // timestamps match the real API byte for byte.
+import { PyFloat, pyFloatRepr } from './pyJson';
 
 /** Python `repr()` of a str. */
 function reprString(s: string): string {
@@ -26,11 +27,12 @@ function reprNumber(n: number): string {
   return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-/** Python `repr()` of a JSON value (dict/list/str/int/float/bool/None). */
+/** Python `repr()` of a JSON value (dict/list/str/int/float/bool/None); a JS number is an int, a PyFloat a float. */
 export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return reprNumber(value);
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (typeof value === 'string') return reprString(value);
   if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v)).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`);

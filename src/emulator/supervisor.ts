@@ -8,11 +8,16 @@ import { LOCATION_CLOUD_BACKUP } from './requestSchemas';
 import type { ResolvedScenario, Role, ScenarioAddon, ScenarioMount } from './scenario';
 import { BackupStore } from './store';
 import type { Location } from './store';
-import { compareVersions } from './version';
+import { atLeast, compareVersions } from './version';
 
 export { compareVersions } from './version';
 
 export type CoreState = 'running' | 'freeze';
+
+/** The first Supervisor release whose unknown mount name answers 404 (MountNotFound became an APINotFound). */
+export const MOUNT_NOT_FOUND_IS_404 = '2026.06.2';
+/** The first Supervisor release whose MountNotFound has error_key "mount_not_found_error". */
+export const MOUNT_NOT_FOUND_HAS_ERROR_KEY = '2026.08.0';
 
 export class AbortedError extends Error {}
 
@@ -82,9 +87,22 @@ export class Supervisor {
     if (location === null) return null;
     if (location === LOCATION_CLOUD_BACKUP) throw new ApiError(`Location ${LOCATION_CLOUD_BACKUP} is only available for Home Assistant`, 403);
     const mount = this.mount(location);
-    if (!mount) throw new ApiError(`No mount exists with name '${location}'`);
+    if (!mount) throw this.mountNotFound(location);
     if (mount.usage !== 'backup') throw new ApiError(`Mount ${mount.name} is not used for backups, cannot backup to there`);
     return mount.name;
+  }
+
+  /**
+   * MountManager.get's MountNotFound (supervisor/mounts/manager.py), raised with the message
+   * "No mount exists with name '<name>'" and no `name=` argument, so never with extra_fields.
+   * Before 2026.06.2 MountError was a plain HassioError: api_process answered 400. Since 2026.06.2
+   * (commit dae48c62, #6946) MountNotFound is an APINotFound: 404. Since 2026.08.0 (commit 143da593,
+   * #7146) it also has error_key "mount_not_found_error" (supervisor/exceptions.py).
+   */
+  mountNotFound(name: string): ApiError {
+    const message = `No mount exists with name '${name}'`;
+    if (!atLeast(this.supervisorVersion, MOUNT_NOT_FOUND_IS_404)) return new ApiError(message, 400);
+    return new ApiError(message, 404, atLeast(this.supervisorVersion, MOUNT_NOT_FOUND_HAS_ERROR_KEY) ? { errorKey: 'mount_not_found_error' } : {});
   }
 
   async reload(): Promise<void> {

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { DEFAULT_LOCATION, startBackup, startRestore } from '../backupJobs';
 import type { CreateBackupOptions, RequestedLocation } from '../backupJobs';
 import { JOB_FAULT_KINDS } from '../faults';
-import { ApiError, readJson } from '../http';
+import { ApiError, readSupervisorJson } from '../http';
 import type { RequestContext } from '../http';
 import { SupervisorError } from '../jobs';
 import {
@@ -87,7 +87,7 @@ function backupInfo(b: StoredBackup): Record<string, unknown> {
 }
 
 async function validated<T>(ctx: RequestContext, validator: Validator): Promise<T> {
-  const data = await readJson(ctx.req);
+  const data = await readSupervisorJson(ctx.req);
   const result = validateOrMessage(validator, data);
   if (!result.ok) throw new ApiError(result.message);
   return result.value as T;
