@@ -1,7 +1,7 @@
 // Supervisor jobs (supervisor/jobs/__init__.py + api/jobs.py): uuid4 hex ids, a parent/child
 // tree, progress 0 → 100, errors with type/message/stage, finished jobs kept until DELETE.
 import { randomUUID } from 'node:crypto';
-import { pyUtcNowIso } from './pyFormat';
+import { Clock } from './clock';
 import { compareVersions } from './version';
 
 export interface JobError {
@@ -61,7 +61,6 @@ let sequence = 0;
 
 export class Job {
   readonly uuid = randomUUID().replace(/-/g, '');
-  readonly created = pyUtcNowIso();
   /** Creation order; `created` strings can tie. */
   readonly seq = ++sequence;
   reference: string | null = null;
@@ -74,6 +73,8 @@ export class Job {
   constructor(
     readonly name: string,
     readonly parentId: string | null,
+    /** `datetime.now(UTC).isoformat()` on the emulated host when the job was made (SupervisorJob.created). */
+    readonly created: string,
   ) {}
 
   start(): void {
@@ -100,15 +101,18 @@ export class Job {
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
 
-  /** `supervisorVersion` decides which fields the job dicts have. */
-  constructor(private readonly supervisorVersion: () => string = () => '9999.0.0') {}
+  /** `supervisorVersion` decides which fields the job dicts have; `clock` stamps `created`. */
+  constructor(
+    private readonly supervisorVersion: () => string = () => '9999.0.0',
+    private readonly clock: Clock = new Clock(),
+  ) {}
 
   private since(version: string): boolean {
     return compareVersions(this.supervisorVersion(), version) >= 0;
   }
 
   create(name: string, parent: Job | null = null): Job {
-    const job = new Job(name, parent ? parent.uuid : null);
+    const job = new Job(name, parent ? parent.uuid : null, this.clock.isoNow());
     this.jobs.set(job.uuid, job);
     return job;
   }

@@ -44,19 +44,6 @@ export function pyStr(value: unknown): string {
   return typeof value === 'string' ? value : pyRepr(value);
 }
 
-let lastMicros = 0;
-
-/**
- * `datetime.now(timezone.utc).isoformat()`: microseconds and `+00:00`.
- * Microseconds are made strictly increasing so two calls never collide (slugs hash the date).
- */
-export function pyUtcNowIso(): string {
-  let micros = Date.now() * 1000 + Math.floor(Math.random() * 1000);
-  if (micros <= lastMicros) micros = lastMicros + 1;
-  lastMicros = micros;
-  return microsToIso(micros);
-}
-
 /** Python isoformat of a UTC timestamp given in microseconds since the epoch. */
 export function microsToIso(micros: number): string {
   const ms = Math.floor(micros / 1000);

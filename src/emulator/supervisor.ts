@@ -1,6 +1,7 @@
 // The emulated Supervisor's state: core state (running/freeze), mounts, add-ons, backups,
 // jobs, faults, tokens. Routes and job runners all work on one instance of this.
 import { randomBytes } from 'node:crypto';
+import { Clock } from './clock';
 import { FaultRegistry } from './faults';
 import { ApiError } from './http';
 import { JobManager } from './jobs';
@@ -26,7 +27,9 @@ export class Supervisor {
   daysUntilStale: number;
   defaultBackupMount: string | null;
   readonly store: BackupStore;
-  readonly jobs = new JobManager(() => this.supervisorVersion);
+  /** The emulated host's clock (real time + an offset tests set). */
+  readonly clock = new Clock();
+  readonly jobs = new JobManager(() => this.supervisorVersion, this.clock);
   readonly faults = new FaultRegistry();
   readonly mounts: ScenarioMount[];
   readonly addons: ScenarioAddon[];

@@ -1,5 +1,6 @@
 // /_emulator/* — test control routes (no auth): faults, mount state, restart, state dump.
 import { z } from 'zod';
+import { MAX_CLOCK_OFFSET_MS } from '../clock';
 import { FaultsBodySchema } from '../faults';
 import { ApiError, readJson } from '../http';
 import type { RequestContext } from '../http';
@@ -50,12 +51,18 @@ export function getState(_ctx: RequestContext, sup: Supervisor): Promise<unknown
 const SettingsBody = z.strictObject({
   /** Time each stage of a backup/restore job takes; slow jobs let tests act while one runs. */
   jobStepDelayMs: z.number().int().min(0).max(600_000).optional(),
+  /**
+   * The emulated host's clock is real time + this (ms, may be negative, at most 10 years either way):
+   * Date headers, new backups' dates, job `created`, archive and file times.
+   */
+  clockOffsetMs: z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS).optional(),
 });
 
 export async function postSettings(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
   const body = parse(SettingsBody, await readJson(ctx.req));
   if (body.jobStepDelayMs !== undefined) sup.scenario.jobStepDelayMs = body.jobStepDelayMs;
-  return { jobStepDelayMs: sup.scenario.jobStepDelayMs };
+  if (body.clockOffsetMs !== undefined) sup.clock.setOffset(body.clockOffsetMs);
+  return { jobStepDelayMs: sup.scenario.jobStepDelayMs, clockOffsetMs: sup.clock.offsetMs, now: new Date(sup.clock.now()).toISOString() };
 }
 
 export function getRequests(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {

@@ -53,6 +53,20 @@ export const emulator = {
     if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status}`);
   },
 
+  /**
+   * Shifts the emulated Home Assistant host's clock to real time + `ms` (may be negative, at most 10
+   * years either way; 0 puts it back): the Date header of every answer, the date of new backups, job
+   * `created` times and the times of archives written from now on.
+   */
+  async setClockOffset(ms: number): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clockOffsetMs: ms }),
+    });
+    if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
+  },
+
   /** API requests the emulator saw since the last reset, by "METHOD /path". */
   async requests(): Promise<Record<string, number>> {
     return (await (await fetch(`${this.url}/_emulator/requests`)).json()) as Record<string, number>;
