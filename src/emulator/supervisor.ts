@@ -112,6 +112,17 @@ export class Supervisor {
     await this.store.reload(this.activeBackupLocations());
   }
 
+  /**
+   * `sys_create_task(self.reload(location))`: a rescan of one location that runs after the answer
+   * is sent (the real one does file I/O in an executor first). A location that is not an active
+   * backup location is not in BackupManager.backup_locations: the real task fails with a KeyError and
+   * changes nothing.
+   */
+  reloadLocationInBackground(location: Location): void {
+    if (!this.activeBackupLocations().includes(location)) return;
+    setImmediate(() => void this.store.reloadLocation(location).catch(() => undefined));
+  }
+
   /** Signal that aborts when the Supervisor "restarts" (running jobs die with it). */
   get abortSignal(): AbortSignal {
     return this.aborts.signal;

@@ -1,4 +1,5 @@
 // /_emulator/* — test control routes (no auth): faults, mount state, restart, state dump.
+import path from 'node:path';
 import { z } from 'zod';
 import { MAX_CLOCK_OFFSET_MS } from '../clock';
 import { FaultsBodySchema } from '../faults';
@@ -44,8 +45,18 @@ export async function postRestart(_ctx: RequestContext, sup: Supervisor): Promis
   return {};
 }
 
+/**
+ * The true state. `files` gives, for each cached backup and location (".local" or a mount name), its
+ * archive's path relative to the data folder (`backup/<file>.tar`, `mounts/<name>/<file>.tar`): a test
+ * that deletes or replaces such a file behind the emulator's back sees what the Supervisor does when an
+ * archive vanishes (the cache keeps it until a reload).
+ */
 export function getState(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
-  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list() });
+  const files: Record<string, Record<string, string>> = {};
+  for (const b of sup.store.list()) {
+    files[b.slug] = Object.fromEntries([...b.copies].map(([location, copy]) => [location ?? '.local', path.relative(sup.dataDir, copy.path).split(path.sep).join('/')]));
+  }
+  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list(), files });
 }
 
 const SettingsBody = z.strictObject({

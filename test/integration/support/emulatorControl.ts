@@ -76,6 +76,23 @@ export const emulator = {
     await fetch(`${this.url}/_emulator/requests`, { method: 'DELETE' });
   },
 
+  /**
+   * Deletes the archive file of one copy of a backup behind the Supervisor's back (`location`: null or
+   * '.local' for the local folder, else a mount name). The Supervisor's list still shows the copy until
+   * it reloads; deleting the backup then answers 404 "Cannot delete backup at <path>, file does not
+   * exist!" and leaves its other copies in place.
+   */
+  async removeArchiveFile(slug: string, location: string | null = null): Promise<string> {
+    const res = await fetch(`${this.url}/_emulator/state`);
+    if (!res.ok) throw new Error(`emulator state: HTTP ${res.status}`);
+    const { files } = (await res.json()) as { files: Record<string, Record<string, string>> };
+    const relative = files[slug]?.[location ?? '.local'];
+    if (!relative) throw new Error(`the emulator has no copy of ${slug} in ${location ?? '.local'}`);
+    const file = path.join(this.dataDir, relative);
+    fs.rmSync(file);
+    return file;
+  },
+
   /** The archive files in the local backup folder (`/backup` on a real system). */
   localArchives(): string[] {
     const dir = path.join(this.dataDir, 'backup');
