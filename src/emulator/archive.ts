@@ -3,14 +3,10 @@
 // is set, and `./backup.json` written last.
 import { createHash } from 'node:crypto';
 import { pyGzip } from './gzip';
+import { PyFloat, stringifyPyJson } from './pyJson';
 import { encryptSecureTarV2 } from './secureTarV2';
 import { buildTar, listTarFileMembers, readTarFileMember, TarFormatError } from './tar';
 import type { TarInput } from './tar';
-
-/** A number that Python wrote as a float (orjson prints 0.0, not 0). */
-export class PyFloat {
-  constructor(readonly value: number) {}
-}
 
 export interface BackupJsonAddon {
   slug: string;
@@ -42,21 +38,14 @@ export interface BackupJson {
   repositories: string[];
 }
 
-/** Compact JSON like orjson; `size` fields print as floats. */
+/** Compact JSON like orjson; `size` fields print as floats, and so do floats a client put in `extra`. */
 export function serializeBackupJson(json: BackupJson): Buffer {
   const withFloats = {
     ...json,
     homeassistant: json.homeassistant ? { ...json.homeassistant, size: new PyFloat(json.homeassistant.size) } : null,
     addons: json.addons.map((a) => ({ ...a, size: new PyFloat(a.size) })),
   };
-  const text = JSON.stringify(withFloats, (_key, value: unknown) => {
-    if (value instanceof PyFloat) {
-      const n = value.value;
-      return `\u0000float:${Number.isInteger(n) ? `${n}.0` : String(n)}`;
-    }
-    return value;
-  });
-  return Buffer.from(text.replace(/"\\u0000float:([^"]+)"/g, '$1'), 'utf8');
+  return Buffer.from(stringifyPyJson(withFloats), 'utf8');
 }
 
 /** Inner member name for a component id ("homeassistant", add-on slug, folder). */

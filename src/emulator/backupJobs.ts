@@ -13,7 +13,8 @@ import type { Fault } from './faults';
 import { ApiError } from './http';
 import { SupervisorError } from './jobs';
 import type { Job } from './jobs';
-import { pyStr, pyUtcNowIso } from './pyFormat';
+import { stampFile } from './clock';
+import { pyStr } from './pyFormat';
 import { AbortedError, compareVersions } from './supervisor';
 import type { Supervisor } from './supervisor';
 import type { Location, StoredBackup } from './store';
@@ -92,7 +93,8 @@ export function startBackup(sup: Supervisor, opts: CreateBackupOptions): Started
   const location = opts.location === DEFAULT_LOCATION ? sup.defaultBackupMount : opts.location;
   if (location !== null && !sup.isLocationUp(location)) failEarly(job, mountDownError(location));
 
-  const date = pyUtcNowIso();
+  // BackupManager._create_backup: utcnow().isoformat() on the emulated host.
+  const date = sup.clock.isoNow();
   const slug = createSlug(opts.name, date);
   job.reference = slug;
   job.stage = 'addon_repositories';
@@ -115,7 +117,7 @@ async function runBackup(
   const saved: AddonRef[] = [];
   const savedFolders: string[] = [];
   const parts: InnerPart[] = [];
-  const partOpts: PartOptions = { slug: b.slug, compressed: opts.compressed, password: opts.password, mtime: () => Date.now() / 1000 };
+  const partOpts: PartOptions = { slug: b.slug, compressed: opts.compressed, password: opts.password, mtime: () => sup.clock.nowSeconds() };
   const payload = seededBytes(`payload:${b.slug}`, sup.scenario.newBackupPayloadBytes);
   const haVersion = sup.scenario.homeassistantVersion;
   let written = false;
@@ -209,11 +211,12 @@ async function runBackup(
       repositories: repositoriesFor(sup.addons.map((a) => a.slug)),
     });
     await fsp.mkdir(dir, { recursive: true });
-    const archive = assembleArchive(parts, json, Date.now() / 1000);
+    const archive = assembleArchive(parts, json, sup.clock.nowSeconds());
     // corrupt_archive: the backup "succeeds" but bytes inside its first part are damaged (a bad disk).
     if (has('corrupt_archive')) damageFirstPart(archive);
     await fsp.writeFile(target, archive);
     written = true;
+    await stampFile(target, sup.clock);
     const meta = normalizeBackupJson(JSON.parse(JSON.stringify(json)));
     if (!meta) throw new SupervisorError('BackupError', `Backup ${b.slug} error, see supervisor logs`);
     const backup = sup.store.addCopy(meta, b.location, { path: target, protected: meta.protected, sizeBytes: (await fsp.stat(target)).size });
@@ -261,6 +264,8 @@ async function copyToLocations(sup: Supervisor, parent: Job, backup: StoredBacku
         await fsp.mkdir(dir, { recursive: true });
         const dest = path.join(dir, path.basename(source.path));
         await fsp.copyFile(source.path, dest);
+        // shutil.copy does not keep the source's times: the copy is new.
+        await stampFile(dest, sup.clock);
         sup.store.addCopy(backup.meta, location, { path: dest, protected: source.protected, sizeBytes: source.sizeBytes });
       });
     } catch (e) {

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from './scenario';
 import type { Fault } from './faults';
+import { parsePyJson, PyJsonError } from './pyJson';
 
 /** An error answered with the JSON envelope `{result:"error", message, …}` (api_return_error). */
 export class ApiError extends Error {
@@ -83,7 +84,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** `request.json(loads=json_loads)`: empty body = {}, malformed = 400 "Invalid json". */
+/** A JSON body for the emulator's own control routes: empty = {}, malformed = 400 "Invalid json". */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const text = (await readBody(req)).toString('utf8');
   if (!text) return {};
@@ -91,5 +92,21 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch {
     throw new ApiError('Invalid json');
+  }
+}
+
+/**
+ * A Supervisor API body, `request.json(loads=json_loads)` (supervisor/api/utils.py): empty = {},
+ * malformed = 400 "Invalid json", and numbers written with a fraction or exponent stay floats
+ * (PyFloat), as orjson keeps them, so that `int` in a voluptuous schema refuses 5.0.
+ */
+export async function readSupervisorJson(req: IncomingMessage): Promise<unknown> {
+  const text = (await readBody(req)).toString('utf8');
+  if (!text) return {};
+  try {
+    return parsePyJson(text);
+  } catch (e) {
+    if (e instanceof PyJsonError) throw new ApiError('Invalid json');
+    throw e;
   }
 }

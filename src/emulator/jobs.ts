@@ -1,7 +1,8 @@
 // Supervisor jobs (supervisor/jobs/__init__.py + api/jobs.py): uuid4 hex ids, a parent/child
 // tree, progress 0 → 100, errors with type/message/stage, finished jobs kept until DELETE.
 import { randomUUID } from 'node:crypto';
-import { pyUtcNowIso } from './pyFormat';
+import { Clock } from './clock';
+import { compareVersions } from './version';
 
 export interface JobError {
   type: string;
@@ -25,6 +26,9 @@ export class SupervisorError extends Error {
   }
 }
 
+/** A job error as the API sends it; older Supervisors send fewer fields (see JOB_FIELDS_SINCE). */
+export type JobErrorDict = Pick<JobError, 'type' | 'message'> & Partial<Omit<JobError, 'type' | 'message'>>;
+
 export interface JobDict {
   name: string | null;
   reference: string | null;
@@ -32,17 +36,31 @@ export interface JobDict {
   progress: number;
   stage: string | null;
   done: boolean | null;
-  errors: JobError[];
-  created: string;
-  extra: Record<string, unknown> | null;
+  errors: JobErrorDict[];
+  created?: string;
+  extra?: Record<string, unknown> | null;
   child_jobs: JobDict[];
 }
+
+/**
+ * The Supervisor release that first sent each field of a job (SupervisorJob.as_dict) or job error
+ * (SupervisorJobError.as_dict) in supervisor/jobs/__init__.py, home-assistant/supervisor.
+ */
+export const JOB_FIELDS_SINCE = {
+  /** `created`: commit 600bf91c "Sort jobs by creation in API" (#5545). */
+  created: '2025.01.0',
+  /** error `stage`: commit 9222a3c9 "Report stage with error in jobs" (#5784). */
+  errorStage: '2025.03.4',
+  /** `extra`: commit 207b665e "Send progress updates during image pull for install/update" (#6102). */
+  extra: '2025.08.2',
+  /** error `error_key` and `extra_fields`: commit 81b7e54b "Remove unknown errors from addons and auth" (#6303). */
+  errorKey: '2025.12.2',
+} as const;
 
 let sequence = 0;
 
 export class Job {
   readonly uuid = randomUUID().replace(/-/g, '');
-  readonly created = pyUtcNowIso();
   /** Creation order; `created` strings can tie. */
   readonly seq = ++sequence;
   reference: string | null = null;
@@ -55,6 +73,8 @@ export class Job {
   constructor(
     readonly name: string,
     readonly parentId: string | null,
+    /** `datetime.now(UTC).isoformat()` on the emulated host when the job was made (SupervisorJob.created). */
+    readonly created: string,
   ) {}
 
   start(): void {
@@ -81,8 +101,18 @@ export class Job {
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
 
+  /** `supervisorVersion` decides which fields the job dicts have; `clock` stamps `created`. */
+  constructor(
+    private readonly supervisorVersion: () => string = () => '9999.0.0',
+    private readonly clock: Clock = new Clock(),
+  ) {}
+
+  private since(version: string): boolean {
+    return compareVersions(this.supervisorVersion(), version) >= 0;
+  }
+
   create(name: string, parent: Job | null = null): Job {
-    const job = new Job(name, parent ? parent.uuid : null);
+    const job = new Job(name, parent ? parent.uuid : null, this.clock.isoNow());
     this.jobs.set(job.uuid, job);
     return job;
   }
@@ -105,8 +135,14 @@ export class JobManager {
     return [...this.jobs.values()].filter((j) => j.parentId === uuid).sort((a, b) => a.seq - b.seq);
   }
 
-  /** One job with its subtree; children oldest first. */
+  /** One job with its subtree; children oldest first. Keys in the order the Supervisor sends them. */
   toDict(job: Job): JobDict {
+    const errorDict = (e: JobError): JobErrorDict => ({
+      type: e.type,
+      message: e.message,
+      ...(this.since(JOB_FIELDS_SINCE.errorStage) ? { stage: e.stage } : {}),
+      ...(this.since(JOB_FIELDS_SINCE.errorKey) ? { error_key: e.error_key, extra_fields: e.extra_fields } : {}),
+    });
     return {
       name: job.name,
       reference: job.reference,
@@ -114,9 +150,9 @@ export class JobManager {
       progress: Math.round(job.progress * 10) / 10,
       stage: job.stage,
       done: job.done,
-      errors: job.errors.map((e) => ({ ...e })),
-      created: job.created,
-      extra: job.extra,
+      errors: job.errors.map(errorDict),
+      ...(this.since(JOB_FIELDS_SINCE.created) ? { created: job.created } : {}),
+      ...(this.since(JOB_FIELDS_SINCE.extra) ? { extra: job.extra } : {}),
       child_jobs: this.children(job.uuid).map((c) => this.toDict(c)),
     };
   }

@@ -1,5 +1,6 @@
 // Helpers that print values the way the Python Supervisor does, so error messages and
 // timestamps match the real API byte for byte.
+import { PyFloat, pyFloatRepr } from './pyJson';
 
 /** Python `repr()` of a str. */
 function reprString(s: string): string {
@@ -26,11 +27,12 @@ function reprNumber(n: number): string {
   return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-/** Python `repr()` of a JSON value (dict/list/str/int/float/bool/None). */
+/** Python `repr()` of a JSON value (dict/list/str/int/float/bool/None); a JS number is an int, a PyFloat a float. */
 export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return reprNumber(value);
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (typeof value === 'string') return reprString(value);
   if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v)).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`);
@@ -40,19 +42,6 @@ export function pyRepr(value: unknown): string {
 /** Python `str()`: strings unquoted, everything else like repr. */
 export function pyStr(value: unknown): string {
   return typeof value === 'string' ? value : pyRepr(value);
-}
-
-let lastMicros = 0;
-
-/**
- * `datetime.now(timezone.utc).isoformat()`: microseconds and `+00:00`.
- * Microseconds are made strictly increasing so two calls never collide (slugs hash the date).
- */
-export function pyUtcNowIso(): string {
-  let micros = Date.now() * 1000 + Math.floor(Math.random() * 1000);
-  if (micros <= lastMicros) micros = lastMicros + 1;
-  lastMicros = micros;
-  return microsToIso(micros);
 }
 
 /** Python isoformat of a UTC timestamp given in microseconds since the epoch. */

@@ -1,12 +1,13 @@
 // The Supervisor emulator: a real HTTP server on 127.0.0.1 speaking the Supervisor's backup API.
 import { mkdtemp, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authorize } from './auth';
+import type { Clock } from './clock';
 import { CoreFront } from './core/coreFront';
 import { HTTP_FAULT_KINDS } from './faults';
 import { ApiError, HANDLED, notFound, sendApiError, sendJson, sendOk, sendText, TextError } from './http';
@@ -105,6 +106,29 @@ function sendError(res: ServerResponse, err: unknown): void {
   else sendText(res, 500, '500 Internal Server Error\n\nServer got itself in trouble');
 }
 
+/**
+ * Responses whose Date header is the emulated host's time (aiohttp, like Node, dates every response;
+ * here it is set explicitly, when the headers are written, from the clock tests can shift).
+ */
+function datedResponse(clock: Clock): typeof ServerResponse {
+  return class DatedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+    override writeHead(statusCode: number, ...rest: unknown[]): this {
+      if (!this.headersSent) this.setHeader('Date', clock.httpDate());
+      return super.writeHead(statusCode, ...(rest as []));
+    }
+  };
+}
+
+/** What Node's HTTP server answers a request it cannot parse, with the emulated Date. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, clock: Clock): void {
+  const socketWritable = socket.writable && (socket as Partial<Socket>).bytesWritten === 0;
+  if (socketWritable) {
+    const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nDate: ${clock.httpDate()}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(err);
+}
+
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const scenario = await loadScenario(opts.scenario);
   const dataDir = path.resolve(opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'ha-supervisor-emulator-'))));
@@ -117,7 +141,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const controlRoutes = buildControlRouter();
   // Home Assistant Core in front of the Supervisor, on the same port (/api/…); `port` is set below.
   let port = 0;
-  const core = new CoreFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`);
+  const core = new CoreFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -164,9 +188,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (data !== HANDLED) sendOk(res, data);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ ServerResponse: datedResponse(sup.clock) }, (req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err));
   });
+  // Malformed requests: Node's own answer (400, 408 or 431), dated by the emulated clock too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, sup.clock));
   // Big uploads/downloads may take long: no overall request timeout.
   server.requestTimeout = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

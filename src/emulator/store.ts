@@ -102,6 +102,31 @@ export class BackupStore {
     this.backups = fresh;
   }
 
+  /**
+   * BackupManager.reload(location) (supervisor/backups/manager.py, since 2025.02.1): rescan one
+   * location and merge it into the cache. A backup found there gets (or keeps) that copy; a cached
+   * backup no longer found there loses it, and leaves the cache when it was its only copy. Files with
+   * a slug the cache does not know are not added (only a full reload adds them).
+   */
+  async reloadLocation(location: Location): Promise<void> {
+    const found = new Map<string, { meta: BackupMeta; copy: LocationCopy }>();
+    for (const file of await this.listTarFiles(location)) {
+      const loaded = await this.loadCopy(file);
+      if (!loaded) continue;
+      const first = found.get(loaded.meta.slug);
+      // Two files with one slug in one location: the first is kept when they are the same backup.
+      if (!first) found.set(loaded.meta.slug, loaded);
+    }
+    for (const backup of this.list()) {
+      const here = found.get(backup.slug);
+      if (here) {
+        if (consolidationConflict(backup.meta, here.meta) === null) backup.copies.set(location, here.copy);
+      } else if (backup.copies.has(location)) {
+        this.removeCopy(backup, location);
+      }
+    }
+  }
+
   private async listTarFiles(location: Location): Promise<string[]> {
     const dir = this.locationDir(location);
     try {

@@ -1,6 +1,7 @@
 // The emulated Supervisor's state: core state (running/freeze), mounts, add-ons, backups,
 // jobs, faults, tokens. Routes and job runners all work on one instance of this.
 import { randomBytes } from 'node:crypto';
+import { Clock } from './clock';
 import { FaultRegistry } from './faults';
 import { ApiError } from './http';
 import { JobManager } from './jobs';
@@ -8,20 +9,16 @@ import { LOCATION_CLOUD_BACKUP } from './requestSchemas';
 import type { ResolvedScenario, Role, ScenarioAddon, ScenarioMount } from './scenario';
 import { BackupStore } from './store';
 import type { Location } from './store';
+import { atLeast, compareVersions } from './version';
+
+export { compareVersions } from './version';
 
 export type CoreState = 'running' | 'freeze';
 
-/** Compare CalVer strings like "2026.04.1" / "2026.02.3.dev0303" (dev suffixes ignored). */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string): number[] => v.split('.').map((p) => Number.parseInt(p, 10)).filter((n) => !Number.isNaN(n)).slice(0, 3);
-  const pa = parts(a);
-  const pb = parts(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+/** The first Supervisor release whose unknown mount name answers 404 (MountNotFound became an APINotFound). */
+export const MOUNT_NOT_FOUND_IS_404 = '2026.06.2';
+/** The first Supervisor release whose MountNotFound has error_key "mount_not_found_error". */
+export const MOUNT_NOT_FOUND_HAS_ERROR_KEY = '2026.08.0';
 
 export class AbortedError extends Error {}
 
@@ -30,7 +27,9 @@ export class Supervisor {
   daysUntilStale: number;
   defaultBackupMount: string | null;
   readonly store: BackupStore;
-  readonly jobs = new JobManager();
+  /** The emulated host's clock (real time + an offset tests set). */
+  readonly clock = new Clock();
+  readonly jobs = new JobManager(() => this.supervisorVersion, this.clock);
   readonly faults = new FaultRegistry();
   readonly mounts: ScenarioMount[];
   readonly addons: ScenarioAddon[];
@@ -91,13 +90,37 @@ export class Supervisor {
     if (location === null) return null;
     if (location === LOCATION_CLOUD_BACKUP) throw new ApiError(`Location ${LOCATION_CLOUD_BACKUP} is only available for Home Assistant`, 403);
     const mount = this.mount(location);
-    if (!mount) throw new ApiError(`No mount exists with name '${location}'`);
+    if (!mount) throw this.mountNotFound(location);
     if (mount.usage !== 'backup') throw new ApiError(`Mount ${mount.name} is not used for backups, cannot backup to there`);
     return mount.name;
   }
 
+  /**
+   * MountManager.get's MountNotFound (supervisor/mounts/manager.py), raised with the message
+   * "No mount exists with name '<name>'" and no `name=` argument, so never with extra_fields.
+   * Before 2026.06.2 MountError was a plain HassioError: api_process answered 400. Since 2026.06.2
+   * (commit dae48c62, #6946) MountNotFound is an APINotFound: 404. Since 2026.08.0 (commit 143da593,
+   * #7146) it also has error_key "mount_not_found_error" (supervisor/exceptions.py).
+   */
+  mountNotFound(name: string): ApiError {
+    const message = `No mount exists with name '${name}'`;
+    if (!atLeast(this.supervisorVersion, MOUNT_NOT_FOUND_IS_404)) return new ApiError(message, 400);
+    return new ApiError(message, 404, atLeast(this.supervisorVersion, MOUNT_NOT_FOUND_HAS_ERROR_KEY) ? { errorKey: 'mount_not_found_error' } : {});
+  }
+
   async reload(): Promise<void> {
     await this.store.reload(this.activeBackupLocations());
+  }
+
+  /**
+   * `sys_create_task(self.reload(location))`: a rescan of one location that runs after the answer
+   * is sent (the real one does file I/O in an executor first). A location that is not an active
+   * backup location is not in BackupManager.backup_locations: the real task fails with a KeyError and
+   * changes nothing.
+   */
+  reloadLocationInBackground(location: Location): void {
+    if (!this.activeBackupLocations().includes(location)) return;
+    setImmediate(() => void this.store.reloadLocation(location).catch(() => undefined));
   }
 
   /** Signal that aborts when the Supervisor "restarts" (running jobs die with it). */

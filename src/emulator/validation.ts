@@ -1,6 +1,7 @@
 // A small re-implementation of the parts of voluptuous (0.16) the Supervisor's request schemas
 // use, including its error paths and `humanize_error` text, because clients see those messages.
 import { pyRepr } from './pyFormat';
+import { PyFloat } from './pyJson';
 
 export type Path = readonly (string | number)[];
 
@@ -30,8 +31,9 @@ export class MultipleInvalid extends Invalid {
 /** A validator returns the (possibly converted) value or throws Invalid. */
 export type Validator = (value: unknown, path: Path) => unknown;
 
-/** Python truthiness of a JSON value. */
+/** Python truthiness of a JSON value (a float is false only when it is 0.0). */
 function truthy(v: unknown): boolean {
+  if (v instanceof PyFloat) return v.value !== 0;
   if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === 'object') return Object.keys(v).length > 0;
@@ -39,7 +41,7 @@ function truthy(v: unknown): boolean {
 }
 
 function isDict(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyFloat);
 }
 
 /** `str` in a schema: isinstance check. */
@@ -163,16 +165,20 @@ export function match(re: RegExp, source: string): Validator {
   };
 }
 
-/** `int` in a schema: isinstance check (a Python bool is an int too). */
+/**
+ * `int` in a schema: isinstance check (a Python bool is an int too). A float is not an int, even
+ * 5.0: request bodies are parsed with floats kept apart (pyJson.ts), as orjson does.
+ */
 export const intType: Validator = (v, path) => {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new Invalid('expected int', path);
   return v;
 };
 
-/** `vol.Coerce(int)` with Python's `int()` rules for JSON values. */
+/** `vol.Coerce(int)` with Python's `int()` rules for JSON values (a float is truncated). */
 export const coerceInt: Validator = (v, path) => {
   if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof PyFloat && Number.isFinite(v.value)) return Math.trunc(v.value);
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
   if (typeof v === 'string' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(v)) return Number.parseInt(v.replace(/_/g, ''), 10);
   throw new Invalid('expected int', path);
@@ -181,7 +187,8 @@ export const coerceInt: Validator = (v, path) => {
 /** `vol.Range(min=…)`. */
 export function atLeast(min: number): Validator {
   return (v, path) => {
-    if ((v as number) < min) throw new Invalid(`value must be at least ${min}`, path);
+    const n = v instanceof PyFloat ? v.value : (v as number);
+    if (n < min) throw new Invalid(`value must be at least ${min}`, path);
     return v;
   };
 }

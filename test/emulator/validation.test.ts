@@ -72,9 +72,10 @@ void describe('validation over HTTP', () => {
   });
 
   void it('rejects locations that are not backup mounts', async () => {
+    // Supervisor ≥ 2026.08.0 (the default scenario is newer): 404 with an error key; see mountNotFound.test.ts.
     const unknown = await emu.call('POST', '/backups/new/full', { body: { location: 'nowhere' } });
-    assert.equal(unknown.status, 400);
-    assert.equal(unknown.json.message, "No mount exists with name 'nowhere'");
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(unknown.json, { result: 'error', message: "No mount exists with name 'nowhere'", error_key: 'mount_not_found_error' });
     const media = await emu.call('POST', '/backups/new/partial', { body: { location: ['nas_backups', 'nas_media'], folders: ['ssl'] } });
     assert.equal(media.status, 400);
     assert.equal(media.json.message, 'Mount nas_media is not used for backups, cannot backup to there');

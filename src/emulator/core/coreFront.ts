@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Clock } from '../clock';
 import { notFound, sendJson, sendText, TextError } from '../http';
 import type { ResolvedScenario, Role } from '../scenario';
 import { compareVersions } from '../supervisor';
@@ -24,8 +25,16 @@ export class CoreFront {
   private readonly peers = new Set<WebSocketPeer | LocalEnd>();
   private accepted = 0;
 
-  /** `supervisorTokens` gets Core's own token (admin role); `baseUrl` is the emulator's address. */
-  constructor(scenario: ResolvedScenario, supervisorTokens: Map<string, Role>, baseUrl: () => string) {
+  /**
+   * `supervisorTokens` gets Core's own token (admin role); `baseUrl` is the emulator's address; `clock`
+   * is the host's (Core runs on the same host as the Supervisor) and dates the websocket handshakes.
+   */
+  constructor(
+    scenario: ResolvedScenario,
+    supervisorTokens: Map<string, Role>,
+    baseUrl: () => string,
+    private readonly clock: Clock,
+  ) {
     const link: SupervisorLink = { token: randomBytes(32).toString('hex'), baseUrl };
     supervisorTokens.set(link.token, 'admin');
     // The Supervisor's own user in Core (a system administrator), for its proxy connections.
@@ -79,16 +88,17 @@ export class CoreFront {
   /** `upgrade` event of the HTTP server. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    const date = this.clock.httpDate();
     if (PROXY_WEBSOCKET_PATHS.has(path)) {
-      const addon = acceptWebSocket(req, socket, head);
+      const addon = acceptWebSocket(req, socket, head, date);
       if (addon) new SupervisorCoreProxy(addon, this.proxy);
       return;
     }
     if (path !== '/api/websocket') {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\nConnection: close\r\n\r\n404: Not Found');
+      socket.end(`HTTP/1.1 404 Not Found\r\nDate: ${date}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\nConnection: close\r\n\r\n404: Not Found`);
       return;
     }
-    const peer = acceptWebSocket(req, socket, head);
+    const peer = acceptWebSocket(req, socket, head, date);
     if (!peer) return;
     this.accepted++;
     this.peers.add(peer);

@@ -3,6 +3,7 @@
 // `sendCommand` follows Core's hassio/handler.py::send_command, including what it loses on errors.
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { stringifyPyJson } from '../pyJson';
 
 /** Core's HassioAPIError: the Supervisor's `message`, or "" when Core could not get one. */
 export class HassioApiError extends Error {}
@@ -36,7 +37,8 @@ export async function sendCommand(link: SupervisorLink, endpoint: string, opts: 
   if (!isCleanEndpoint(endpoint)) throw new HassioApiError('');
   const url = new URL(endpoint, link.baseUrl());
   for (const [k, v] of Object.entries(opts.params ?? {})) url.searchParams.append(k, String(v));
-  const body = JSON.stringify(opts.payload ?? {});
+  // Floats stay floats (aiohttp's json= writes them with their fraction).
+  const body = stringifyPyJson(opts.payload ?? {});
   let res: { status: number; headers: IncomingHttpHeaders; text: string };
   try {
     res = await exchange(url, opts.method.toUpperCase(), body, link.token, opts.timeoutS);

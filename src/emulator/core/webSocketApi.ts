@@ -1,6 +1,7 @@
 // Core's websocket API on one connection (websocket_api/auth.py, connection.py): the auth phase,
 // then commands with strictly increasing ids. Only the commands this project needs are known:
 // `supervisor/api` (hassio/websocket_api.py), `backup/config/info`, `ping`, `supported_features`.
+import { parsePyJson } from '../pyJson';
 import type { CoreBackupConfig } from './coreScenario';
 import { HassioApiError, sendCommand } from './supervisorCall';
 import type { SupervisorLink } from './supervisorCall';
@@ -40,6 +41,11 @@ const unauthorized = (): CommandError => new CommandError('unauthorized', 'Unaut
 export class CoreWebSocketSession {
   private user: CoreUser | null = null;
   private lastId = 0;
+  /**
+   * Each command as Core's orjson read it, floats kept (PyFloat): the `data` of `supervisor/api`
+   * reaches the Supervisor with 5.0 still a float, as Core passes it on.
+   */
+  private readonly withFloats = new WeakMap<object, unknown>();
 
   constructor(
     private readonly peer: SessionPeer,
@@ -62,9 +68,18 @@ export class CoreWebSocketSession {
       else this.peer.close(); // Core drops a connection that sends something that is not JSON.
       return;
     }
-    if (this.user === null) this.authenticate(msg);
+    if (this.user === null) {
+      this.authenticate(msg);
+      return;
+    }
+    const floats = parsePyJson(text);
     // Several commands may arrive as one JSON array (Core's message coalescing).
-    else for (const one of Array.isArray(msg) ? (msg as unknown[]) : [msg]) this.handleCommand(one);
+    const commands = Array.isArray(msg) ? (msg as unknown[]) : [msg];
+    const commandsWithFloats = Array.isArray(floats) ? (floats as unknown[]) : [floats];
+    commands.forEach((one, i) => {
+      if (isObject(one)) this.withFloats.set(one, commandsWithFloats[i]);
+    });
+    for (const one of commands) this.handleCommand(one);
   }
 
   private authenticate(msg: unknown): void {
@@ -140,9 +155,10 @@ export class CoreWebSocketSession {
     const endpoint = msg.endpoint as string;
     if (!this.user?.admin && !NO_ADMIN_ENDPOINTS.test(endpoint)) throw unauthorized();
     try {
+      const withFloats = this.withFloats.get(msg);
       return await sendCommand(this.core.supervisor, endpoint, {
         method: msg.method as string,
-        payload: msg.data ?? {},
+        payload: (isObject(withFloats) ? withFloats.data : msg.data) ?? {},
         timeoutS: msg.timeout === undefined ? 10 : (msg.timeout as number | null),
         params: msg.params as Record<string, unknown> | undefined,
       });

@@ -29,17 +29,17 @@ export function acceptKey(key: string): string {
 
 /**
  * Completes the upgrade of `req` (answering 400 and returning null when it is not a valid
- * WebSocket request) and returns the open connection.
+ * WebSocket request) and returns the open connection. `date` is the Date header of the answer.
  */
-export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer): WebSocketPeer | null {
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, date = new Date().toUTCString()): WebSocketPeer | null {
   const key = req.headers['sec-websocket-key'];
   const isUpgrade = req.method === 'GET' && /\bwebsocket\b/i.test(req.headers.upgrade ?? '') && /\bupgrade\b/i.test(req.headers.connection ?? '');
   if (!isUpgrade || typeof key !== 'string' || Buffer.from(key, 'base64').length !== 16 || req.headers['sec-websocket-version'] !== '13') {
-    socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\nConnection: close\r\n\r\n400: Bad Request');
+    socket.end(`HTTP/1.1 400 Bad Request\r\nDate: ${date}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\nConnection: close\r\n\r\n400: Bad Request`);
     return null;
   }
   socket.write(
-    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' + `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' + `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nDate: ${date}\r\n\r\n`,
   );
   return new WebSocketPeer(socket, head);
 }

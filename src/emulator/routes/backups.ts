@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { DEFAULT_LOCATION, startBackup, startRestore } from '../backupJobs';
 import type { CreateBackupOptions, RequestedLocation } from '../backupJobs';
 import { JOB_FAULT_KINDS } from '../faults';
-import { ApiError, readJson } from '../http';
+import { ApiError, readSupervisorJson } from '../http';
 import type { RequestContext } from '../http';
 import { SupervisorError } from '../jobs';
 import {
@@ -20,6 +20,8 @@ import {
 import type { BackupFullBody, BackupPartialBody, RestoreFullBody, RestorePartialBody } from '../requestSchemas';
 import type { Location, StoredBackup } from '../store';
 import { AbortedError } from '../supervisor';
+import { pyRepr } from '../pyFormat';
+import { atLeast } from '../version';
 import type { Supervisor } from '../supervisor';
 import { validateOrMessage } from '../validation';
 import type { Validator } from '../validation';
@@ -87,15 +89,19 @@ function backupInfo(b: StoredBackup): Record<string, unknown> {
 }
 
 async function validated<T>(ctx: RequestContext, validator: Validator): Promise<T> {
-  const data = await readJson(ctx.req);
+  const data = await readSupervisorJson(ctx.req);
   const result = validateOrMessage(validator, data);
   if (!result.ok) throw new ApiError(result.message);
   return result.value as T;
 }
 
+/**
+ * APIBackups._extract_slug (supervisor/api/backups.py): an unknown slug is "Backup does not exist",
+ * 404 since 2024.12.0 (commit 774aef74, #5479: APINotFound), 400 before (APIError).
+ */
 export function extractBackup(ctx: RequestContext, sup: Supervisor): StoredBackup {
   const backup = sup.store.get(ctx.params.slug ?? '');
-  if (!backup) throw new ApiError('Backup does not exist', 404);
+  if (!backup) throw new ApiError('Backup does not exist', atLeast(sup.supervisorVersion, RELEASES.unknownSlugIs404) ? 404 : 400);
   return backup;
 }
 
@@ -210,16 +216,60 @@ async function runRestore(ctx: RequestContext, sup: Supervisor, full: boolean): 
 export const postRestoreFull = (ctx: RequestContext, sup: Supervisor): Promise<unknown> => runRestore(ctx, sup, true);
 export const postRestorePartial = (ctx: RequestContext, sup: Supervisor): Promise<unknown> => runRestore(ctx, sup, false);
 
+/** Supervisor releases that changed DELETE /backups/{slug} and what a missing archive file does. */
+export const RELEASES = {
+  /** APIBackups._extract_slug raises APINotFound (commit 774aef74, #5479). */
+  unknownSlugIs404: '2024.12.0',
+  /**
+   * BackupManager.remove raises BackupFileNotFoundError (404) for a vanished file and BackupError for
+   * other OS errors (commit 30cbb039, #5590); before, it logged and returned False (400 "Unknown error").
+   */
+  removeRaises: '2025.01.2',
+  /** A vanished file makes remove() and download() reload that location in the background (commit 7f395382, #5596). */
+  reloadVanishedLocation: '2025.02.0',
+  /** "Could delete backup at …" became "Cannot delete backup at …" (commit 6ffd8d3e, #7000). */
+  deleteMessageFixed: '2026.07.0',
+} as const;
+
+/** Python's str(OSError) for the errors an unlink can meet: "[Errno 21] Is a directory: '/path'". */
+function pyOsErrorText(err: NodeJS.ErrnoException, file: string): string {
+  const strerror: Record<string, string> = {
+    EACCES: 'Permission denied',
+    EPERM: 'Operation not permitted',
+    EISDIR: 'Is a directory',
+    EROFS: 'Read-only file system',
+    EBUSY: 'Device or resource busy',
+    EIO: 'Input/output error',
+    EBADMSG: 'Bad message',
+    ENOTDIR: 'Not a directory',
+  };
+  const text = (err.code && strerror[err.code]) ?? err.message;
+  return err.errno === undefined ? text : `[Errno ${Math.abs(err.errno)}] ${text}: ${pyRepr(file)}`;
+}
+
+/**
+ * DELETE /backups/{slug}: APIBackups.remove and BackupManager.remove (supervisor/api/backups.py,
+ * supervisor/backups/manager.py). Copies are unlinked one by one, in the order of the request's
+ * `location` list, or else in the order the Supervisor found them (all_locations: the local folder
+ * first, then mounts, for backups it loaded; the creation order for backups it made). The first copy
+ * whose file cannot be unlinked ends the request: copies before it are gone, it and the ones after it
+ * stay. A vanished file answers 404 "Cannot delete backup at <path>, file does not exist!" and (since
+ * 2025.02.0) rescans that location after answering, which drops the stale copy from the list (and the
+ * backup, if that was its last copy).
+ */
 export async function deleteBackup(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
   const backup = extractBackup(ctx, sup);
   const body = await validated<{ location?: (string | null)[] }>(ctx, SCHEMA_REMOVE);
   let targets: Location[];
+  // `if locations` in BackupManager.remove: an empty list deletes every copy, as no list does.
   if (body.location !== undefined) {
     rejectCloudBackup(body.location);
-    targets = body.location.map((l) => sup.resolveLocation(l)).filter((l) => backup.copies.has(l));
+    const named = body.location.map((l) => sup.resolveLocation(l));
+    targets = named.length > 0 ? named.filter((l) => backup.copies.has(l)) : [...backup.copies.keys()];
   } else {
     targets = [...backup.copies.keys()];
   }
+  const version = sup.supervisorVersion;
   for (const location of targets) {
     const copy = backup.copies.get(location);
     if (!copy) continue;
@@ -227,12 +277,14 @@ export async function deleteBackup(ctx: RequestContext, sup: Supervisor): Promis
       await fsp.unlink(copy.path);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
+      // Before 2025.01.2 remove() logged "Can't remove backup" and returned False: api_process's generic error.
+      if (!atLeast(version, RELEASES.removeRaises)) throw new ApiError('Unknown error, see Supervisor logs');
       if (err.code === 'ENOENT') {
-        // The real Supervisor reloads that location in the background.
-        sup.reload().catch(() => undefined);
+        if (atLeast(version, RELEASES.reloadVanishedLocation)) sup.reloadLocationInBackground(location);
         throw new ApiError(`Cannot delete backup at ${copy.path}, file does not exist!`, 404);
       }
-      throw new ApiError(`Cannot delete backup at ${copy.path}: ${err.message}`);
+      const verb = atLeast(version, RELEASES.deleteMessageFixed) ? 'Cannot' : 'Could';
+      throw new ApiError(`${verb} delete backup at ${copy.path}: ${pyOsErrorText(err, copy.path)}`);
     }
     sup.store.removeCopy(backup, location);
   }

@@ -1,5 +1,7 @@
 // /_emulator/* — test control routes (no auth): faults, mount state, restart, state dump.
+import path from 'node:path';
 import { z } from 'zod';
+import { MAX_CLOCK_OFFSET_MS } from '../clock';
 import { FaultsBodySchema } from '../faults';
 import { ApiError, readJson } from '../http';
 import type { RequestContext } from '../http';
@@ -43,19 +45,35 @@ export async function postRestart(_ctx: RequestContext, sup: Supervisor): Promis
   return {};
 }
 
+/**
+ * The true state. `files` gives, for each cached backup and location (".local" or a mount name), its
+ * archive's path relative to the data folder (`backup/<file>.tar`, `mounts/<name>/<file>.tar`): a test
+ * that deletes or replaces such a file behind the emulator's back sees what the Supervisor does when an
+ * archive vanishes (the cache keeps it until a reload).
+ */
 export function getState(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
-  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list() });
+  const files: Record<string, Record<string, string>> = {};
+  for (const b of sup.store.list()) {
+    files[b.slug] = Object.fromEntries([...b.copies].map(([location, copy]) => [location ?? '.local', path.relative(sup.dataDir, copy.path).split(path.sep).join('/')]));
+  }
+  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list(), files });
 }
 
 const SettingsBody = z.strictObject({
   /** Time each stage of a backup/restore job takes; slow jobs let tests act while one runs. */
   jobStepDelayMs: z.number().int().min(0).max(600_000).optional(),
+  /**
+   * The emulated host's clock is real time + this (ms, may be negative, at most 10 years either way):
+   * Date headers, new backups' dates, job `created`, archive and file times.
+   */
+  clockOffsetMs: z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS).optional(),
 });
 
 export async function postSettings(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
   const body = parse(SettingsBody, await readJson(ctx.req));
   if (body.jobStepDelayMs !== undefined) sup.scenario.jobStepDelayMs = body.jobStepDelayMs;
-  return { jobStepDelayMs: sup.scenario.jobStepDelayMs };
+  if (body.clockOffsetMs !== undefined) sup.clock.setOffset(body.clockOffsetMs);
+  return { jobStepDelayMs: sup.scenario.jobStepDelayMs, clockOffsetMs: sup.clock.offsetMs, now: new Date(sup.clock.now()).toISOString() };
 }
 
 export function getRequests(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {

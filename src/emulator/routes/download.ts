@@ -8,7 +8,8 @@ import type { RequestContext } from '../http';
 import { pyStr } from '../pyFormat';
 import { convertLocalLocation, LOCATION_CLOUD_BACKUP } from '../requestSchemas';
 import type { Supervisor } from '../supervisor';
-import { extractBackup } from './backups';
+import { atLeast } from '../version';
+import { extractBackup, RELEASES } from './backups';
 
 /** aiohttp `request.http_range` for one range; null = no (usable) Range header; 'invalid' → 416. */
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
@@ -55,8 +56,9 @@ export async function getDownload(ctx: RequestContext, sup: Supervisor): Promise
   try {
     stat = await fsp.stat(copy.path);
   } catch {
-    // File vanished: bare 404 and a background reload, as the Supervisor does.
-    sup.reload().catch(() => undefined);
+    // File vanished: a bare 404, and since 2025.02.0 a background reload of that location
+    // (APIBackups.download, supervisor/api/backups.py; before, aiohttp's FileResponse answered 404 itself).
+    if (atLeast(sup.supervisorVersion, RELEASES.reloadVanishedLocation)) sup.reloadLocationInBackground(location);
     sendText(ctx.res, 404, '');
     return HANDLED;
   }

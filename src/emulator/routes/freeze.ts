@@ -1,6 +1,6 @@
 // POST /backups/freeze and /backups/thaw: freeze for external (VM) snapshots; no archive.
 // Also a handy way for tests to leave the Supervisor in `freeze` without a running backup.
-import { ApiError, readJson } from '../http';
+import { ApiError, readSupervisorJson } from '../http';
 import type { RequestContext } from '../http';
 import { SCHEMA_FREEZE } from '../requestSchemas';
 import { AbortedError } from '../supervisor';
@@ -38,7 +38,7 @@ async function thawJob(sup: Supervisor, timeoutS: number): Promise<void> {
 const thawRuns = new WeakMap<Supervisor, Promise<void>>();
 
 export async function postFreeze(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
-  const data = await readJson(ctx.req);
+  const data = await readSupervisorJson(ctx.req);
   const result = validateOrMessage(SCHEMA_FREEZE, data);
   if (!result.ok) throw new ApiError(result.message);
   const { timeout = DEFAULT_FREEZE_TIMEOUT_S } = result.value as { timeout?: number };

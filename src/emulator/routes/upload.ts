@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../http';
 import type { RequestContext } from '../http';
+import { stampFile } from '../clock';
 import { boundaryOf, MultipartError, saveFirstPart } from '../multipart';
 import { pyRepr, pyStr } from '../pyFormat';
 import { convertLocalLocation, LOCATION_CLOUD_BACKUP, RE_BACKUP_FILENAME, RE_BACKUP_FILENAME_SOURCE } from '../requestSchemas';
@@ -46,6 +47,8 @@ export async function postUpload(ctx: RequestContext, sup: Supervisor): Promise<
       if (e instanceof MultipartError) throw new ApiError(e.message);
       throw unknownError();
     }
+    // Written now on the emulated host; the move into place keeps that time.
+    await stampFile(tmpFile, sup.clock);
     // "Can't write new backup file: [Errno 28] No space left on device" is only logged: the handler returns False.
     if (sup.faults.take(ctx.method, ctx.path, ['disk_full']).length > 0) throw unknownError();
 
@@ -83,6 +86,7 @@ export async function postUpload(ctx: RequestContext, sup: Supervisor): Promise<
       await fsp.mkdir(extraDir, { recursive: true });
       const dest = path.join(extraDir, path.basename(target));
       await fsp.copyFile(target, dest);
+      await stampFile(dest, sup.clock);
       sup.store.addCopy(backup.meta, extra, { ...copy, path: dest });
     }
     return { slug: backup.slug };

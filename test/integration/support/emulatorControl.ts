@@ -53,6 +53,20 @@ export const emulator = {
     if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status}`);
   },
 
+  /**
+   * Shifts the emulated Home Assistant host's clock to real time + `ms` (may be negative, at most 10
+   * years either way; 0 puts it back): the Date header of every answer, the date of new backups, job
+   * `created` times and the times of archives written from now on.
+   */
+  async setClockOffset(ms: number): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clockOffsetMs: ms }),
+    });
+    if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
+  },
+
   /** API requests the emulator saw since the last reset, by "METHOD /path". */
   async requests(): Promise<Record<string, number>> {
     return (await (await fetch(`${this.url}/_emulator/requests`)).json()) as Record<string, number>;
@@ -60,6 +74,23 @@ export const emulator = {
 
   async resetRequests(): Promise<void> {
     await fetch(`${this.url}/_emulator/requests`, { method: 'DELETE' });
+  },
+
+  /**
+   * Deletes the archive file of one copy of a backup behind the Supervisor's back (`location`: null or
+   * '.local' for the local folder, else a mount name). The Supervisor's list still shows the copy until
+   * it reloads; deleting the backup then answers 404 "Cannot delete backup at <path>, file does not
+   * exist!" and leaves its other copies in place.
+   */
+  async removeArchiveFile(slug: string, location: string | null = null): Promise<string> {
+    const res = await fetch(`${this.url}/_emulator/state`);
+    if (!res.ok) throw new Error(`emulator state: HTTP ${res.status}`);
+    const { files } = (await res.json()) as { files: Record<string, Record<string, string>> };
+    const relative = files[slug]?.[location ?? '.local'];
+    if (!relative) throw new Error(`the emulator has no copy of ${slug} in ${location ?? '.local'}`);
+    const file = path.join(this.dataDir, relative);
+    fs.rmSync(file);
+    return file;
   },
 
   /** The archive files in the local backup folder (`/backup` on a real system). */
