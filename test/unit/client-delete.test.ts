@@ -13,6 +13,7 @@ function answering(status: number, body: unknown): SupervisorClient {
     send: () => Promise.resolve(res),
     openStream: () => Promise.reject(new Error('not used')),
     upload: () => Promise.reject(new Error('not used')),
+    serverDate: () => Promise.resolve(undefined),
     close: () => Promise.resolve(),
   };
   return new SupervisorClient(transport);

@@ -56,6 +56,10 @@ class FixtureTransport implements SupervisorTransport {
     return Promise.resolve(this.answer('POST', p, source.fileName));
   }
 
+  serverDate(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

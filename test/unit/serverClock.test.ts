@@ -1,4 +1,5 @@
-// Home Assistant's clock from an HTTP Date header (src/core/supervisor/serverClock.ts).
+// Home Assistant's clock from an HTTP Date header (src/core/supervisor/serverClock.ts); every transport
+// reads it from the emulator in transportScenarios.ts.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readClock, ServerClock } from '../../src/core/supervisor';

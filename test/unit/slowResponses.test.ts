@@ -30,6 +30,9 @@ class ImpatientTransport implements SupervisorTransport {
   upload(p: string, source: UploadSource, o: RequestOptions = {}) {
     return this.inner.upload(p, source, { ...o, timeoutMs: TIMEOUT_MS });
   }
+  serverDate(o: RequestOptions = {}) {
+    return this.inner.serverDate({ ...o, timeoutMs: TIMEOUT_MS });
+  }
   close() {
     return this.inner.close();
   }

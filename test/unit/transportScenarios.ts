@@ -108,6 +108,16 @@ export function describeClientScenarios(t: TransportUnderTest): void {
       assert.deepEqual(details.addons.map((a) => a.name), ['Mosquitto broker']);
     });
 
+    it("reads Home Assistant's clock (three days behind, here)", async () => {
+      await control('/settings', { clockOffsetMs: -3 * 86_400_000 });
+      try {
+        const reading = await client.readClock();
+        assert.ok(reading && Math.abs(reading.offsetMs + 3 * 86_400_000) < 2_000, `offset ${reading?.offsetMs}`);
+      } finally {
+        await control('/settings', { clockOffsetMs: 0 });
+      }
+    });
+
     it('maps an unknown slug to not_found with the Supervisor message', async () => {
       await rejectsWith(client.backupInfo('deadbeef'), 'not_found', /Backup does not exist/);
     });

@@ -142,7 +142,6 @@ export class SupervisorClient {
 
   /** Home Assistant's clock against this machine's; undefined when the transport cannot tell. */
   async readClock(opts: CallOptions = {}): Promise<ClockReading | undefined> {
-    if (!this.transport.serverDate) return undefined;
     const sentAt = Date.now();
     const date = await this.transport.serverDate(opts);
     return readClock(date, sentAt, Date.now());

@@ -39,7 +39,7 @@ export interface SupervisorTransport {
   /** POST of `source` as the first part of a multipart/form-data body (`/backups/new/upload?…`). */
   upload(path: string, source: UploadSource, options?: RequestOptions): Promise<RawResponse>;
   /** The HTTP `Date` header of a cheap request: Home Assistant's clock (undefined when there is none). */
-  serverDate?(options?: RequestOptions): Promise<string | undefined>;
+  serverDate(options?: RequestOptions): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -50,6 +50,10 @@ export class LazyTransport implements SupervisorTransport {
     return (await this.open()).upload(path, source, options);
   }
 
+  async serverDate(options?: RequestOptions): Promise<string | undefined> {
+    return (await this.open()).serverDate(options);
+  }
+
   async close(): Promise<void> {
     if (this.real) await (await this.real).close();
     else this.closedUnused = true;
