@@ -77,13 +77,20 @@ describe('updateSeen: what the scheduler remembers', () => {
 describe('overdueSince', () => {
   const daily = schedule('daily 02:30');
   const firstSeen = at('2026-11-01T00:00:00Z');
-  it('names the missed run once it is more than an hour late, whatever the cause', () => {
-    const input = { schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-23T01:30:05Z') };
-    assert.equal(overdueSince(input, at('2026-11-26T02:20:00Z'), TZ), undefined, 'due, but within the grace');
-    assert.deepEqual(overdueSince(input, at('2026-11-26T02:31:00Z'), TZ), at('2026-11-26T01:30:00Z'));
-    assert.equal(overdueSince({ ...input, newestBackup: at('2026-11-26T01:30:05Z') }, at('2026-11-26T09:00:00Z'), TZ), undefined, 'made');
+  it('names a run missed for more than an hour, whatever the cause', () => {
+    const madeYesterday = { schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-25T01:30:05Z') };
+    assert.equal(overdueSince(madeYesterday, at('2026-11-26T02:20:00Z'), TZ), undefined, "today's run is due, but within the hour");
+    assert.deepEqual(overdueSince(madeYesterday, at('2026-11-26T02:31:00Z'), TZ), at('2026-11-26T01:30:00Z'));
+    assert.equal(overdueSince({ ...madeYesterday, newestBackup: at('2026-11-26T01:30:05Z') }, at('2026-11-26T09:00:00Z'), TZ), undefined, 'made');
+    assert.equal(overdueSince({ ...madeYesterday, enabled: false }, at('2026-11-28T09:00:00Z'), TZ), undefined, 'disabled');
   });
-  it('takes a cron expression as remembered by the scheduler', () => {
+  it('an hourly policy that stopped is overdue, though a newer run is always coming', () => {
+    const hourly = { schedule: schedule('hourly :00'), enabled: true, firstSeen, newestBackup: at('2026-11-26T06:00:03Z') };
+    assert.equal(overdueSince(hourly, at('2026-11-26T07:45:00Z'), TZ), undefined, 'the 07:00 run is less than an hour late');
+    assert.deepEqual(overdueSince(hourly, at('2026-11-26T08:10:00Z'), TZ), at('2026-11-26T07:00:00Z'));
+  });
+  it('takes a cron expression as remembered by the scheduler, and nothing before the first sighting', () => {
     assert.deepEqual(overdueSince({ schedule: '30 2 * * *', enabled: true, firstSeen, newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), at('2026-11-26T01:30:00Z'));
+    assert.equal(overdueSince({ schedule: '30 2 * * *', enabled: true, firstSeen: at('2026-11-26T08:30:00Z'), newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), undefined);
   });
 });

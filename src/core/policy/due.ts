@@ -41,8 +41,15 @@ export function isDue(input: DueInput, now: Date, timeZone: string, toleranceMs 
   return { due: true, scheduledFor: scheduled, catchUp: now.getTime() - scheduled.getTime() > 5 * 60_000 };
 }
 
-/** The scheduled run a policy has missed for longer than the grace (whatever the cause), if any. */
-export function overdueSince(input: DueInput, now: Date, timeZone: string, graceMs = OVERDUE_GRACE_MS): Date | undefined {
-  const decision = isDue(input, now, timeZone);
-  return decision.due && now.getTime() - decision.scheduledFor.getTime() > graceMs ? decision.scheduledFor : undefined;
+/**
+ * The latest scheduled run that is more than `graceMs` old and still has no backup (whatever the
+ * cause), if any: a policy that misses its runs shows as overdue an hour after the first missed one,
+ * also when newer runs keep coming (an hourly policy).
+ */
+export function overdueSince(input: DueInput, now: Date, timeZone: string, graceMs = OVERDUE_GRACE_MS, toleranceMs = 10_000): Date | undefined {
+  if (!input.enabled) return undefined;
+  const missed = previousRun(input.schedule, new Date(now.getTime() - graceMs + 1), timeZone);
+  if (!missed || missed.getTime() < input.firstSeen.getTime()) return undefined;
+  const newest = input.newestBackup && input.newestBackup.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS ? input.newestBackup : undefined;
+  return newest && newest.getTime() >= missed.getTime() - toleranceMs ? undefined : missed;
 }
