@@ -9,6 +9,7 @@ export const PREVIEW_SCHEME = 'ha-backups-preview';
 
 export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();
+  private generation = 0;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this);
@@ -19,9 +20,12 @@ export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider
 
   /** Shows `plan` (for one policy, or all backups) and returns the document's URI. */
   async show(plan: DeletionPlan<Backup>, timeZone: string | null, policy?: string): Promise<vscode.Uri> {
-    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${policy ? `Retention of ${policy}` : 'Retention preview'}.md` });
+    // A new address each time: an open document of the same address would show its old text until
+    // VS Code asks again, and Purge's confirmation must never sit next to an old preview.
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${policy ? `Retention of ${policy}` : 'Retention preview'}.md`, query: String(++this.generation) });
     this.texts.set(uri.toString(), render(plan, timeZone, policy));
-    this.changed.fire(uri);
+    // Older previews stay readable in their tabs, a few of them.
+    for (const key of [...this.texts.keys()].slice(0, -20)) this.texts.delete(key);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, 'markdown');
     await vscode.window.showTextDocument(document, { preview: true });
