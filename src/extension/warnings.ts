@@ -93,7 +93,8 @@ export class BackupWarnings implements vscode.Disposable {
     }
     const future = plan?.decisions.filter((d) => d.future) ?? [];
     if (future.length) {
-      const list = future.map((d) => `${d.backup.name || d.slug} (${formatDateTime(new Date(d.backup.date), this.store.timeZone)})`).join(', ');
+      const named = future.slice(0, 3).map((d) => `${d.backup.name || d.slug} (${formatDateTime(new Date(d.backup.date), this.store.timeZone)})`);
+      const list = future.length > 3 ? vscode.l10n.t('{0} and {1} more', named.join(', '), future.length - 3) : named.join(', ');
       out.push({
         id: `future:${future.map((d) => d.slug).join(',')}`,
         short: vscode.l10n.t('Backup dated in the future'),
@@ -102,7 +103,9 @@ export class BackupWarnings implements vscode.Disposable {
     }
     const offset = this.store.clock.offsetMs;
     if (offset !== undefined && Math.abs(offset) > CLOCK_SKEW_MS) {
-      const by = formatShortAge(new Date(Date.now() - Math.abs(offset)), new Date());
+      // To the minute: a reading is good to a second, and "2 d" for 3 days less half a second misleads.
+      const now = Date.now();
+      const by = formatShortAge(new Date(now - Math.round(Math.abs(offset) / 60_000) * 60_000), new Date(now));
       out.push({
         id: 'clock',
         short: vscode.l10n.t('Clock differs from Home Assistant'),
