@@ -67,6 +67,7 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
   const listed = async () => (await emulator.state()).backups.map((b) => b.slug);
   /** The preview's row of a backup. */
   async function previewRow(slug: string): Promise<string> {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand<string[]>('haBackups.previewRetention');
     const text = vscode.window.activeTextEditor?.document.getText() ?? '';
     const row = text.split('\n').find((l) => l.includes(`\`${slug}\``));
@@ -263,8 +264,9 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     const older = await madeElsewhere('Safety Auto Backup 1');
     const newer = await madeElsewhere('Safety Auto Backup 2');
     fs.mkdirSync(path.join(folder(), '.storage'), { recursive: true });
-    // Expired: half a second after they were made (keep_days 0.000006), before the backup below ends.
-    const expired = isoAt(Date.now() + 500);
+    // Expired a millisecond after the newer one was made (keep_days 0.00000001): long before the backup below ends.
+    const dates = (await emulator.state()).backups.filter((b) => b.slug === older || b.slug === newer).map((b) => Date.parse(b.date));
+    const expired = isoAt(Math.max(...dates) + 1);
     fs.writeFileSync(storage('auto_backup.snapshots_expiry'), JSON.stringify({ version: 1, minor_version: 1, key: 'auto_backup.snapshots_expiry', data: { [older]: expired, [newer]: expired } }));
     const entries = (autoPurge: boolean) =>
       JSON.stringify({ version: 1, minor_version: 5, key: 'core.config_entries', data: { entries: [{ entry_id: '01J1', domain: 'auto_backup', title: 'Auto Backup', data: {}, options: { auto_purge: autoPurge, backup_timeout: 20 }, disabled_by: null }] } });
@@ -283,8 +285,11 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
   });
 
   it('5: a delete the Supervisor refuses because one copy\'s file is gone is a failure that names what may remain', async () => {
+    // Purged by hand here: the automatic purge is not what this case is about.
+    await config().update('autoPurge', false, vscode.ConfigurationTarget.Global);
     const vanished = await create('Safety vanished', { keep_days: -1, location: ['/backup', 'nas_backups'] });
     await create('Safety vanished newer', { keep_days: 30 });
+    await config().update('autoPurge', true, vscode.ConfigurationTarget.Global);
     // Its local file disappears behind the Supervisor's back; the copy on nas_backups stays.
     await emulator.removeArchiveFile(vanished, null);
     recorder.clear();

@@ -12,6 +12,8 @@ export interface ShownMessage {
   severity: Severity;
   text: string;
   modal: boolean;
+  /** A modal's detail text (what it names and why). */
+  detail?: string;
 }
 
 type Show = (message: string, ...rest: unknown[]) => Thenable<unknown>;
@@ -36,7 +38,7 @@ export class NotificationRecorder implements vscode.Disposable {
       window[name] = (message: string, ...rest: unknown[]) => {
         const options = typeof rest[0] === 'object' && rest[0] !== null && !Array.isArray(rest[0]) && 'modal' in rest[0] ? (rest[0] as vscode.MessageOptions) : undefined;
         const modal = options?.modal === true;
-        const entry = { severity, text: message, modal };
+        const entry: ShownMessage = { severity, text: message, modal, ...(options?.detail !== undefined ? { detail: options.detail } : {}) };
         if (modal) this.confirmations.push(entry);
         else this.shown.push(entry);
         const items = rest.slice(options ? 1 : 0);
