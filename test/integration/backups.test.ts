@@ -11,7 +11,7 @@ import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
 import type { BackupEvent } from '../../src/extension/events';
 import { emulator, type EmulatorBackup } from './support/emulatorControl';
 import { api, logText, snapshot } from './support/extensionApi';
-import { itWithUi } from './support/harness';
+import { hasHarness, itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
 import { clickButton, hoverRow, setSidebarWidth } from './support/ui';
 import { waitFor } from './support/waitFor';
@@ -88,7 +88,7 @@ describe('Backups view against the Supervisor emulator', () => {
     assert.equal(s.statusBar.text, `$(archive) ${newestDays} d`);
     assert.equal(s.statusBar.background, undefined);
     await vscode.commands.executeCommand('haBackups.backups.focus');
-    if (process.env.HA_TEST_ARTIFACTS) await setSidebarWidth(520);
+    if (hasHarness) await setSidebarWidth(520);
     await screenshot('03-connected-tree');
   });
 

@@ -3,7 +3,7 @@
 // the suite used. Run alone (--grep Security) it still means something: it makes its own wrong-token
 // connect, password-protected backup, wrong-password restore and token-echoing Supervisor error
 // first. It also checks TLS verification per instance. With the harness's untrusted mode
-// (run-integration.mjs --untrusted) only the `@untrusted` tests run, in a Restricted Mode window:
+// (run-integration.ts --untrusted) only the `@untrusted` tests run, in a Restricted Mode window:
 // nothing runs or purges there.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
