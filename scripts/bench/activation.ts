@@ -20,7 +20,7 @@ const ACTIVATION_GOAL_MS = 50;
 /** 600 KB read strictly as 600 000 bytes. */
 const BUNDLE_GOAL_BYTES = 600_000;
 /** A quick integration test that awaits the extension's activation (override with BENCH_ACTIVATION_GREP). */
-const GREP = process.env.BENCH_ACTIVATION_GREP ?? 'starts disconnected, with the Connect welcome';
+const GREP = process.env.BENCH_ACTIVATION_GREP ?? 'without a connection: the Connect welcome';
 
 function kb(n: number): string {
   return `${(n / 1000).toFixed(1)} KB`;
