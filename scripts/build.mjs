@@ -16,7 +16,7 @@
 // zod: write `import * as z from 'zod'`. With `import { z }` esbuild cannot drop the unused parts of
 // the namespace and the bundle carries every zod locale (~260 KB). check-package.sh keeps a 600 KB budget.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
@@ -75,5 +75,7 @@ if (production) {
 
 if (!production) {
   const tests = readdirSync('test/integration').filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`);
+  // index.js runs every *.test.js in the folder: a bundle of a renamed or deleted test file must go.
+  rmSync('dist/test/integration', { recursive: true, force: true });
   await esbuild.build({ ...common, entryPoints: tests, outdir: 'dist/test/integration', external: ['vscode', 'mocha'] });
 }

@@ -63,7 +63,7 @@ run_step "l10n bundle" bash scripts/check-l10n.sh
 run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration
 # A second VS Code launch in Restricted Mode (workspace not trusted): only the @untrusted tests.
-run_step "integration tests, untrusted workspace" node test/harness/run-integration.mjs --untrusted
+run_step "integration tests, untrusted workspace" node --import tsx test/harness/run-integration.ts --untrusted
 run_step "package .vsix" bash scripts/check-package.sh
 # The README's "see it work" command, driven by headless Chromium (a free port, so nothing collides).
 DEMO_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")

@@ -6,7 +6,7 @@
 //  - `node scripts/build.mjs` there (bundles the integration tests the harness needs), then
 //    `node scripts/build.mjs --production` into an empty dist/: dist/extension.js is the main bundle,
 //    every other .js file under dist/ (apart from the tests) is listed as a lazy chunk;
-//  - the integration harness (test/harness/run-integration.mjs: code-server + headless Chromium) runs
+//  - the integration harness (test/harness/run-integration.ts: code-server + headless Chromium) runs
 //    one quick test that waits for activation, with --keep; the extension's `activated in X ms` line
 //    is read from its log file in the kept run folder, which is then removed.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ const ACTIVATION_GOAL_MS = 50;
 /** 600 KB read strictly as 600 000 bytes. */
 const BUNDLE_GOAL_BYTES = 600_000;
 /** A quick integration test that awaits the extension's activation (override with BENCH_ACTIVATION_GREP). */
-const GREP = process.env.BENCH_ACTIVATION_GREP ?? 'starts disconnected, with the Connect welcome';
+const GREP = process.env.BENCH_ACTIVATION_GREP ?? 'without a connection: the Connect welcome';
 
 function kb(n: number): string {
   return `${(n / 1000).toFixed(1)} KB`;
@@ -91,7 +91,7 @@ function findActivation(dir: string): number | undefined {
 /** One launch of the extension host through the harness; the time logged by `activate`. */
 async function launch(copy: string): Promise<number> {
   const env = { ...process.env, HA_VSCODE_TEST_ENV: process.env.HA_VSCODE_TEST_ENV ?? path.join(REPO, '.vscode-test-env') };
-  const r = await run(process.execPath, ['test/harness/run-integration.mjs', '--grep', GREP, '--keep', '--timeout', '300'], { cwd: copy, env });
+  const r = await run(process.execPath, ['--import', 'tsx', 'test/harness/run-integration.ts', '--grep', GREP, '--keep', '--timeout', '300'], { cwd: copy, env });
   const kept = /\bkept (\S+)/.exec(r.stdout)?.[1];
   try {
     const found = kept && existsSync(kept) ? findActivation(kept) : undefined;
@@ -135,7 +135,7 @@ export async function activationBenchmark(opts: BenchOptions): Promise<Row[]> {
         goal: `≤ ${ACTIVATION_GOAL_MS} ms`,
         met: activation === undefined ? 'FAILED' : activation <= ACTIVATION_GOAL_MS ? 'yes' : 'no',
         notes: [
-          `median of ${times.length} of ${launches} extension-host launches (code-server + headless Chromium through test/harness/run-integration.mjs, test "${GREP}", production bundle, no stored connection): ${list(times)}`,
+          `median of ${times.length} of ${launches} extension-host launches (code-server + headless Chromium through test/harness/run-integration.ts, test "${GREP}", production bundle, no stored connection): ${list(times)}`,
           ...failures.map((f) => `a launch failed: ${f}`),
         ],
       },

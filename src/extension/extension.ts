@@ -56,6 +56,8 @@ export interface ApiSnapshot {
   connected: boolean;
   connectionSource: string | undefined;
   connectionMode: string | undefined;
+  /** The URL of the connection (Supervisor or Home Assistant), normalized; never its token. */
+  connectionUrl: string | undefined;
   status: string;
   error: string | undefined;
   backups: { slug: string; name: string; date: string; type: string; protected: boolean; description: string | undefined; tooltip: string; contextValue: string | undefined }[];
@@ -192,6 +194,7 @@ function snapshot(s: Services, tree: BackupsTreeProvider): ApiSnapshot {
     connected: s.connections.connection !== undefined,
     connectionSource: s.connections.connection?.source,
     connectionMode: s.connections.connection?.mode,
+    connectionUrl: s.connections.connection?.url,
     status: s.store.status,
     error: s.store.error,
     backups: tree.backupNodes().map((node) => {

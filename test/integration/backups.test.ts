@@ -9,9 +9,10 @@ import type { RunResult } from '../../src/extension/backupRunner';
 import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
 import type { BackupEvent } from '../../src/extension/events';
+import { connectToEmulator } from './support/connection';
 import { emulator, type EmulatorBackup } from './support/emulatorControl';
 import { api, logText, snapshot } from './support/extensionApi';
-import { itWithUi } from './support/harness';
+import { hasHarness, itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
 import { clickButton, hoverRow, setSidebarWidth } from './support/ui';
 import { waitFor } from './support/waitFor';
@@ -23,11 +24,13 @@ describe('Backups view against the Supervisor emulator', () => {
   let seeded: EmulatorBackup[] = [];
 
   before(async () => {
+    await connectToEmulator();
     const extension = await api();
     extension.onDidBackupEvent((e) => events.push(e));
     await vscode.workspace.getConfiguration('haBackups').update('jobPollIntervalMilliseconds', 150, vscode.ConfigurationTarget.Global);
     seeded = (await emulator.state()).backups;
-    assert.equal(seeded.length, 5, 'scenarios/test.json seeds five backups');
+    // What this file checks (ages, the status bar, staleness) is the scenario as seeded.
+    assert.equal(seeded.length, 5, 'the emulator holds the five backups scenarios/test.json seeds, and no others');
   });
 
   beforeEach(async () => {
@@ -39,9 +42,13 @@ describe('Backups view against the Supervisor emulator', () => {
     await emulator.clearFaults();
   });
 
-  it('starts disconnected, with the Connect welcome and no status bar item', async () => {
-    const s = await snapshot();
-    assert.equal(s.connected, false);
+  it('without a connection: the Connect welcome and no status bar item', async () => {
+    // Forget the stored connection, as the first start of VS Code has none.
+    await vscode.commands.executeCommand('haBackups.disconnect');
+    const s = await waitFor('no connection', async () => {
+      const snap = await snapshot();
+      return !snap.connected && snap;
+    });
     assert.equal(s.statusBar.state, 'hidden');
     await vscode.commands.executeCommand('haBackups.backups.focus');
     await screenshot('01-not-connected');
@@ -88,7 +95,7 @@ describe('Backups view against the Supervisor emulator', () => {
     assert.equal(s.statusBar.text, `$(archive) ${newestDays} d`);
     assert.equal(s.statusBar.background, undefined);
     await vscode.commands.executeCommand('haBackups.backups.focus');
-    if (process.env.HA_TEST_ARTIFACTS) await setSidebarWidth(520);
+    if (hasHarness) await setSidebarWidth(520);
     await screenshot('03-connected-tree');
   });
 

@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { AUTOMATIONS_YAML, CONFIGURATION_YAML } from '../../src/emulator/content';
-import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { CompareResult } from '../../src/extension/commands/compareWithCurrent';
 import type { RestoreFileResult } from '../../src/extension/commands/restoreFile';
 import type { VerifyOutcome } from '../../src/extension/browse/verifier';
 import { storeBackup } from './support/backups';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
-import { logText, snapshot } from './support/extensionApi';
+import { logText } from './support/extensionApi';
 import { itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
 import { NotificationRecorder } from './support/notifications';
@@ -34,10 +34,7 @@ describe('Looking inside backups', () => {
   const settings = () => vscode.workspace.getConfiguration('haBackups');
 
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     await vscode.commands.executeCommand('haBackups.refresh');
     const target = (await emulator.state()).backups.find((b) => b.name === 'Protected full');
     assert.ok(target?.protected, 'the scenario has a protected full backup');

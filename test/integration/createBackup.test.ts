@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/extension/backupRunner';
-import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { BackupEvent } from '../../src/extension/events';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
 import { api, logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
@@ -36,11 +36,7 @@ describe('Create Backup with options', () => {
 
   before(async () => {
     (await api()).onDidBackupEvent((e) => events.push(e));
-    const s = await snapshot();
-    if (!s.connected || s.connectionMode !== 'supervisor') {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-create-'));
   });
   beforeEach(async () => {

@@ -2,11 +2,14 @@
 // the bundle dist/test/integration/index.js and awaits run(): resolve -> host exit code 0,
 // reject -> 1. Besides mocha's spec output (forwarded to the harness through the workbench),
 // run() writes a JSON summary to $VSCT_RESULTS, the harness's dependable channel for counts.
+// After the last test, a root hook scans everything the run produced for secrets (see
+// support/secretScan.ts); a secret found fails the run like a failing test.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { ENV, type RunSummary } from '../harness/protocol';
+import { assertNoSecretLeaked, startRecordingNotifications } from './support/secretScan';
 
 export async function run(): Promise<void> {
   const started = Date.now();
@@ -16,6 +19,14 @@ export async function run(): Promise<void> {
   for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
+  // Before the test files load (mocha.run() loads them): every notification of the run is recorded.
+  const notifications = startRecordingNotifications();
+  // A root "after all" hook runs once, after every file's tests and hooks, whichever tests --grep
+  // chose (none at all: no hook either); a failure counts as a failed test.
+  mocha.suite.afterAll('security scan: no secret in the logs, the settings, the notifications or the tree', async function () {
+    this.timeout(60_000);
+    await assertNoSecretLeaked();
+  });
 
   const failed: RunSummary['failed'] = [];
   let stats: Mocha.Stats | undefined;
@@ -33,6 +44,8 @@ export async function run(): Promise<void> {
   } catch (e) {
     failures = 1;
     failed.push({ title: 'loading the test files', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } finally {
+    notifications.dispose();
   }
 
   const summary: RunSummary = {

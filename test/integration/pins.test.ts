@@ -5,17 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { ConnectResult } from '../../src/extension/commands/connect';
 import { storeBackup } from './support/backups';
-import { emulator } from './support/emulatorControl';
+import { connectToEmulator } from './support/connection';
 import { snapshot } from './support/extensionApi';
 
 describe('Pin and unpin', () => {
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     await vscode.commands.executeCommand('haBackups.refresh');
   });
 
@@ -39,6 +35,8 @@ describe('Pin and unpin', () => {
 });
 
 describe('Expiries tracked by the Auto Backup integration', () => {
+  before(connectToEmulator);
+
   it('show in the tooltip of the backups it tracks', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const target = (await snapshot()).backups.at(-1)!;

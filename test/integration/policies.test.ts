@@ -6,9 +6,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/extension/backupRunner';
-import type { ConnectResult } from '../../src/extension/commands/connect';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
-import { snapshot } from './support/extensionApi';
 import { screenshot } from './support/screenshot';
 import { waitFor } from './support/waitFor';
 
@@ -41,10 +40,7 @@ describe('Backup policies (auto_backup.yaml)', () => {
   const file = () => path.join(folder(), 'auto_backup.yaml');
 
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     await vscode.commands.executeCommand('haBackups.refresh');
   });
   after(async () => {

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/extension/backupRunner';
-import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import { storeBackup } from './support/backups';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
 import { logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
@@ -21,10 +21,7 @@ describe('Retention: preview, pins, purge', () => {
   let unmanaged: string[] = [];
 
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     await config().update('autoPurge', false, vscode.ConfigurationTarget.Global);
     // Backups from the scenario that are still there: nobody made them with keep_days or a policy.
     const seededNames = ['Automatic backup 2026.11.2', 'Before upgrade', 'Protected full'];

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/extension/backupRunner';
-import type { ConnectResult } from '../../src/extension/commands/connect';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
 import { logText, snapshot } from './support/extensionApi';
 import { screenshot } from './support/screenshot';
@@ -15,10 +15,7 @@ describe('Policy scheduler', () => {
   const file = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'auto_backup.yaml');
 
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     fs.writeFileSync(file(), 'policies:\n  - name: every minute\n    schedule: "* * * * *"\n    backup:\n      name: "Minutely %H:%M"\n      include: {folders: [ssl]}\n');
   });
   after(() => fs.rmSync(file(), { force: true }));
@@ -53,10 +50,7 @@ describe('Policy scheduler', () => {
 describe('Grouping the Backups view by policy', () => {
   const file = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'auto_backup.yaml');
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     fs.writeFileSync(file(), 'policies:\n  - name: grouped\n    schedule: daily 04:00\n    backup:\n      include: {folders: [media]}\n');
   });
   after(async () => {

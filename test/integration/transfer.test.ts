@@ -6,12 +6,12 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe } from 'mocha';
 import * as vscode from 'vscode';
 import type { DownloadResult } from '../../src/core/download';
-import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';
 import type { UploadResult } from '../../src/extension/commands/uploadBackup';
 import type { BackupEvent } from '../../src/extension/events';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
-import { api, logText, snapshot } from './support/extensionApi';
+import { api, logText } from './support/extensionApi';
 import { itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
 import { storeBackup } from './support/backups';
@@ -23,10 +23,7 @@ describe('Download, upload and restore', () => {
 
   before(async () => {
     (await api()).onDidBackupEvent((e) => events.push(e));
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     await vscode.commands.executeCommand('haBackups.refresh');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-downloads-'));
   });

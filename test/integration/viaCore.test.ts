@@ -12,6 +12,7 @@ import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';
 import type { UploadResult } from '../../src/extension/commands/uploadBackup';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
 import { snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
@@ -26,16 +27,16 @@ const USER_LLAT = 'test-user-llat';
 describe('Through Home Assistant (Core transport)', () => {
   let dir: string;
 
-  before(() => {
+  before(async () => {
+    // Connected straight to the Supervisor first: the tests below switch to Home Assistant.
+    await connectToEmulator();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-core-downloads-'));
   });
   beforeEach(async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
-  after(async () => {
+  after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
-    // Leave the direct connection for any later test file.
-    await vscode.commands.executeCommand('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
   });
 
   it('a token of a user who is not an administrator is refused with that reason', async () => {
@@ -115,6 +116,7 @@ describe('Inside the Studio Code Server add-on (SUPERVISOR_TOKEN in the environm
   after(async () => {
     delete process.env.SUPERVISOR_TOKEN;
     delete process.env.HA_BACKUPS_SUPERVISOR_URL;
+    // A stored connection again: the add-on connection would outlive the environment it came from.
     await vscode.commands.executeCommand('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
   });
 

@@ -2,6 +2,7 @@
 // the environment, and its /_emulator control routes inject faults and show the true state.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ENV } from '../../harness/protocol';
 
 export interface EmulatorBackup {
   slug: string;
@@ -15,13 +16,13 @@ export interface EmulatorBackup {
 
 export const emulator = {
   get url(): string {
-    return required('HA_EMULATOR_URL');
+    return required(ENV.emulatorUrl);
   },
   get token(): string {
-    return required('HA_EMULATOR_TOKEN');
+    return required(ENV.emulatorToken);
   },
   get dataDir(): string {
-    return required('HA_EMULATOR_DATA');
+    return required(ENV.emulatorData);
   },
 
   async state(): Promise<{ backups: EmulatorBackup[]; state: string }> {
@@ -138,6 +139,6 @@ export const emulator = {
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the integration tests through test/harness/run-integration.mjs`);
+  if (!value) throw new Error(`${name} is not set: run the integration tests through test/harness/run-integration.ts`);
   return value;
 }

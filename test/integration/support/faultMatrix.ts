@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/extension/backupRunner';
-import type { ConnectResult } from '../../../src/extension/commands/connect';
+import { connectToEmulator } from './connection';
 import { emulator } from './emulatorControl';
 import { logText, snapshot } from './extensionApi';
 import { NotificationRecorder, type Severity } from './notifications';
@@ -52,11 +52,7 @@ async function ensureBackup(name: string, request: Record<string, unknown>): Pro
 
 /** Connects, sets short polls, and finds or makes the matrix's backups (so each test file can start alone). */
 export async function setUpFixture(dir: string): Promise<Fixture> {
-  const s = await snapshot();
-  if (!s.connected || s.connectionMode !== 'supervisor') {
-    const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-    assert.equal(r.ok, true, r.message);
-  }
+  await connectToEmulator();
   await config().update('jobPollIntervalMilliseconds', 150, vscode.ConfigurationTarget.Global);
   await config().update('autoPurge', false, vscode.ConfigurationTarget.Global);
   await emulator.setJobStepDelay(100);

@@ -1,4 +1,4 @@
-// Whether the browser harness (test/harness/run-integration.mjs) drives this run. The desktop runner
+// Whether the browser harness (test/harness/run-integration.ts) drives this run. The desktop runner
 // (npm run test:desktop, @vscode/test-electron) has no browser to screenshot or click in, so tests
 // that need it are skipped there and screenshots are not taken.
 import { it } from 'mocha';

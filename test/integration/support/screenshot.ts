@@ -1,9 +1,8 @@
-// Screenshots of the workbench, taken by the harness (test/harness/run-integration.mjs): the
-// extension host cannot see the browser, so a test logs `HA-SCREENSHOT <name>`, the harness saves
-// the page to $HA_TEST_ARTIFACTS/<name>.png and then writes <name>.png.done ("ok" or "error: …").
+// Screenshots of the workbench, taken by the harness (test/harness/requests.ts): the extension host
+// cannot see the browser, so a test logs `HA-SCREENSHOT <name>`, the harness saves the page to
+// $HA_TEST_ARTIFACTS/<name>.png and then writes <name>.png.done ("ok" or "error: …").
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { ENV, SCREENSHOT_NAME, SCREENSHOT_PREFIX } from '../../harness/protocol';
+import { ENV, SCREENSHOT_NAME, screenshotFiles, screenshotRequestLine } from '../../harness/protocol';
 
 const TIMEOUT_MS = 15000;
 
@@ -17,10 +16,9 @@ export async function screenshot(name: string): Promise<string | undefined> {
   if (!SCREENSHOT_NAME.test(name)) {
     throw new Error(`invalid screenshot name "${name}" (use letters, digits, ".", "_" and "-")`);
   }
-  const png = path.join(dir, `${name}.png`);
-  const done = `${png}.done`;
+  const { png, done } = screenshotFiles(dir, name);
   fs.rmSync(done, { force: true });
-  console.log(`${SCREENSHOT_PREFIX} ${name}`);
+  console.log(screenshotRequestLine(name));
   const deadline = Date.now() + TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (fs.existsSync(done)) {

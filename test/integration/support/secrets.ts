@@ -1,9 +1,11 @@
-// Every token and password the integration tests use, so that zz_security.test.ts can check that
-// none of them ever reaches the log, the settings or the tree. New tests should take their secrets
-// from TEST_SECRETS (or define them with a name ending in TOKEN, LLAT, PASSWORD or KEY, or as a
-// `token:`/`password:` property) so that the collector below finds them.
+// Every token and password the integration tests use, so that the run's security scan
+// (secretScan.ts) can check that none of them ever reaches the log, the settings or the tree. New
+// tests should take their secrets from TEST_SECRETS (or define them with a name ending in TOKEN,
+// LLAT, PASSWORD or KEY, or as a `token:`/`password:` property, or register them with
+// secretScan.ts's registerSecret) so that the collector below finds them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ENV } from '../../harness/protocol';
 
 /** The fixed secrets of the suite: scenarios/test.json and literals in the test files. */
 export const TEST_SECRETS = {
@@ -71,7 +73,8 @@ function filesUnder(dir: string, ext: string): string[] {
  */
 export function collectSecrets(repo: string, workspace: string | undefined, extra: FoundSecret[] = []): FoundSecret[] {
   const found: FoundSecret[] = [...extra];
-  if (process.env.HA_EMULATOR_TOKEN) found.push({ value: process.env.HA_EMULATOR_TOKEN, source: 'the emulator token ($HA_EMULATOR_TOKEN)' });
+  const token = process.env[ENV.emulatorToken];
+  if (token) found.push({ value: token, source: `the emulator token ($${ENV.emulatorToken})` });
   for (const [name, value] of Object.entries(TEST_SECRETS)) found.push({ value, source: `TEST_SECRETS.${name}` });
   const scenario = path.join(repo, 'scenarios', 'test.json');
   if (fs.existsSync(scenario)) fromJson(JSON.parse(fs.readFileSync(scenario, 'utf8')), 'scenarios/test.json', found);

@@ -3,21 +3,24 @@
 // request travels as a console line through the workbench's automation log (protocol in
 // test/harness/protocol.ts); the harness answers by writing a marker file.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { ENV, uiAnswerFiles, uiRequestLine, type UiRequest } from '../../harness/protocol';
+
+/** A request without its id (each gets a fresh one). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type UiAction = WithoutId<UiRequest>;
 
 let counter = 0;
 
-async function request(action: Record<string, unknown>, what: string, timeoutMs = 20_000): Promise<void> {
-  const artifacts = process.env.HA_TEST_ARTIFACTS;
-  if (!artifacts) throw new Error('HA_TEST_ARTIFACTS is not set: run through test/harness/run-integration.mjs');
+async function request(action: UiAction, what: string, timeoutMs = 20_000): Promise<void> {
+  const artifacts = process.env[ENV.artifacts];
+  if (!artifacts) throw new Error(`${ENV.artifacts} is not set: run through test/harness/run-integration.ts`);
   const id = `${process.pid}-${++counter}`;
-  const done = path.join(artifacts, `.ui-${id}.done`);
-  const failed = path.join(artifacts, `.ui-${id}.error`);
-  console.log(`HA-UI ${JSON.stringify({ id, ...action })}`);
+  const answer = uiAnswerFiles(artifacts, id);
+  console.log(uiRequestLine({ id, ...action }));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (fs.existsSync(done)) return;
-    if (fs.existsSync(failed)) throw new Error(`the harness could not ${what}: ${fs.readFileSync(failed, 'utf8')}`);
+    if (fs.existsSync(answer.done)) return;
+    if (fs.existsSync(answer.error)) throw new Error(`the harness could not ${what}: ${fs.readFileSync(answer.error, 'utf8')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the harness did not ${what} within ${timeoutMs} ms`);
