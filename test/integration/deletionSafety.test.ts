@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/extension/backupRunner';
-import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
 import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import type { RestoreFileResult } from '../../src/extension/commands/restoreFile';
 import type { UploadResult } from '../../src/extension/commands/uploadBackup';
 import { downloadArchive, withBackupJson } from './support/archives';
 import { storeBackup } from './support/backups';
+import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
 import { logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
@@ -77,10 +77,7 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
   const writePolicies = (yaml: string) => fs.writeFileSync(policyFile(), yaml);
 
   before(async () => {
-    if (!(await snapshot()).connected) {
-      const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: emulator.url, token: emulator.token });
-      assert.equal(r.ok, true, r.message);
-    }
+    await connectToEmulator();
     recorder = new NotificationRecorder();
     recorder.confirmModals = true; // Delete, Upload, Purge and Restore confirmations are answered yes
     await config().update('autoPurge', true, vscode.ConfigurationTarget.Global);
