@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePolicyFile, STARTER_POLICY_FILE, type ParsedPolicyFile } from '../../src/core/policy';
 
-/** Parses and checks the answer is well-formed and came within `ms`. */
+/** The bounds below are what an idle machine needs; a loaded 2-CPU one took 5 s for a 4 s bound. A blow-up takes minutes. */
+const LOADED_MACHINE = 4;
+
+/** Parses and checks the answer is well-formed and came within `ms` (times the slack for a loaded machine). */
 function parseWithin(text: string, ms: number): ParsedPolicyFile {
   const started = performance.now();
   const result = parsePolicyFile(text, { secrets: (name) => (name === 'known' ? 'value' : undefined) });
   const elapsed = performance.now() - started;
-  assert.ok(elapsed < ms, `took ${Math.round(elapsed)} ms (limit ${ms} ms)`);
+  assert.ok(elapsed < ms * LOADED_MACHINE, `took ${Math.round(elapsed)} ms (limit ${ms * LOADED_MACHINE} ms)`);
   checkRanges(text, result);
   return result;
 }
