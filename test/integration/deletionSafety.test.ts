@@ -330,9 +330,11 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     const target = () => path.join(folder(), 'scripts.yaml');
     const fileUri = () => vscode.Uri.parse(`ha-backup://${source}/homeassistant/data/scripts.yaml`);
     before(async () => {
-      const b = (await emulator.state()).backups.find((x) => x.name === 'New year config');
-      assert.ok(b, 'the scenario has an unprotected configuration backup');
-      source = b.slug;
+      // A configuration backup of its own (other test files delete the scenario's).
+      const res = await emulator.supervisor('POST', '/backups/new/partial', { name: 'Safety restore source', homeassistant: true, folders: [] });
+      source = (res.json.data as { slug: string }).slug;
+      made.push(source);
+      await vscode.commands.executeCommand('haBackups.refresh');
       // Fetched, not read from a folder: the fetch is where the time goes.
       await config().update('backupFolder', '', vscode.ConfigurationTarget.Global);
       // Auto save would save the edit during the fetch (then the restore may go ahead, keeping a copy).
