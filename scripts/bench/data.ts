@@ -1,11 +1,12 @@
 // Big, realistic Home Assistant backups for the benchmarks, streamed to disk and cached in
 // .bench/data (building 1 GiB takes a while; later runs reuse the file).
 //
-// Layout (supervisor-api.md §6): an outer tar written with the emulator's tar writer holding
-// `homeassistant.tar.gz` (a `data/` tree of many small files and a large database file),
-// `media.tar.gz` (incompressible photos and videos) and `share.tar.gz` (a mix), each SecureTar v2 or
-// v3 encrypted, then `./backup.json`. Every inner entry has a PAX float mtime, as Python writes it.
-// The content is deterministic (AES-CTR keystream), so the v2 and v3 files carry the same plaintext.
+// Layout (as home-assistant/supervisor supervisor/backups/backup.py writes it): an outer tar
+// written with the emulator's tar writer holding `homeassistant.tar.gz` (a `data/` tree of many
+// small files and a large database file), `media.tar.gz` (incompressible photos and videos) and
+// `share.tar.gz` (a mix), each SecureTar v2 or v3 encrypted, then `./backup.json`. Every inner
+// entry has a PAX float mtime, as Python writes it. The content is deterministic (AES-CTR
+// keystream), so the v2 and v3 files carry the same plaintext.
 //
 // Speed trick (as in the archive throughput test): the deflate stream is made of independently
 // compressed, sync-flushed pieces, which are valid when concatenated; a content blob is compressed

@@ -1,9 +1,10 @@
 // Benchmark 2: list every file of a SecureTar-v2 backup with the extension's reader (`listBackup`,
 // with the password) against the standard pipeline on the same bytes, per inner archive:
 //   dd (the member's ciphertext) | openssl enc -d -aes-128-cbc -K <key> -iv <iv> | gzip -dc | tar -tf - | wc -l
-// with key and IV derived here from the password as supervisor-api.md §6.3 gives them. The entry
-// counts of both sides must agree, or the comparison is meaningless and the benchmark fails.
-// SecureTar v3 is reported for the extension only: no standard tool reads it.
+// with key and IV derived here from the password as securetar's KeyDerivationV2 does
+// (home-assistant-libs/securetar securetar/__init__.py @754c45d7). The entry counts of both sides
+// must agree, or the comparison is meaningless and the benchmark fails. SecureTar v3 is reported
+// for the extension only: no standard tool reads it.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -132,7 +133,7 @@ export async function listBenchmark(opts: BenchOptions): Promise<Row[]> {
       met: 'n/a',
       notes: [
         `median of ${opts.runs} runs: ${list(ext3.map((r) => r.ms))}; Argon2id key derivation and libsodium loading included; ${(ext3Ms / extMs).toFixed(2)}× the extension's v2 time; peak RSS growth ${memory(ext3)}`,
-        'the v3 archive is written by scripts/bench/data.ts with libsodium-wrappers-sumo following the securetar v3 layout (supervisor-api.md §6.3), from the same plaintext as the v2 one',
+        'the v3 archive is written by scripts/bench/data.ts with libsodium-wrappers-sumo following the securetar v3 layout (home-assistant-libs/securetar securetar/__init__.py), from the same plaintext as the v2 one',
       ],
     },
   ];

@@ -184,7 +184,9 @@ export class BackupRunner implements vscode.Disposable {
     const slug = outcome.slug ?? undefined;
     if (outcome.failed) {
       // A job can end with an error after the backup was stored (e.g. the copy to an extra location
-      // failed, supervisor-api.md §2.6): if the backup is there, it is a success with a warning.
+      // failed: home-assistant/supervisor supervisor/backups/manager.py
+      // BackupManager._copy_to_additional_locations @090ef31e): if the backup is there, it is a
+      // success with a warning.
       const exists = slug ? await this.store.refreshUntil((list) => list.some((b) => b.slug === slug), 3) : false;
       if (!exists) return this.failed(name, startedAt, outcome.error ?? vscode.l10n.t('unknown error'), jobId, slug);
       outcome.warnings.unshift(outcome.error ?? '');

@@ -1,4 +1,5 @@
-// Readable names of the Supervisor's backup and restore job stages (supervisor-api.md §3).
+// Readable names of the Supervisor's backup and restore job stages (home-assistant/supervisor
+// supervisor/backups/const.py BackupJobStage, RestoreJobStage @090ef31e).
 import * as vscode from 'vscode';
 
 export function stageLabel(stage: string, job: 'backup' | 'restore'): string {

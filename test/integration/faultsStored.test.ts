@@ -3,8 +3,9 @@
 // - job failure, child-job failure, Supervisor restart: none of these runs as a job (a restart during
 //   a transfer is a connection reset); for Purge they apply to the backup that triggers the automatic
 //   purge, which faults.test.ts covers (create × job failure / child-job failure / restart);
-// - freeze conflict: the Supervisor serves downloads, uploads and deletes while frozen (supervisor-api.md
-//   §2.6, §2.8), so the row checks that they work;
+// - freeze conflict: the Supervisor serves downloads, uploads and deletes while frozen (none of them
+//   has the RUNNING job condition: home-assistant/supervisor supervisor/backups/manager.py
+//   BackupManager.remove, import_backup @090ef31e), so the row checks that they work;
 // - disk full: applies to the download (this side) and to the upload (the Supervisor storing it); a
 //   delete or purge writes nothing;
 // - slow responses past the request timeout (60 s, not a setting): test/unit/slowResponses.test.ts.

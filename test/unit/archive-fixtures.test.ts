@@ -1,4 +1,4 @@
-// Every fixture of ../shared/fixtures/ha-backup (real archives from the Supervisor's and securetar's
+// Every fixture of test/fixtures/ha-backup (real archives from the Supervisor's and securetar's
 // test suites) read by the archive reader: good ones list their files with the README's password,
 // broken ones fail with an error that names the inner archive, wrong passwords say so.
 import assert from 'node:assert/strict';
@@ -7,9 +7,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArchiveError, listArchives, listBackup, listInnerArchive, openEntry, readBackupJson, verifyBackup } from '../../src/core/archive/index';
 import type { ArchiveErrorKind, InnerArchive } from '../../src/core/archive/index';
-import { backupJsonFor, fixture, innerMembers, readAll, tempDir, writeBackup } from './archive/helpers';
+import { backupJsonFor, fixture, FIXTURES, innerMembers, readAll, tempDir, writeBackup } from './archive/helpers';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/ha-backup');
 const LEGACY_KEY = Buffer.from('0123456789abcdef', 'ascii');
 
 /** Every fixture file is tested below; a new one must be added here. */
@@ -49,7 +48,7 @@ async function rejectsWith(p: Promise<unknown>, kind: ArchiveErrorKind, message:
 }
 
 void describe('archive fixtures', () => {
-  void it('finds the shared fixtures folder and covers every file in it', () => {
+  void it('finds the fixtures folder and covers every file in it', () => {
     assert.ok(existsSync(FIXTURES), `the fixtures folder is missing: ${FIXTURES}`);
     const present = ['supervisor', 'securetar'].flatMap((d) => readdirSync(path.join(FIXTURES, d)).map((f) => `${d}/${f}`)).sort();
     assert.deepEqual(present, [...COVERED].sort(), 'every fixture has a test');

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAutoBackupStore, readAutoBackupStore } from '../../src/core/autoBackup/snapshotsExpiry';
 
-// The exact file Home Assistant's Store writes for the integration (auto-backup.md §3.1).
+// The exact file Home Assistant's Store writes for the integration (jcwillox/hass-auto-backup
+// manager.py AutoBackup.__init__ @faaddd1c).
 const STORE = JSON.stringify({
   version: 1,
   minor_version: 1,

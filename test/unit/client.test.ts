@@ -1,5 +1,5 @@
 // The Supervisor client against the emulator over real HTTP (no mocks), directly: what only the direct
-// transport does or what the shared scenarios (transportScenarios.ts, run for both transports) do not cover.
+// transport does or what the scenarios of transportScenarios.ts (run for both transports) do not cover.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransport, JobLostError, SupervisorClient, waitForJob } from '../../src/core/supervisor';

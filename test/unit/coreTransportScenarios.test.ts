@@ -1,5 +1,5 @@
-// The shared SupervisorClient scenarios, run directly against the Supervisor and through Home
-// Assistant Core: the client must not notice the difference.
+// The SupervisorClient scenarios of transportScenarios.ts, run directly against the Supervisor and
+// through Home Assistant Core: the client must not notice the difference.
 import { CoreTransport } from '../../src/core/supervisor/coreTransport';
 import { HttpTransport } from '../../src/core/supervisor/transport';
 import { CORE_ADMIN_TOKEN, describeClientScenarios, SUPERVISOR_TOKEN } from './transportScenarios';

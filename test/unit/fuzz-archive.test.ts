@@ -1,7 +1,7 @@
 // Security checklist: fuzz the archive reader for a bounded number of iterations. Seeded mutations
 // (bit flips, random bytes, damaged tar headers, truncations, zeroed and repeated blocks, splices of
 // one backup into another) of emulator-made backups and of the real ones in
-// ../shared/fixtures/ha-backup (SecureTar v1, v2, v3), each written to a temporary copy and read
+// test/fixtures/ha-backup (SecureTar v1, v2, v3), each written to a temporary copy and read
 // with listArchives, verifyBackup and openEntry. Every failure must be an ArchiveError, nothing may
 // throw asynchronously, no call may hang (per-call timeout). On failure the seed, the iteration and
 // the mutated file are kept. HA_FUZZ_SEED and HA_FUZZ_ARCHIVE_ITERATIONS explore further.
@@ -141,7 +141,7 @@ describe('fuzz: archive reader', () => {
       ['securetar/backup_empty.tar', { password: 'hunter2' }, 1],
     ] as const) {
       const file = path.join(FIXTURES, rel);
-      assert.ok(existsSync(file), `fixture ${file} (../shared/fixtures/ha-backup next to the repository)`);
+      assert.ok(existsSync(file), `fixture ${file}`);
       candidates.push({ name: rel, bytes: readFileSync(file), creds, weight });
     }
     // What the undamaged files hold: the entries openEntry will ask for.

@@ -1,5 +1,6 @@
-// LazyTransport (src/extension/lazy/transport.ts): the connection's transport builds the real one only on
-// its first request. The shared client scenarios run through it in both modes, plus what is its own.
+// LazyTransport (src/extension/lazy/transport.ts): the connection's transport builds the real one
+// only on its first request. The client scenarios of transportScenarios.ts run through it in both
+// modes, plus what is its own.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreTransport } from '../../src/core/supervisor/coreTransport';

@@ -1,6 +1,7 @@
-// Add-on and folder selection: the vectors of auto-backup.md §10, with our two documented
-// differences (no duplicates; unknown names reported, not passed through), and fnmatch edge cases
-// checked against Python 3.11's fnmatch.fnmatchcase.
+// Add-on and folder selection as jcwillox/hass-auto-backup resolves them (manager.py
+// ensure_addon_slugs, ensure_folder_slugs @faaddd1c), with our two documented differences (no
+// duplicates; unknown names reported, not passed through), and fnmatch edge cases checked against
+// Python 3.11's fnmatch.fnmatchcase.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fnmatchCase, resolveAddons, resolveFolders } from '../../src/core/options';
@@ -12,7 +13,7 @@ const installed = [
   { name: 'Studio Code Server', slug: 'a0d7b954_vscode' },
 ];
 
-describe('resolveAddons (auto-backup.md §10)', () => {
+describe('resolveAddons (Auto Backup ensure_addon_slugs)', () => {
   const resolve = (...requested: string[]) => resolveAddons(requested, installed);
 
   it('matches the name in any case, or the exact slug', () => {
@@ -52,7 +53,7 @@ describe('resolveAddons (auto-backup.md §10)', () => {
   });
 });
 
-describe('resolveFolders (auto-backup.md §1.8, §10)', () => {
+describe('resolveFolders (Auto Backup ensure_folder_slugs)', () => {
   it('maps the aliases case-insensitively', () => {
     assert.deepEqual(resolveFolders(['Config']).folders, ['homeassistant']);
     assert.deepEqual(resolveFolders(['Home Assistant Configuration']).folders, ['homeassistant']);

@@ -1,5 +1,6 @@
-// File names: Auto Backup's download names (vectors of auto-backup.md §10, produced by python-slugify)
-// and the readable `filename` we send to the Supervisor.
+// File names: Auto Backup's download names (jcwillox/hass-auto-backup manager.py
+// async_download_backup @faaddd1c; expected values produced by python-slugify) and the readable
+// `filename` we send to the Supervisor.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { downloadFileName, pythonSlugify, SUPERVISOR_FILENAME_PATTERN, supervisorFileName } from '../../src/core/options';

@@ -1,5 +1,5 @@
-// Backup names: Auto Backup's default (auto-backup.md §1.6, §10) and strftime-style templates in
-// Home Assistant's time zone.
+// Backup names: Auto Backup's default (jcwillox/hass-auto-backup manager.py generate_backup_name
+// @faaddd1c) and strftime-style templates in Home Assistant's time zone.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backupName, checkTemplate, expandTemplate } from '../../src/core/options';

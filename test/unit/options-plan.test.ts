@@ -1,5 +1,6 @@
-// planBackup: the include/exclude algebra (auto-backup.md §1.9), the payload transforms of §1.12 step 4
-// and §10, encryption (§6), locations, names, and what is reported as a warning or an error.
+// planBackup: the include/exclude algebra (jcwillox/hass-auto-backup manager.py async_create_backup
+// @faaddd1c), the payload transforms and encryption (_async_create_backup), locations, names, and
+// what is reported as a warning or an error.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planBackup, type BackupPlan, type BackupRequestInput, type PlanContext } from '../../src/core/options';
@@ -30,7 +31,7 @@ function ok(result: BackupPlan): BackupPlan {
   return result;
 }
 
-describe('planBackup: what goes in (auto-backup.md §1.9)', () => {
+describe('planBackup: what goes in (Auto Backup async_create_backup)', () => {
   it('no include and no exclude → a full backup', () => {
     const result = ok(plan({}));
     assert.equal(result.endpoint, 'full');
@@ -39,7 +40,7 @@ describe('planBackup: what goes in (auto-backup.md §1.9)', () => {
     assert.deepEqual(result.warnings, []);
   });
 
-  it('exclude only → a partial backup of everything else, labelled "full with exclusions" (§2.1 example)', () => {
+  it('exclude only → a partial backup of everything else, labelled "full with exclusions"', () => {
     const result = ok(plan({ exclude: { addons: ['MariaDB'] }, exclude_database: true, location: 'nas' }));
     assert.equal(result.endpoint, 'partial');
     assert.equal(result.label, 'full with exclusions');
@@ -121,7 +122,7 @@ describe('planBackup: what goes in (auto-backup.md §1.9)', () => {
   });
 });
 
-describe('planBackup: payload transforms (auto-backup.md §1.12, §10)', () => {
+describe('planBackup: payload transforms (Auto Backup _async_create_backup)', () => {
   it('password "" or null → no password key', () => {
     assert.equal('password' in ok(plan({ password: '' })).body, false);
     assert.equal('password' in ok(plan({ password: null })).body, false);

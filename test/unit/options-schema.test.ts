@@ -1,5 +1,5 @@
-// The backup request schema: Auto Backup's service shapes (auto-backup.md §1.1–§1.4, §10 "service
-// shape validity"), strictness with useful messages, and the JSON Schema it turns into.
+// The backup request schema: Auto Backup's service shapes (jcwillox/hass-auto-backup __init__.py
+// SCHEMA_BACKUP* @faaddd1c), strictness with useful messages, and the JSON Schema it turns into.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
@@ -50,7 +50,7 @@ describe('backupRequestSchema', () => {
     assert.match(errorsOf({ keep_days: '2' }).join(), /^keep_days: .*expected number/);
   });
 
-  describe('shapes (auto-backup.md §1.2–§1.4)', () => {
+  describe('shapes (Auto Backup SCHEMA_BACKUP)', () => {
     it('tells which shape is used', () => {
       assert.equal(selectionShape(parsed({})), 'none');
       assert.equal(selectionShape(parsed({ exclude: { addons: 'x' } })), 'nested');

@@ -1,4 +1,5 @@
-// applyPolicy beyond the shared vectors: parsing, calendar helpers, errors, and the timeZone option.
+// applyPolicy beyond the vectors in test/fixtures/retention-vectors: parsing, calendar helpers, errors,
+// and the timeZone option.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SnapshotLike } from '../../src/core/retention';

@@ -1,5 +1,6 @@
-// Every shared retention vector (restic's TestApplyPolicy golden files + hand-written extras computed by
-// restic's own ApplyPolicy) through applyPolicy, with the calling convention of the vectors' README.
+// Every retention vector in test/fixtures/retention-vectors (restic's TestApplyPolicy golden files +
+// hand-written extras computed by restic's own ApplyPolicy) through applyPolicy, with the calling
+// convention of the vectors' README.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { Counters, RetentionPolicy, SnapshotLike } from '../../src/core/retention';
 import { applyPolicy } from '../../src/core/retention';
 
-const VECTORS_DIR = path.resolve(__dirname, '../../../shared/retention-vectors');
+const VECTORS_DIR = path.resolve(__dirname, '../fixtures/retention-vectors');
 
 interface Vector {
   source: string;
@@ -35,10 +36,10 @@ function loadVectors(): { file: string; vector: Vector }[] {
 const vectors = loadVectors();
 
 describe('retention vectors (restic forget semantics)', () => {
-  it('finds the shared vector folder', () => {
+  it('finds the vector folder', () => {
     assert.ok(
       fs.existsSync(VECTORS_DIR),
-      `The retention vectors are missing: expected ${VECTORS_DIR} (the shared folder next to the repository, ../shared/retention-vectors). CI provides it; check it out next to this repository to run these tests.`,
+      `The retention vectors are missing: expected ${VECTORS_DIR}`,
     );
     // 40 restic golden cases + 30 extras (at least: more may be added).
     assert.ok(vectors.length >= 70, `expected at least 70 vector files in ${VECTORS_DIR}, found ${vectors.length}`);

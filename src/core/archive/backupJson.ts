@@ -1,7 +1,8 @@
 // `./backup.json` (or the old `./snapshot.json`) of a backup archive, validated and normalized the
-// way the Supervisor's SCHEMA_BACKUP does (supervisor-api.md §6.2): old key sets (no `version`, no
-// `supervisor_version`, string `protected`, `homeassistant` with `version: null`, `"homeassistant"` in
-// `folders`, legacy `crypto`/`docker`) and new ones are read alike; unknown keys are kept.
+// way the Supervisor's SCHEMA_BACKUP does (home-assistant/supervisor supervisor/backups/validate.py
+// @090ef31e): old key sets (no `version`, no `supervisor_version`, string `protected`,
+// `homeassistant` with `version: null`, `"homeassistant"` in `folders`, legacy `crypto`/`docker`)
+// and new ones are read alike; unknown keys are kept.
 //
 // The Supervisor writes backup.json LAST, but the outer tar is plain, so it is found by walking the
 // headers (random access) and only its own bytes are read.

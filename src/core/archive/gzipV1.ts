@@ -1,8 +1,8 @@
 // SecureTar v1 gzip streams: the old writer PKCS7-padded every write() whose length was not a
 // multiple of 16, so the last deflate block, the CRC and the size each carry their own padding and
-// a gzip reader fails on them (supervisor-api.md §6.3). They are read by parsing the gzip header
-// here, raw-inflating the deflate data (zlib ignores what follows the end of the deflate stream)
-// and checking the CRC and size found in the padded trailer.
+// a gzip reader fails on them (home-assistant-libs/securetar 2024.11.0 SecureTarFile.write). They
+// are read by parsing the gzip header here, raw-inflating the deflate data (zlib ignores what
+// follows the end of the deflate stream) and checking the CRC and size found in the padded trailer.
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';

@@ -1,7 +1,8 @@
-// Reading Home Assistant backup archives (supervisor-api.md §6), streaming end to end: the outer tar
-// is walked by its headers (random access), backup.json is read on its own, and every inner archive
-// is streamed from its byte range through SecureTar decryption (v1, v2, v3), gunzip and a tar parser.
-// No archive is ever held in memory. No vscode import: this is core.
+// Reading Home Assistant backup archives (written by home-assistant/supervisor
+// supervisor/backups/backup.py with home-assistant-libs/securetar), streaming end to end: the outer
+// tar is walked by its headers (random access), backup.json is read on its own, and every inner
+// archive is streamed from its byte range through SecureTar decryption (v1, v2, v3), gunzip and a
+// tar parser. No archive is ever held in memory. No vscode import: this is core.
 import type { FileHandle } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';

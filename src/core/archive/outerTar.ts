@@ -1,6 +1,7 @@
-// The outer archive is a plain tar (supervisor-api.md §6.1), so it is walked by random access:
-// one read per header, member data is skipped by offset. Nothing but headers (and backup.json)
-// is ever read here; the inner archives are streamed from their offsets.
+// The outer archive is a plain tar (home-assistant/supervisor supervisor/backups/backup.py
+// Backup.create @090ef31e), so it is walked by random access: one read per header, member data is
+// skipped by offset. Nothing but headers (and backup.json) is ever read here; the inner archives
+// are streamed from their offsets.
 import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError } from './errors';
 import { BLOCK, checksumMatches, cString, isZeroBlock, parseNumeric, parsePax } from './tarHeader';

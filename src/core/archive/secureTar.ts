@@ -1,4 +1,6 @@
-// SecureTar, the encryption of inner archives (supervisor-api.md §6.3), as streaming transforms:
+// SecureTar, the encryption of inner archives, as streaming transforms (home-assistant-libs/securetar
+// securetar/__init__.py @754c45d7: SecureTarHeader, KeyDerivationV2/V3; which version the Supervisor
+// writes: home-assistant/supervisor supervisor/backups/const.py CORE_SECURETAR_V3_MIN_VERSION):
 //   v1 (Supervisor ≤ 2024.12): no header; 16-byte salt, AES-128-CBC, broken padding (see gzipV1.ts)
 //   v2 (2025.01 … 2026.03.0): 32-byte header + 16-byte salt, AES-128-CBC, one PKCS7 padding
 //   v3 (≥ 2026.03.1):         136-byte header, Argon2id root key, BLAKE2b subkeys,

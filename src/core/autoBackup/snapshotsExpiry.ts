@@ -1,6 +1,8 @@
-// The Auto Backup integration's record of expiries: `<config>/.storage/auto_backup.snapshots_expiry`
-// (auto-backup.md §3.1): {"version":1, "key":"auto_backup.snapshots_expiry", "data": {slug: ISO}}.
-// Reading it lets the extension show (and later purge) what the integration tracks.
+// The Auto Backup integration's record of expiries:
+// `<config>/.storage/auto_backup.snapshots_expiry` (jcwillox/hass-auto-backup
+// custom_components/auto_backup/manager.py AutoBackup.__init__, its Store, @faaddd1c):
+// {"version":1, "key":"auto_backup.snapshots_expiry", "data": {slug: ISO}}. Reading it lets the
+// extension show (and later purge) what the integration tracks.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod';

@@ -3,8 +3,9 @@
 // authenticates with its own SUPERVISOR_TOKEN; the Supervisor checks that the token belongs to an
 // add-on with `homeassistant_api: true`, answers `auth_ok` itself and connects to Core as its own
 // (administrator) user. Since Supervisor 2026.08.0 it answers commands whose type starts with
-// `supervisor/` or `hassio/` with `unauthorized` instead of passing them on (supervisor-api.md §1.1);
-// Core's own commands such as `backup/config/info` still pass.
+// `supervisor/` or `hassio/` with `unauthorized` instead of passing them on
+// (DENIED_WS_TYPE_PREFIXES, home-assistant/supervisor commit 9ad1c198); Core's own commands such as
+// `backup/config/info` still pass.
 import { request, type Agent } from 'undici';
 import { CoreConnectionError, CoreWebSocket } from '../supervisor/coreWebSocket';
 import { networkError, SupervisorError } from '../supervisor/errors';

@@ -1,6 +1,7 @@
-// Home Assistant Core's backup settings (`backup/config/info`, supervisor-api.md §8.3). What this
-// project needs from them is the "default backup key": since Core 2025.1 the UI and the automatic
-// backups encrypt with the generated key stored as `create_backup.password`.
+// Home Assistant Core's backup settings (`backup/config/info`: home-assistant/core
+// homeassistant/components/backup/websocket.py handle_config_info @187c7cc1). What this project
+// needs from them is the "default backup key": since Core 2025.1 the UI and the automatic backups
+// encrypt with the generated key stored as `create_backup.password`.
 import * as z from 'zod';
 import { SupervisorError } from '../supervisor/errors';
 

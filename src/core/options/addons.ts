@@ -1,7 +1,9 @@
-// Add-on selection as in Auto Backup (auto-backup.md §1.7): each requested string matches an installed
-// add-on by its name (exact, case-insensitive) and, independently, by a case-sensitive glob on its slug.
-// Two deliberate differences from the seed: the result has no duplicates (the Supervisor answers 400 to
-// a duplicate in an include list), and names that match nothing are reported, never sent on.
+// Add-on selection as in Auto Backup (jcwillox/hass-auto-backup
+// custom_components/auto_backup/manager.py AutoBackup.ensure_addon_slugs @faaddd1c): each requested
+// string matches an installed add-on by its name (exact, case-insensitive) and, independently, by a
+// case-sensitive glob on its slug. Two deliberate differences from the seed: the result has no
+// duplicates (the Supervisor answers 400 to a duplicate in an include list), and names that match
+// nothing are reported, never sent on.
 import type { Addon } from '../supervisor/schemas';
 import { fnmatchCase } from './fnmatch';
 

@@ -3,13 +3,15 @@ import { format } from 'date-fns';
 import { pythonSlugify } from './slugify';
 import { zonedDate } from './template';
 
-/** What the Supervisor accepts as `filename` (supervisor-api.md §2.4). */
+/** What the Supervisor accepts as `filename` (RE_BACKUP_FILENAME in home-assistant/supervisor supervisor/api/backups.py). */
 export const SUPERVISOR_FILENAME_PATTERN = /^[^\\/]+\.tar$/;
 
 /**
- * Auto Backup's name for a downloaded copy (auto-backup.md §1.10): `slugify(name, lowercase=False,
- * separator="_") + ".tar"`, or `<slug>.tar` when nothing is left of the name. The seed also falls back
- * to `<slug>.tar` when the file exists; that check belongs to the caller.
+ * Auto Backup's name for a downloaded copy (jcwillox/hass-auto-backup
+ * custom_components/auto_backup/manager.py AutoBackup.async_download_backup @faaddd1c):
+ * `slugify(name, lowercase=False, separator="_") + ".tar"`, or `<slug>.tar` when nothing is left of
+ * the name. The seed also falls back to `<slug>.tar` when the file exists; that check belongs to
+ * the caller.
  */
 export function downloadFileName(name: string, slug: string): string {
   const base = pythonSlugify(name, '_');

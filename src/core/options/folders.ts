@@ -1,6 +1,8 @@
-// Folder names as Auto Backup accepts them (auto-backup.md §1.8), matched case-insensitively, plus the
-// Supervisor's own ids. Unlike the seed, an unknown name is reported instead of being sent on (the
-// Supervisor would reject the whole request with 400), and the result has no duplicates.
+// Folder names as Auto Backup accepts them (jcwillox/hass-auto-backup
+// custom_components/auto_backup/const.py DEFAULT_BACKUP_FOLDERS, manager.py
+// AutoBackup.ensure_folder_slugs @faaddd1c), matched case-insensitively, plus the Supervisor's own
+// ids. Unlike the seed, an unknown name is reported instead of being sent on (the Supervisor would
+// reject the whole request with 400), and the result has no duplicates.
 import { caseFold } from './addons';
 
 /** The Supervisor's folder ids; `homeassistant` stands for the Home Assistant configuration (`homeassistant: true`). */

@@ -1,4 +1,6 @@
-// The backup's name: the request's template expanded, or Auto Backup's default (auto-backup.md §1.6).
+// The backup's name: the request's template expanded, or Auto Backup's default
+// (jcwillox/hass-auto-backup custom_components/auto_backup/manager.py
+// AutoBackup.generate_backup_name @faaddd1c).
 import { defaultBackupName } from '../format/dates';
 import { expandTemplate, type Expanded, type TemplateValues } from './template';
 

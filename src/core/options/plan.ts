@@ -1,6 +1,8 @@
-// From a backup request to the exact Supervisor call: auto-backup.md §1.9 (include/exclude algebra),
-// §1.12 step 4 (payload transforms) and §6 (encryption), with the seed's known weaknesses fixed
-// (duplicates, unknown names sent on, `encrypted` without a key silently unencrypted).
+// From a backup request to the exact Supervisor call as Auto Backup makes it
+// (jcwillox/hass-auto-backup custom_components/auto_backup/manager.py @faaddd1c: the
+// include/exclude algebra of AutoBackup.async_create_backup, the payload transforms and encryption
+// of _async_create_backup), with the seed's known weaknesses fixed (duplicates, unknown names sent
+// on, `encrypted` without a key silently unencrypted).
 import type { Location, NewBackupOptions, NewPartialBackupOptions } from '../supervisor/client';
 import type { Addon } from '../supervisor/schemas';
 import { resolveAddons } from './addons';
@@ -100,7 +102,7 @@ interface Selection {
   folders: string[];
 }
 
-/** The request's include and exclude lists, whatever shape it used (auto-backup.md §1.2–§1.4). */
+/** The request's include and exclude lists, whatever shape it used (Auto Backup's async_service_handler). */
 export function selectionOf(request: BackupRequestInput): { include?: Selection; exclude?: Selection } {
   const of = (addons: string | string[] | undefined, folders: string | string[] | undefined): Selection => ({
     addons: asList(addons),
@@ -150,7 +152,7 @@ function planContent(request: BackupRequestInput, installed: readonly Addon[], w
   };
 }
 
-/** A given password wins; else `encrypted` uses the default key, and without one it is an error (§6). */
+/** A given password wins, else `encrypted` uses the default key (as _async_create_backup); no key is an error. */
 function planPassword(request: BackupRequestInput, defaultKey: string | null | undefined, errors: string[]): string | undefined {
   if (request.password) return request.password;
   if (!request.encrypted) return undefined;

@@ -1,8 +1,10 @@
 // The backup request: "what to back up and how", with every option of Auto Backup's `backup`,
-// `backup_full` and `backup_partial` services (auto-backup.md §1). Parsing only checks; turning a
-// request into a Supervisor call is plan.ts. No transforms, so `z.toJSONSchema(backupRequestSchema,
-// { io: 'input' })` describes it for editors (refinements below are checked at parse time only; the
-// shape rule is also written into the JSON Schema through `meta`).
+// `backup_full` and `backup_partial` services (jcwillox/hass-auto-backup
+// custom_components/auto_backup/__init__.py SCHEMA_BACKUP* @faaddd1c). Parsing only checks; turning
+// a request into a Supervisor call is plan.ts. No transforms, so
+// `z.toJSONSchema(backupRequestSchema, { io: 'input' })` describes it for editors (refinements
+// below are checked at parse time only; the shape rule is also written into the JSON Schema through
+// `meta`).
 import * as z from 'zod';
 import { duplicateLocations, describeLocation } from './location';
 import { SELECTION_SHAPES, mixedShapesMessage, type SelectionShapeName } from './shape';

@@ -1,5 +1,6 @@
 // The three ways Auto Backup's services say what goes into a backup. One request uses one of them;
-// mixing them is invalid, as in the seed's `vol.Any` of shapes (auto-backup.md §1.2–§1.4).
+// mixing them is invalid, as in the seed's `vol.Any` of shapes (SCHEMA_BACKUP in
+// jcwillox/hass-auto-backup custom_components/auto_backup/__init__.py @faaddd1c).
 
 export const SELECTION_SHAPES = {
   /** `auto_backup.backup` / `backup_full`: `include: {addons, folders}` and/or `exclude: {…}`. */

@@ -1,7 +1,7 @@
 // Retention as written in a policy, and the normalized form handed to the retention module
-// (src/core/retention): restic's `forget` policy (retention-semantics.md §1) with its keys
-// last/hourly/daily/weekly/monthly/yearly (-1 = unlimited) and within… durations
-// {years, months, days, hours}; or Auto Backup's simpler `keep_days`.
+// (src/core/retention): restic's `forget` policy (restic/restic internal/data/snapshot_policy.go
+// ExpirePolicy @ a80be1478) with its keys last/hourly/daily/weekly/monthly/yearly (-1 = unlimited)
+// and within… durations {years, months, days, hours}; or Auto Backup's simpler `keep_days`.
 
 import type { RetentionDuration as LooseDuration, RetentionPolicy } from '../retention';
 

@@ -1,8 +1,9 @@
 // The starter auto_backup.yaml that the "create policy file" command writes: commented like Home
-// Assistant's own YAML, with the seed's "Automatic Backups" blueprint (auto-backup.md §7.2) as the
-// example. One full backup a night; generations as in the blueprint: 7 daily, about a month of
-// weekly, a year of monthly, yearly forever. The blueprint's optional 3-hourly tier is there too,
-// switched off. It must parse with no diagnostics at all (a test checks that).
+// Assistant's own YAML, with the seed's "Automatic Backups" blueprint
+// (jcwillox/home-assistant-blueprints automation/automatic_backups.yaml @46cf8d44) as the example.
+// One full backup a night; generations as in the blueprint: 7 daily, about a month of weekly, a
+// year of monthly, yearly forever. The blueprint's optional 3-hourly tier is there too, switched
+// off. It must parse with no diagnostics at all (a test checks that).
 import { EXTRA_KEY } from '../deletion/tag';
 
 export const STARTER_POLICY_FILE = `# Backup policies for the Home Assistant Backups extension in VS Code.

@@ -1,6 +1,6 @@
-// restic's `ApplyPolicy` (internal/data/snapshot_policy.go @ a80be1478, v0.18+ semantics), rule for rule;
-// see the shared research note retention-semantics.md §1 (../shared/research/ next to this repository).
-// The steps in runPolicy carry the numbers of its §1.2.
+// restic's `ApplyPolicy` (restic/restic internal/data/snapshot_policy.go @ a80be1478, v0.18+
+// semantics), rule for rule. The numbered steps in runPolicy follow the order of ApplyPolicy's
+// code; test/fixtures/retention-vectors holds restic's golden cases for it.
 //
 // Cost: one hand-written parse per snapshot, one sort (O(n) for ordered or spread-out histories, at worst
 // O(n log n)), then a single pass with integer bucket keys that stops once no rule can keep anything.
@@ -61,7 +61,7 @@ export interface SnapshotEvaluation<S> {
   counters: Counters | undefined;
 }
 
-/** The shape the shared vectors expect: ids newest first (ties in input order), reasons and counters by id. */
+/** The shape test/fixtures/retention-vectors expects: ids newest first (ties in input order), reasons and counters by id. */
 export interface ApplyPolicyResult {
   keep: string[];
   remove: string[];

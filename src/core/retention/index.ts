@@ -1,5 +1,6 @@
-// Retention: restic-exact generational policies (`applyPolicy`, the calling convention of the shared
-// retention vectors) and the product's purge plan over Home Assistant backups (`planPurge`).
+// Retention: restic-exact generational policies (`applyPolicy`, the calling convention of the
+// retention vectors in test/fixtures/retention-vectors) and the product's purge plan over Home
+// Assistant backups (`planPurge`).
 export { applyPolicy, evaluatePolicy, formatMatch } from './applyPolicy';
 export type { ApplyPolicyOptions, ApplyPolicyResult, Counters, PolicyMatch, SnapshotEvaluation, SnapshotLike } from './applyPolicy';
 export { formatDuration, isEmptyPolicy, parseDuration, validatePolicy } from './policy';

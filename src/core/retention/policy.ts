@@ -1,4 +1,5 @@
-// The retention policy: restic's `ExpirePolicy` with the key names of the shared test vectors.
+// The retention policy: restic's `ExpirePolicy` (restic/restic internal/data/snapshot_policy.go
+// @ a80be1478) with the key names of the test vectors in test/fixtures/retention-vectors.
 
 /** restic's `Duration`: calendar years, months (not minutes), days and hours. Missing parts are 0. */
 export interface RetentionDuration {

@@ -1,5 +1,7 @@
-// Typed Supervisor client (supervisor-api.md §2–§5). Every call takes an AbortSignal, every answer
-// is parsed with zod, and every failure becomes a SupervisorError with a specific kind.
+// Typed Supervisor client (home-assistant/supervisor supervisor/api/__init__.py routes, handlers in
+// backups.py, jobs.py, mounts.py, apps.py, root.py @090ef31e). Every call takes an AbortSignal,
+// every answer is parsed with zod, and every failure becomes a SupervisorError with a specific
+// kind.
 import * as z from 'zod';
 import { SupervisorError } from './errors';
 import {
@@ -23,7 +25,7 @@ import type { RawResponse, StreamResponse, SupervisorTransport, UploadSource } f
 
 export type Location = string | null;
 
-/** Options shared by full and partial backups (POST /backups/new/*, §2.4). */
+/** Options shared by full and partial backups (POST /backups/new/*: SCHEMA_BACKUP_FULL, supervisor/api/backups.py). */
 export interface NewBackupOptions {
   name?: string;
   filename?: string;
@@ -40,7 +42,7 @@ export interface NewPartialBackupOptions extends NewBackupOptions {
   homeassistant?: boolean;
 }
 
-/** POST /backups/{slug}/restore/partial (§2.7); `location` picks which copy is read. */
+/** POST /backups/{slug}/restore/partial (SCHEMA_RESTORE_PARTIAL_V1); `location` picks which copy is read. */
 export interface RestoreOptions {
   password?: string | null;
   location?: Location;
@@ -71,7 +73,8 @@ export class SupervisorClient {
 
   /** All backups, newest first (the Supervisor returns them in cache order). */
   async listBackups(opts: CallOptions = {}): Promise<BackupList> {
-    // Listing can be slow with large network mounts (§9.3): allow more time than other calls.
+    // Listing can be slow with large network mounts (home-assistant/core#134218): allow more time
+    // than other calls.
     const data = await this.call('GET', '/backups/info', backupsInfoSchema, { timeoutMs: 120_000, ...opts });
     return { backups: sortNewestFirst(data.backups), daysUntilStale: data.days_until_stale };
   }
@@ -116,7 +119,7 @@ export class SupervisorClient {
     }
   }
 
-  /** Starts a full restore in the background; returns the job id (§2.7). */
+  /** Starts a full restore in the background; returns the job id (APIBackups.restore_full). */
   async startFullRestore(slug: string, options: RestoreOptions, opts: CallOptions = {}): Promise<string> {
     const body = { ...options, background: true };
     return (await this.call('POST', `/backups/${encodeURIComponent(slug)}/restore/full`, jobStartedSchema, { ...opts, body })).job_id;
@@ -128,8 +131,8 @@ export class SupervisorClient {
   }
 
   /**
-   * Uploads a backup archive (§2.10) to the given locations (first = target, others get copies) and
-   * returns its slug (read by the Supervisor from the archive's backup.json).
+   * Uploads a backup archive (APIBackups.upload) to the given locations (first = target, others get
+   * copies) and returns its slug (read by the Supervisor from the archive's backup.json).
    */
   async uploadBackup(source: UploadSource, opts: CallOptions & { locations?: Location[]; filename?: string } = {}): Promise<string> {
     const query = new URLSearchParams();

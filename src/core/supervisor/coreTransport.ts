@@ -1,8 +1,10 @@
-// The Supervisor reached through Home Assistant Core (supervisor-api.md §1.4, §8), for a VS Code that
-// runs outside the add-on: `http://homeassistant.local:8123` + an administrator's long-lived access
-// token. JSON calls go as `supervisor/api` commands over Core's websocket and are wrapped back into
-// the Supervisor's envelope, so SupervisorClient works unchanged; downloads and uploads go through
-// Core's `/api/hassio/…` REST proxy, which only passes a short allowlist of backup paths.
+// The Supervisor reached through Home Assistant Core, for a VS Code that runs outside the add-on:
+// `http://homeassistant.local:8123` + an administrator's long-lived access token. JSON calls go as
+// `supervisor/api` commands over Core's websocket (home-assistant/core
+// homeassistant/components/hassio/websocket_api.py websocket_supervisor_api @73cc7a6b) and are
+// wrapped back into the Supervisor's envelope, so SupervisorClient works unchanged; downloads and
+// uploads go through Core's `/api/hassio/…` REST proxy (hassio/http.py HassIOView), which only passes
+// a short allowlist of backup paths (PATHS_ADMIN).
 import { FormData, request, type Agent } from 'undici';
 import { CoreConnectionError, CoreWebSocket } from './coreWebSocket';
 import type { CoreCommandResult } from './coreWebSocket';
@@ -75,7 +77,8 @@ export class CoreTransport implements SupervisorTransport {
       type: 'supervisor/api',
       endpoint: queryAt === -1 ? path : path.slice(0, queryAt),
       method: method.toLowerCase(),
-      // Core's own default is 10 s, too short for listing slow mounts (§9.3); null = no limit there.
+      // Core's own default is 10 s (websocket_supervisor_api), too short for listing slow mounts
+      // (home-assistant/core#134218); null = no limit there.
       timeout: options.timeoutMs === undefined ? null : options.timeoutMs / 1000,
     };
     if (options.body !== undefined) message.data = options.body;

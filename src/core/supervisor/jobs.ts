@@ -1,6 +1,7 @@
-// Following a background job (supervisor-api.md §3): poll GET /jobs/{uuid} until `done`.
-// Success means no errors on the job itself; errors of child jobs (one add-on or folder that
-// failed) are warnings, because the Supervisor still keeps the backup (§2.6).
+// Following a background job (home-assistant/supervisor supervisor/api/jobs.py APIJobs.job_info
+// @090ef31e): poll GET /jobs/{uuid} until `done`. Success means no errors on the job itself; errors
+// of child jobs (one add-on or folder that failed) are warnings, because the Supervisor still keeps
+// the backup (tests/api/test_backups.py::test_api_backup_errors there).
 import type { SupervisorClient } from './client';
 import { SupervisorError } from './errors';
 import type { Job } from './schemas';

@@ -1,6 +1,7 @@
-// zod schemas for what the Supervisor sends back (supervisor-api.md §2–§5). Parsing happens at the
-// boundary so the rest of the code works with checked, typed data. Fields added in later Supervisor
-// releases are optional, with the defaults older releases imply.
+// zod schemas for what the Supervisor sends back (home-assistant/supervisor supervisor/api/
+// backups.py, jobs.py, mounts.py, apps.py, root.py @090ef31e). Parsing happens at the boundary so
+// the rest of the code works with checked, typed data. Fields added in later Supervisor releases
+// are optional, with the defaults older releases imply.
 import * as z from 'zod';
 
 export const envelopeSchema = z.object({

@@ -1,6 +1,7 @@
-// The `core` part of a scenario: what the emulated Home Assistant Core knows — the long-lived access
-// tokens it accepts and its backup settings (`backup/config/info`, supervisor-api.md §8.3) — and which
-// add-ons may not reach it through the Supervisor's proxy.
+// The `core` part of a scenario: what the emulated Home Assistant Core knows — the long-lived
+// access tokens it accepts and its backup settings (`backup/config/info`: home-assistant/core
+// homeassistant/components/backup/websocket.py handle_config_info @187c7cc1) — and which add-ons
+// may not reach it through the Supervisor's proxy.
 import { z } from 'zod';
 
 const RetentionSchema = z.strictObject({

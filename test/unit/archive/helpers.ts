@@ -14,12 +14,12 @@ import { pyGzip } from '../../../src/emulator/gzip';
 import { encryptSecureTarV2 } from '../../../src/emulator/secureTarV2';
 import { archiveEnd, buildTar, entryHeader, listTarFileMembers, padding, readTarFileMember } from '../../../src/emulator/tar';
 
-/** `shared/fixtures/ha-backup`, next to the repository. */
-export const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/ha-backup');
+/** `test/fixtures/ha-backup`: real archives from the Supervisor's and securetar's test suites (see its README). */
+export const FIXTURES = path.resolve(__dirname, '../../fixtures/ha-backup');
 
 export function fixture(rel: string): string {
   const file = path.join(FIXTURES, rel);
-  assert.ok(existsSync(file), `fixture missing: ${file} (the shared fixtures folder ../shared/fixtures/ha-backup must exist next to the repository)`);
+  assert.ok(existsSync(file), `fixture missing: ${file}`);
   return file;
 }
 
