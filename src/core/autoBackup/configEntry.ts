@@ -3,9 +3,9 @@
 // domain `auto_backup` carries `options.auto_purge` ("Automatically delete expired backups", default
 // true; custom_components/auto_backup/config_flow.py OPTIONS_SCHEMA in jcwillox/hass-auto-backup).
 // With it off, the integration's expiries are only shown: the extension never purges them either.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod';
+import { parseStorageFile, readStorageText } from './storageFile';
 
 export const CONFIG_ENTRIES_STORE = path.join('.storage', 'core.config_entries');
 
@@ -23,15 +23,8 @@ export interface AutoBackupOptions {
 }
 
 export function parseAutoBackupOptions(text: string): AutoBackupOptions {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${CONFIG_ENTRIES_STORE} is not valid JSON`);
-  }
-  const parsed = entriesSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${CONFIG_ENTRIES_STORE} is not Home Assistant's list of config entries`);
-  const entry = parsed.data.data.entries.find((e) => e.domain === 'auto_backup');
+  const parsed = parseStorageFile(text, CONFIG_ENTRIES_STORE, entriesSchema, "Home Assistant's list of config entries");
+  const entry = parsed.data.entries.find((e) => e.domain === 'auto_backup');
   if (!entry) return { installed: false, autoPurge: false };
   // A disabled entry purges nothing; an option that is not a boolean is read as its default (on).
   const option = entry.options?.auto_purge;
@@ -40,12 +33,6 @@ export function parseAutoBackupOptions(text: string): AutoBackupOptions {
 
 /** The options in a config folder; not installed when Home Assistant has no config entries file there. */
 export async function readAutoBackupOptions(configFolder: string): Promise<AutoBackupOptions> {
-  let text: string;
-  try {
-    text = await readFile(path.join(configFolder, CONFIG_ENTRIES_STORE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { installed: false, autoPurge: false };
-    throw e;
-  }
-  return parseAutoBackupOptions(text);
+  const text = await readStorageText(configFolder, CONFIG_ENTRIES_STORE);
+  return text === undefined ? { installed: false, autoPurge: false } : parseAutoBackupOptions(text);
 }

@@ -3,9 +3,9 @@
 // custom_components/auto_backup/manager.py AutoBackup.__init__, its Store, @faaddd1c):
 // {"version":1, "key":"auto_backup.snapshots_expiry", "data": {slug: ISO}}. Reading it lets the
 // extension show (and later purge) what the integration tracks.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as z from 'zod';
+import { parseStorageFile, readStorageText } from './storageFile';
 
 export const AUTO_BACKUP_STORE = path.join('.storage', 'auto_backup.snapshots_expiry');
 
@@ -21,17 +21,10 @@ export interface AutoBackupExpiries {
 }
 
 export function parseAutoBackupStore(text: string): AutoBackupExpiries {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${AUTO_BACKUP_STORE} is not valid JSON`);
-  }
-  const parsed = storeSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${AUTO_BACKUP_STORE} is not an Auto Backup store`);
+  const store = parseStorageFile(text, AUTO_BACKUP_STORE, storeSchema, 'an Auto Backup store');
   const expiries = new Map<string, Date>();
   const invalid: string[] = [];
-  for (const [slug, iso] of Object.entries(parsed.data.data)) {
+  for (const [slug, iso] of Object.entries(store.data)) {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) invalid.push(slug);
     else expiries.set(slug, date);
@@ -41,12 +34,6 @@ export function parseAutoBackupStore(text: string): AutoBackupExpiries {
 
 /** Reads the store in a Home Assistant config folder; undefined when the integration has none. */
 export async function readAutoBackupStore(configFolder: string): Promise<AutoBackupExpiries | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path.join(configFolder, AUTO_BACKUP_STORE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  return parseAutoBackupStore(text);
+  const text = await readStorageText(configFolder, AUTO_BACKUP_STORE);
+  return text === undefined ? undefined : parseAutoBackupStore(text);
 }
