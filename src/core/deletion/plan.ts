@@ -152,31 +152,40 @@ export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): 
   const verdicts = new Map<string, PurgeDecision<B>>(purge.decisions.map((d) => [d.slug, d]));
 
   const decisions = input.backups.map((backup, i): DeletionDecision<B> => {
-    const made = decide(backup, i);
-    const keepDays = input.ledger.get(backup.slug)?.keepDays;
-    return keepDays === undefined ? made : { ...made, keepDays };
-  });
-
-  function decide(backup: B, i: number): DeletionDecision<B> {
     const owner = owners[i] as Owner;
-    const verdict = verdicts.get(backup.slug);
     const expires = expiries.get(backup.slug);
-    if (future[i] || !verdict) {
-      const details: DeletionReason[] = [{ code: 'future-date', date: backup.date }, ...(input.pins.has(backup.slug) ? [{ code: 'pinned' } as const] : [])];
-      return decision(backup, owner, 'keep', undefined, true, expires, details);
-    }
-    if (owner.kind === 'tagged') return decision(backup, owner, 'keep', undefined, false, expires, [{ code: 'made-elsewhere', policy: owner.policy }, ...verdict.details.filter((r) => r.code === 'pinned')]);
-    const block = blockOf(owner, input, byName);
-    if (block) return decision(backup, owner, 'keep', undefined, false, expires, [block, ...verdict.details]);
-    if (verdict.action === 'keep') return decision(backup, owner, 'keep', undefined, false, expires, verdict.details);
-    const consent = consentOf(owner, byName);
-    const details: DeletionReason[] = consent === 'unattended' ? verdict.details : [...verdict.details, { code: 'asks', why: askWhy(owner) }];
-    return decision(backup, owner, 'remove', consent, false, expires, details);
-  }
+    const keepDays = input.ledger.get(backup.slug)?.keepDays;
+    const verdict = future[i] ? futureVerdict(backup, input.pins) : verdictOf(owner, verdicts.get(backup.slug) as PurgeDecision<B>, input, byName);
+    return {
+      slug: backup.slug,
+      backup,
+      owner,
+      ...verdict,
+      ...(expires ? { expires } : {}),
+      ...(keepDays !== undefined ? { keepDays } : {}),
+      reasons: verdict.details.map(describeDeletionReason),
+    };
+  });
 
   const final = new Map(decisions.map((d) => [d.slug, d]));
   const remove = purge.remove.filter((slug) => final.get(slug)?.action === 'remove');
   return { decisions, remove, unattended: remove.filter((slug) => final.get(slug)?.consent === 'unattended'), confirmAbove: input.confirmAbove };
+}
+
+type Verdict = Pick<DeletionDecision<ListedBackup>, 'action' | 'consent' | 'future' | 'details'>;
+
+function futureVerdict(backup: ListedBackup, pins: ReadonlySet<string>): Verdict {
+  return { action: 'keep', future: true, details: [{ code: 'future-date', date: backup.date }, ...(pins.has(backup.slug) ? [{ code: 'pinned' } as const] : [])] };
+}
+
+/** Rules 1–3 over retention's verdict (planPurge's) for a backup of `owner`. */
+function verdictOf(owner: Owner, purge: PurgeDecision<ListedBackup>, input: DeletionInput<ListedBackup>, byName: ReadonlyMap<string, FilePolicy>): Verdict {
+  if (owner.kind === 'tagged') return { action: 'keep', future: false, details: [{ code: 'made-elsewhere', policy: owner.policy }, ...purge.details.filter((r) => r.code === 'pinned')] };
+  const block = blockOf(owner, input, byName);
+  if (block) return { action: 'keep', future: false, details: [block, ...purge.details] };
+  if (purge.action === 'keep') return { action: 'keep', future: false, details: purge.details };
+  if (consentOf(owner, byName) === 'unattended') return { action: 'remove', consent: 'unattended', future: false, details: purge.details };
+  return { action: 'remove', consent: 'ask', future: false, details: [...purge.details, { code: 'asks', why: askWhy(owner) }] };
 }
 
 /** Why a managed backup is kept whatever its retention says (rule 3), if it is. */
@@ -196,28 +205,6 @@ function consentOf(owner: Owner, byName: ReadonlyMap<string, FilePolicy>): 'unat
 
 function askWhy(owner: Owner): 'keep_days' | 'auto_backup' | 'purge-manual' {
   return owner.kind === 'keep_days' ? 'keep_days' : owner.kind === 'auto_backup' ? 'auto_backup' : 'purge-manual';
-}
-
-function decision<B extends ListedBackup>(
-  backup: B,
-  owner: Owner,
-  action: 'keep' | 'remove',
-  consent: 'unattended' | 'ask' | undefined,
-  future: boolean,
-  expires: string | undefined,
-  details: DeletionReason[],
-): DeletionDecision<B> {
-  return {
-    slug: backup.slug,
-    backup,
-    owner,
-    action,
-    ...(consent ? { consent } : {}),
-    future,
-    ...(expires ? { expires } : {}),
-    details,
-    reasons: details.map(describeDeletionReason),
-  };
 }
 
 export function describeDeletionReason(r: DeletionReason): string {
