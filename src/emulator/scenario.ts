@@ -2,7 +2,7 @@
 // Strict zod schema: a typo in a scenario file is an error, not a silently ignored key.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { CoreScenarioSchema } from './core/coreScenario';
+import { CoreScenarioSchema } from './homeAssistant/homeAssistantScenario';
 
 export const ROLES = ['default', 'homeassistant', 'backup', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

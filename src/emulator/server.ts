@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authorize } from './auth';
 import type { Clock } from './clock';
-import { CoreFront } from './core/coreFront';
+import { CoreFront } from './homeAssistant/homeAssistantFront';
 import { HTTP_FAULT_KINDS } from './faults';
 import { ApiError, HANDLED, notFound, sendApiError, sendJson, sendOk, sendText, TextError } from './http';
 import type { RequestContext } from './http';

@@ -1,7 +1,7 @@
 // Home Assistant's default backup key (the "encryption key" of its backup settings), needed for
 // `encrypted: true`. It lives in Home Assistant Core, not in the Supervisor.
 import * as vscode from 'vscode';
-import { readCoreBackupConfig } from '../core/haCore/backupConfig';
+import { readCoreBackupConfig } from '../core/homeAssistant/backupConfig';
 import { readAddonCoreBackupConfig } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { describeError } from './errors';

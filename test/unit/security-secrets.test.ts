@@ -9,8 +9,8 @@ import type { Duplex } from 'node:stream';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransport, SupervisorClient, SupervisorError, type SupervisorTransport } from '../../src/core/supervisor';
-import { AddonCoreConnection, CoreTransport } from '../../src/core/supervisor/coreTransport';
-import { acceptWebSocket } from '../../src/emulator/core/webSocketPeer';
+import { AddonCoreConnection, CoreTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { acceptWebSocket } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { closedPort } from './transportScenarios';
 
 const TOKEN = 'sekrit-7f3a9c1e5b2d4806-token';

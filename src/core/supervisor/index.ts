@@ -5,4 +5,4 @@ export * from './schemas';
 export * from './serverClock';
 export * from './transport';
 export * from './version';
-export * from './coreTransport';
+export * from '../homeAssistant/homeAssistantTransport';

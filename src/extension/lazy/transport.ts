@@ -3,7 +3,7 @@
 // scripts/build.mjs) takes ~50 ms to load; so the connection gets this stand-in, which builds the real
 // transport on the first request, one turn of the event loop later (never inside `activate`, even
 // when activation itself triggers the first request).
-import { CoreTransport } from '../../core/supervisor/coreTransport';
+import { CoreTransport } from '../../core/homeAssistant/homeAssistantTransport';
 import { HttpTransport, type HttpTransportOptions, type RawResponse, type RequestOptions, type StreamResponse, type SupervisorTransport, type UploadSource } from '../../core/supervisor/transport';
 
 export type TransportMode = 'core' | 'supervisor';

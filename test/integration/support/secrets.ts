@@ -11,7 +11,7 @@ import { ENV } from '../../harness/protocol';
 export const TEST_SECRETS = {
   /** backups.test.ts: a token the emulator does not know. */
   wrongToken: 'not-the-token',
-  /** scenarios/test.json core.tokens, viaCore.test.ts. */
+  /** scenarios/test.json core.tokens, viaHomeAssistant.test.ts. */
   coreAdminToken: 'test-admin-llat',
   coreUserToken: 'test-user-llat',
   /** scenarios/test.json tokens (a Supervisor token with the backup role). */
@@ -22,7 +22,7 @@ export const TEST_SECRETS = {
   protectedBackupPassword: 'test-password',
   /** createBackup.test.ts: the password of a new backup. */
   newBackupPassword: 'a password',
-  /** viaCore.test.ts: a restore password that is not the key. */
+  /** viaHomeAssistant.test.ts: a restore password that is not the key. */
   notTheKey: 'not the key',
 } as const;
 

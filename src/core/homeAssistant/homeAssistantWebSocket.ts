@@ -6,7 +6,7 @@
 // for the add-on and answers it itself) — only the URL and the messages differ.
 import { WebSocket } from 'undici';
 import type { Dispatcher } from 'undici';
-import { redactSecret, type SupervisorErrorKind } from './errors';
+import { redactSecret, type SupervisorErrorKind } from '../supervisor/errors';
 
 export type CoreCommandResult = { success: true; result: unknown } | { success: false; error: { code: string; message: string } };
 

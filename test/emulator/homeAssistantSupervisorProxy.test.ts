@@ -3,7 +3,7 @@
 // the Core front, and the 2026.08.0 filter of `supervisor/*` and `hassio/*` command types.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deniedCommand } from '../../src/emulator/core/supervisorProxy';
+import { deniedCommand } from '../../src/emulator/homeAssistant/supervisorProxy';
 import { BACKUP_TOKEN, FAST_SCENARIO, startTestEmulator, TOKEN } from './helpers';
 import type { TestEmulator } from './helpers';
 import type { Scenario } from '../../src/emulator/scenario';

@@ -6,16 +6,16 @@
 // uploads go through Core's `/api/hassio/…` REST proxy (hassio/http.py HassIOView), which only passes
 // a short allowlist of backup paths (PATHS_ADMIN).
 import { FormData, request, type Agent } from 'undici';
-import { CoreConnectionError, CoreWebSocket } from './coreWebSocket';
-import type { CoreCommandResult } from './coreWebSocket';
-import { networkError, redactSecret, SupervisorError } from './errors';
-import { dateOf, errorBody, instanceAgent } from './transport';
-import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from './transport';
+import { CoreConnectionError, CoreWebSocket } from './homeAssistantWebSocket';
+import type { CoreCommandResult } from './homeAssistantWebSocket';
+import { networkError, redactSecret, SupervisorError } from '../supervisor/errors';
+import { dateOf, errorBody, instanceAgent } from '../supervisor/transport';
+import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from '../supervisor/transport';
 
-export { readCoreBackupConfig } from '../haCore/backupConfig';
-export type { CoreBackupSettings, CoreCommands } from '../haCore/backupConfig';
-export { AddonCoreConnection, readAddonCoreBackupConfig } from '../haCore/addonCore';
-export type { AddonCoreOptions } from '../haCore/addonCore';
+export { readCoreBackupConfig } from './backupConfig';
+export type { CoreBackupSettings, CoreCommands } from './backupConfig';
+export { AddonCoreConnection, readAddonCoreBackupConfig } from './addonConnection';
+export type { AddonCoreOptions } from './addonConnection';
 
 export interface CoreTransportOptions {
   /** Home Assistant's address, e.g. `http://homeassistant.local:8123` (a path prefix is kept). */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { acceptKey } from '../../src/emulator/core/webSocketPeer';
+import { acceptKey } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { startTestEmulator } from './helpers';
 import type { TestEmulator } from './helpers';
 

@@ -2,7 +2,7 @@
 // then commands with strictly increasing ids. Only the commands this project needs are known:
 // `supervisor/api` (hassio/websocket_api.py), `backup/config/info`, `ping`, `supported_features`.
 import { parsePyJson } from '../pyJson';
-import type { CoreBackupConfig } from './coreScenario';
+import type { CoreBackupConfig } from './homeAssistantScenario';
 import { HassioApiError, sendCommand } from './supervisorCall';
 import type { SupervisorLink } from './supervisorCall';
 import type { WebSocketPeer } from './webSocketPeer';

@@ -7,7 +7,7 @@
 // (DENIED_WS_TYPE_PREFIXES, home-assistant/supervisor commit 9ad1c198); Core's own commands such as
 // `backup/config/info` still pass.
 import { request, type Agent } from 'undici';
-import { CoreConnectionError, CoreWebSocket } from '../supervisor/coreWebSocket';
+import { CoreConnectionError, CoreWebSocket } from './homeAssistantWebSocket';
 import { networkError, SupervisorError } from '../supervisor/errors';
 import { instanceAgent } from '../supervisor/transport';
 import { readCoreBackupConfig } from './backupConfig';
