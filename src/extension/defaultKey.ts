@@ -1,8 +1,7 @@
 // Home Assistant's default backup key (the "encryption key" of its backup settings), needed for
 // `encrypted: true`. It lives in Home Assistant Core, not in the Supervisor.
 import * as vscode from 'vscode';
-import { readCoreBackupConfig } from '../core/homeAssistant/backupConfig';
-import { readAddonCoreBackupConfig } from '../core/supervisor';
+import { readAddonCoreBackupConfig, readCoreBackupConfig } from '../core/homeAssistant';
 import type { Connection } from './connection/connectionManager';
 import { describeError } from './errors';
 import { coreTransportOf } from './lazy/transport';

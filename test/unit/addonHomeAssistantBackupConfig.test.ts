@@ -6,7 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { AddonCoreConnection, readAddonCoreBackupConfig } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { AddonCoreConnection, readAddonCoreBackupConfig } from '../../src/core/homeAssistant';
 import { acceptWebSocket } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator } from '../../src/emulator/server';

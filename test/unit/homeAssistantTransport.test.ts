@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SupervisorClient } from '../../src/core/supervisor';
-import { CoreTransport, readCoreBackupConfig } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { CoreTransport, readCoreBackupConfig } from '../../src/core/homeAssistant';
 import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator } from '../../src/emulator/server';
 import { CORE_ADMIN_TOKEN, CORE_USER_TOKEN, DEFAULT_BACKUP_KEY, rejectsWith, startScenarioEmulator } from './transportScenarios';

@@ -1,6 +1,6 @@
 // The SupervisorClient scenarios of transportScenarios.ts, run directly against the Supervisor and
 // through Home Assistant Core: the client must not notice the difference.
-import { CoreTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { CoreTransport } from '../../src/core/homeAssistant';
 import { HttpTransport } from '../../src/core/supervisor/transport';
 import { CORE_ADMIN_TOKEN, describeClientScenarios, SUPERVISOR_TOKEN } from './transportScenarios';
 

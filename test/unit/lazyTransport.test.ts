@@ -3,7 +3,7 @@
 // modes, plus what is its own.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CoreTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { CoreTransport } from '../../src/core/homeAssistant';
 import { HttpTransport } from '../../src/core/supervisor/transport';
 import { SupervisorClient } from '../../src/core/supervisor';
 import type { RunningEmulator } from '../../src/emulator/server';

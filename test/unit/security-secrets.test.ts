@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransport, SupervisorClient, SupervisorError, type SupervisorTransport } from '../../src/core/supervisor';
-import { AddonCoreConnection, CoreTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { AddonCoreConnection, CoreTransport } from '../../src/core/homeAssistant';
 import { acceptWebSocket } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { closedPort } from './transportScenarios';
 

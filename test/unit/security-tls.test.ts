@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransport, networkError, SupervisorClient, SupervisorError } from '../../src/core/supervisor';
-import { AddonCoreConnection, CoreTransport, readAddonCoreBackupConfig, readCoreBackupConfig } from '../../src/core/homeAssistant/homeAssistantTransport';
+import { AddonCoreConnection, CoreTransport, readAddonCoreBackupConfig, readCoreBackupConfig } from '../../src/core/homeAssistant';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { CORE_ADMIN_TOKEN, DEFAULT_BACKUP_KEY, SCENARIO, SUPERVISOR_TOKEN } from './transportScenarios';
 

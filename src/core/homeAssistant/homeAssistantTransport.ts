@@ -12,11 +12,6 @@ import { networkError, redactSecret, SupervisorError } from '../supervisor/error
 import { dateOf, errorBody, instanceAgent } from '../supervisor/transport';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from '../supervisor/transport';
 
-export { readCoreBackupConfig } from './backupConfig';
-export type { CoreBackupSettings, CoreCommands } from './backupConfig';
-export { AddonCoreConnection, readAddonCoreBackupConfig } from './addonConnection';
-export type { AddonCoreOptions } from './addonConnection';
-
 export interface CoreTransportOptions {
   /** Home Assistant's address, e.g. `http://homeassistant.local:8123` (a path prefix is kept). */
   baseUrl: string;

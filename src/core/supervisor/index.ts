@@ -5,4 +5,3 @@ export * from './schemas';
 export * from './serverClock';
 export * from './transport';
 export * from './version';
-export * from '../homeAssistant/homeAssistantTransport';
