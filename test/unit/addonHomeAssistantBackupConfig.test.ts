@@ -1,12 +1,13 @@
-// readAddonCoreBackupConfig: Home Assistant's default backup key read from inside the add-on, through
-// the Supervisor's Core websocket proxy (`/core/websocket`) with the add-on's Supervisor token.
+// readAddonHomeAssistantBackupConfig: Home Assistant's default backup key read from inside the
+// add-on, through the Supervisor's Core websocket proxy (`/core/websocket`) with the add-on's
+// Supervisor token.
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { AddonCoreConnection, readAddonCoreBackupConfig } from '../../src/core/homeAssistant';
+import { AddonHomeAssistantConnection, readAddonHomeAssistantBackupConfig } from '../../src/core/homeAssistant';
 import { acceptWebSocket } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator } from '../../src/emulator/server';
@@ -30,7 +31,7 @@ async function stop(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-describe('readAddonCoreBackupConfig', () => {
+describe('readAddonHomeAssistantBackupConfig', () => {
   let emu: RunningEmulator;
   const connections = async (): Promise<{ open: number; accepted: number }> => (await (await fetch(`${emu.url}/_emulator/core/connections`)).json()) as { open: number; accepted: number };
 
@@ -49,7 +50,7 @@ describe('readAddonCoreBackupConfig', () => {
 
   it("reads the default backup key with the add-on's Supervisor token, and closes again", async () => {
     const before = await connections();
-    const settings = await readAddonCoreBackupConfig({ supervisorUrl: emu.url, token: SUPERVISOR_TOKEN });
+    const settings = await readAddonHomeAssistantBackupConfig({ supervisorUrl: emu.url, token: SUPERVISOR_TOKEN });
     assert.deepEqual(settings, { defaultBackupKey: DEFAULT_BACKUP_KEY, agentIds: ['hassio.local'], automaticBackupsConfigured: true });
     await new Promise((r) => setTimeout(r, 50));
     const afterwards = await connections();
@@ -60,7 +61,7 @@ describe('readAddonCoreBackupConfig', () => {
   it('reports no default key when backups were never set up', async () => {
     const bare = await startEmulator({ port: 0, token: 'addon-token' });
     try {
-      assert.deepEqual(await readAddonCoreBackupConfig({ supervisorUrl: `${bare.url}/`, token: 'addon-token' }), {
+      assert.deepEqual(await readAddonHomeAssistantBackupConfig({ supervisorUrl: `${bare.url}/`, token: 'addon-token' }), {
         defaultBackupKey: null,
         agentIds: [],
         automaticBackupsConfigured: false,
@@ -72,7 +73,7 @@ describe('readAddonCoreBackupConfig', () => {
 
   it('says the token was rejected: unknown, a Core token, or an add-on without homeassistant_api', async () => {
     for (const token of ['not-a-supervisor-token', CORE_ADMIN_TOKEN, NO_HA_API]) {
-      const err = await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: emu.url, token }), 'token_rejected', /did not let this token into Home Assistant's websocket API \(Invalid access\).*homeassistant_api/);
+      const err = await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: emu.url, token }), 'token_rejected', /did not let this token into Home Assistant's websocket API \(Invalid access\).*homeassistant_api/);
       assert.doesNotMatch(err.message, new RegExp(token));
     }
   });
@@ -80,7 +81,7 @@ describe('readAddonCoreBackupConfig', () => {
   it('says when nothing listens at the address', async () => {
     const { server, url } = await listen(() => undefined);
     await stop(server);
-    await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }), 'connection_refused', /Connection refused by http:\/\/127\.0\.0\.1:\d+/);
+    await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }), 'connection_refused', /Connection refused by http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('tells a Supervisor that cannot reach Core (502) from a server that is not a Supervisor', async () => {
@@ -88,8 +89,8 @@ describe('readAddonCoreBackupConfig', () => {
     const down = await listen(refuse('502 Bad Gateway'), 502);
     const other = await listen(refuse('404 Not Found'), 404);
     try {
-      await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: down.url, token: SUPERVISOR_TOKEN }), 'network', /cannot reach Home Assistant Core \(HTTP 502 for \/core\/websocket\)/);
-      await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: other.url, token: SUPERVISOR_TOKEN }), 'network', /answered HTTP 404 but refused a websocket connection at \/core\/websocket/);
+      await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: down.url, token: SUPERVISOR_TOKEN }), 'network', /cannot reach Home Assistant Core \(HTTP 502 for \/core\/websocket\)/);
+      await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: other.url, token: SUPERVISOR_TOKEN }), 'network', /answered HTTP 404 but refused a websocket connection at \/core\/websocket/);
     } finally {
       await Promise.all([stop(down.server), stop(other.server)]);
     }
@@ -113,7 +114,7 @@ describe('readAddonCoreBackupConfig', () => {
       };
     });
     try {
-      const err = await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }), 'forbidden_role', /refused backup\/config\/info through its Home Assistant proxy \(Unauthorized\)/);
+      const err = await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }), 'forbidden_role', /refused backup\/config\/info through its Home Assistant proxy \(Unauthorized\)/);
       assert.equal(err.path, 'backup/config/info');
     } finally {
       await stop(server);
@@ -123,17 +124,17 @@ describe('readAddonCoreBackupConfig', () => {
   it('times out on a Supervisor that never finishes the handshake, and can be cancelled', async () => {
     const { server, url } = await listen((req, socket, head) => void acceptWebSocket(req, socket, head));
     try {
-      await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN, timeoutMs: 200 }), 'timeout');
+      await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN, timeoutMs: 200 }), 'timeout');
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
-      await rejectsWith(readAddonCoreBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN, signal: controller.signal }), 'aborted');
+      await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN, signal: controller.signal }), 'aborted');
     } finally {
       await stop(server);
     }
   });
 
-  it('keeps one connection for several commands (AddonCoreConnection)', async () => {
-    const connection = new AddonCoreConnection({ supervisorUrl: emu.url, token: SUPERVISOR_TOKEN });
+  it('keeps one connection for several commands (AddonHomeAssistantConnection)', async () => {
+    const connection = new AddonHomeAssistantConnection({ supervisorUrl: emu.url, token: SUPERVISOR_TOKEN });
     try {
       assert.deepEqual(await connection.connect(), { haVersion: '2026.11.2' });
       const first = (await connection.command({ type: 'backup/config/info' })) as { config: { create_backup: { password: string } } };

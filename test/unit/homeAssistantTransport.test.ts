@@ -1,18 +1,18 @@
-// What is particular to CoreTransport: the admin requirement, the proxy's slug allowlist, the
-// default backup key, one reused websocket that reconnects, and Core's message-less errors.
+// What is particular to HomeAssistantTransport: the admin requirement, the proxy's slug allowlist,
+// the default backup key, one reused websocket that reconnects, and Core's message-less errors.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SupervisorClient } from '../../src/core/supervisor';
-import { CoreTransport, readCoreBackupConfig } from '../../src/core/homeAssistant';
+import { HomeAssistantTransport, readHomeAssistantBackupConfig } from '../../src/core/homeAssistant';
 import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator } from '../../src/emulator/server';
 import { CORE_ADMIN_TOKEN, CORE_USER_TOKEN, DEFAULT_BACKUP_KEY, rejectsWith, startScenarioEmulator } from './transportScenarios';
 
-describe('CoreTransport', () => {
+describe('HomeAssistantTransport', () => {
   let emu: RunningEmulator;
-  const transports: CoreTransport[] = [];
-  const transport = (token = CORE_ADMIN_TOKEN, baseUrl = emu.url): CoreTransport => {
-    const t = new CoreTransport({ baseUrl, token });
+  const transports: HomeAssistantTransport[] = [];
+  const transport = (token = CORE_ADMIN_TOKEN, baseUrl = emu.url): HomeAssistantTransport => {
+    const t = new HomeAssistantTransport({ baseUrl, token });
     transports.push(t);
     return t;
   };
@@ -53,15 +53,15 @@ describe('CoreTransport', () => {
   });
 
   it("reads Home Assistant's default backup key", async () => {
-    assert.deepEqual(await readCoreBackupConfig(transport()), { defaultBackupKey: DEFAULT_BACKUP_KEY, agentIds: ['hassio.local'], automaticBackupsConfigured: true });
-    await rejectsWith(readCoreBackupConfig(transport(CORE_USER_TOKEN)), 'forbidden_role', /administrator/);
+    assert.deepEqual(await readHomeAssistantBackupConfig(transport()), { defaultBackupKey: DEFAULT_BACKUP_KEY, agentIds: ['hassio.local'], automaticBackupsConfigured: true });
+    await rejectsWith(readHomeAssistantBackupConfig(transport(CORE_USER_TOKEN)), 'forbidden_role', /administrator/);
   });
 
   it('reports no default key when backups were never set up', async () => {
     const bare = await startEmulator({ port: 0, token: 'x', scenario: { core: { tokens: [{ token: 'llat', admin: true }] } } });
-    const t = new CoreTransport({ baseUrl: bare.url, token: 'llat' });
+    const t = new HomeAssistantTransport({ baseUrl: bare.url, token: 'llat' });
     try {
-      assert.equal((await readCoreBackupConfig(t)).defaultBackupKey, null);
+      assert.equal((await readHomeAssistantBackupConfig(t)).defaultBackupKey, null);
     } finally {
       await t.close();
       await bare.close();

@@ -1,6 +1,6 @@
 // The SupervisorClient scenarios of transportScenarios.ts, run directly against the Supervisor and
 // through Home Assistant Core: the client must not notice the difference.
-import { CoreTransport } from '../../src/core/homeAssistant';
+import { HomeAssistantTransport } from '../../src/core/homeAssistant';
 import { HttpTransport } from '../../src/core/supervisor/transport';
 import { CORE_ADMIN_TOKEN, describeClientScenarios, SUPERVISOR_TOKEN } from './transportScenarios';
 
@@ -11,5 +11,5 @@ describeClientScenarios({
 
 describeClientScenarios({
   name: 'through Home Assistant Core',
-  create: (emu, o = {}) => new CoreTransport({ baseUrl: o.baseUrl ?? emu.url, token: o.token ?? CORE_ADMIN_TOKEN }),
+  create: (emu, o = {}) => new HomeAssistantTransport({ baseUrl: o.baseUrl ?? emu.url, token: o.token ?? CORE_ADMIN_TOKEN }),
 });

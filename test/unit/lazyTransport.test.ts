@@ -3,11 +3,11 @@
 // modes, plus what is its own.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CoreTransport } from '../../src/core/homeAssistant';
+import { HomeAssistantTransport } from '../../src/core/homeAssistant';
 import { HttpTransport } from '../../src/core/supervisor/transport';
 import { SupervisorClient } from '../../src/core/supervisor';
 import type { RunningEmulator } from '../../src/emulator/server';
-import { coreTransportOf, LazyTransport } from '../../src/extension/lazy/transport';
+import { homeAssistantTransportOf, LazyTransport } from '../../src/extension/lazy/transport';
 import { CORE_ADMIN_TOKEN, describeClientScenarios, rejectsWith, startScenarioEmulator, SUPERVISOR_TOKEN } from './transportScenarios';
 
 describeClientScenarios({
@@ -33,7 +33,7 @@ describe('LazyTransport', () => {
     for (const baseUrl of ['http://supervisor', 'http://ha.local:8123/', 'https://example.org/prefix//']) {
       const options = { baseUrl, token: 't' };
       assert.equal(new LazyTransport('supervisor', options).target, new HttpTransport(options).target);
-      assert.equal(new LazyTransport('core', options).target, new CoreTransport(options).target);
+      assert.equal(new LazyTransport('core', options).target, new HomeAssistantTransport(options).target);
     }
   });
 
@@ -62,14 +62,14 @@ describe('LazyTransport', () => {
     await rejectsWith(new SupervisorClient(transport).info(), expected.kind);
   });
 
-  it('coreTransportOf finds the CoreTransport behind a core connection only', async () => {
-    const core = new LazyTransport('core', { baseUrl: emu.url, token: CORE_ADMIN_TOKEN });
+  it("homeAssistantTransportOf finds the HomeAssistantTransport behind a connection in mode 'core' only", async () => {
+    const throughHomeAssistant = new LazyTransport('core', { baseUrl: emu.url, token: CORE_ADMIN_TOKEN });
     const direct = new LazyTransport('supervisor', { baseUrl: emu.url, token: SUPERVISOR_TOKEN });
-    assert.ok((await coreTransportOf(core)) instanceof CoreTransport);
-    assert.equal(await coreTransportOf(direct), undefined);
+    assert.ok((await homeAssistantTransportOf(throughHomeAssistant)) instanceof HomeAssistantTransport);
+    assert.equal(await homeAssistantTransportOf(direct), undefined);
     assert.equal(direct.started, false, 'a direct connection is not opened to find out');
-    const eager = new CoreTransport({ baseUrl: emu.url, token: CORE_ADMIN_TOKEN });
-    assert.equal(await coreTransportOf(eager), eager);
-    await Promise.all([core.close(), direct.close(), eager.close()]);
+    const eager = new HomeAssistantTransport({ baseUrl: emu.url, token: CORE_ADMIN_TOKEN });
+    assert.equal(await homeAssistantTransportOf(eager), eager);
+    await Promise.all([throughHomeAssistant.close(), direct.close(), eager.close()]);
   });
 });

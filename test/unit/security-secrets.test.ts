@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransport, SupervisorClient, SupervisorError, type SupervisorTransport } from '../../src/core/supervisor';
-import { AddonCoreConnection, CoreTransport } from '../../src/core/homeAssistant';
+import { AddonHomeAssistantConnection, HomeAssistantTransport } from '../../src/core/homeAssistant';
 import { acceptWebSocket } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { closedPort } from './transportScenarios';
 
@@ -175,9 +175,9 @@ describe('security: the token never reaches an error (direct Supervisor transpor
 
 describe('security: the token never reaches an error (through Home Assistant Core)', () => {
   const server = new HostileServer();
-  const transports: CoreTransport[] = [];
-  const core = (): CoreTransport => {
-    const t = new CoreTransport({ baseUrl: server.url, token: TOKEN });
+  const transports: HomeAssistantTransport[] = [];
+  const transport = (): HomeAssistantTransport => {
+    const t = new HomeAssistantTransport({ baseUrl: server.url, token: TOKEN });
     transports.push(t);
     return t;
   };
@@ -194,7 +194,7 @@ describe('security: the token never reaches an error (through Home Assistant Cor
       peer.sendText(JSON.stringify({ type: 'auth_invalid', message: `Invalid access token ${token}` }));
       peer.close();
     };
-    const err = await failure(core().connect());
+    const err = await failure(transport().connect());
     assert.equal(err.kind, 'token_rejected');
     assertNoToken(err, 'auth_invalid');
   });
@@ -203,7 +203,7 @@ describe('security: the token never reaches an error (through Home Assistant Cor
     it(`a supervisor/api error (${code}) whose message repeats the token`, async () => {
       server.onAuth = authOk;
       server.onCommand = (message, peer) => peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code, message: `refused for ${TOKEN}` } }));
-      const err = await failure(new SupervisorClient(core()).listBackups());
+      const err = await failure(new SupervisorClient(transport()).listBackups());
       assertNoToken(err, code);
     });
   }
@@ -211,21 +211,21 @@ describe('security: the token never reaches an error (through Home Assistant Cor
   it('another websocket command whose error repeats the token', async () => {
     server.onAuth = authOk;
     server.onCommand = (message, peer) => peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code: 'invalid_format', message: `bad ${TOKEN}` } }));
-    const err = await failure(core().command({ type: 'backup/config/info' }));
+    const err = await failure(transport().command({ type: 'backup/config/info' }));
     assertNoToken(err, 'command');
   });
 
   it('a download through the /api/hassio proxy whose error body echoes the header', async () => {
     server.onAuth = authOk;
     server.handler = plain(500);
-    const err = await failure(new SupervisorClient(core()).download('abcdef12'));
+    const err = await failure(new SupervisorClient(transport()).download('abcdef12'));
     assertNoToken(err, 'proxy download');
   });
 
   it('a websocket that is refused, where the HTTP probe echoes the header', async () => {
     // No upgrade handler answers for this path: the socket fails to open, and the transport asks /api/.
     server.handler = plain(502);
-    const t = new CoreTransport({ baseUrl: `${server.url}/not-here`, token: TOKEN });
+    const t = new HomeAssistantTransport({ baseUrl: `${server.url}/not-here`, token: TOKEN });
     transports.push(t);
     const err = await failure(t.connect());
     assertNoToken(err, 'open failure');
@@ -234,9 +234,9 @@ describe('security: the token never reaches an error (through Home Assistant Cor
 
 describe('security: the token never reaches an error (Core through the Supervisor, inside the add-on)', () => {
   const server = new HostileServer();
-  const connections: AddonCoreConnection[] = [];
-  const addonCore = (): AddonCoreConnection => {
-    const c = new AddonCoreConnection({ supervisorUrl: server.url, token: TOKEN });
+  const connections: AddonHomeAssistantConnection[] = [];
+  const addonConnection = (): AddonHomeAssistantConnection => {
+    const c = new AddonHomeAssistantConnection({ supervisorUrl: server.url, token: TOKEN });
     connections.push(c);
     return c;
   };
@@ -252,7 +252,7 @@ describe('security: the token never reaches an error (Core through the Superviso
       peer.sendText(JSON.stringify({ type: 'auth_invalid', message: `Invalid access for ${token}` }));
       peer.close();
     };
-    const err = await failure(addonCore().connect());
+    const err = await failure(addonConnection().connect());
     assert.equal(err.kind, 'token_rejected');
     assertNoToken(err, 'auth_invalid');
   });
@@ -261,7 +261,7 @@ describe('security: the token never reaches an error (Core through the Superviso
     it(`a command refused (${code}) with the token in the message`, async () => {
       server.onAuth = (_token, peer) => peer.sendText(JSON.stringify({ type: 'auth_ok', ha_version: '2026.11.2' }));
       server.onCommand = (message, peer) => peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code, message: `no: ${TOKEN}` } }));
-      const err = await failure(addonCore().command({ type: 'backup/config/info' }));
+      const err = await failure(addonConnection().command({ type: 'backup/config/info' }));
       assertNoToken(err, code);
     });
   }

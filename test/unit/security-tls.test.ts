@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransport, networkError, SupervisorClient, SupervisorError } from '../../src/core/supervisor';
-import { AddonCoreConnection, CoreTransport, readAddonCoreBackupConfig, readCoreBackupConfig } from '../../src/core/homeAssistant';
+import { AddonHomeAssistantConnection, HomeAssistantTransport, readAddonHomeAssistantBackupConfig, readHomeAssistantBackupConfig } from '../../src/core/homeAssistant';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { CORE_ADMIN_TOKEN, DEFAULT_BACKUP_KEY, SCENARIO, SUPERVISOR_TOKEN } from './transportScenarios';
 
@@ -134,31 +134,31 @@ describe('security: TLS certificates are verified unless turned off', () => {
   describe('Home Assistant Core (websocket over wss:// and the /api/hassio proxy)', () => {
     for (const { front, code } of CASES) {
       it(`refuses a ${front} certificate by default`, async () => {
-        const transport = track(new CoreTransport({ baseUrl: fronts[front], token: CORE_ADMIN_TOKEN }));
+        const transport = track(new HomeAssistantTransport({ baseUrl: fronts[front], token: CORE_ADMIN_TOKEN }));
         await tlsFailure(transport.connect(), code);
         await tlsFailure(new SupervisorClient(transport).listBackups(), code);
         await tlsFailure(transport.openStream('GET', '/backups/abcdef12/download'), code);
-        await tlsFailure(readCoreBackupConfig(transport), code);
+        await tlsFailure(readHomeAssistantBackupConfig(transport), code);
       });
     }
 
     it('accepts it only with verification turned off', async () => {
-      const transport = track(new CoreTransport({ baseUrl: fronts.selfSigned, token: CORE_ADMIN_TOKEN, rejectUnauthorized: false }));
+      const transport = track(new HomeAssistantTransport({ baseUrl: fronts.selfSigned, token: CORE_ADMIN_TOKEN, rejectUnauthorized: false }));
       assert.deepEqual(await transport.connect(), { haVersion: '2026.11.2' });
       const { backups } = await new SupervisorClient(transport).listBackups();
       assert.equal(backups.length, 4);
-      assert.equal((await readCoreBackupConfig(transport)).defaultBackupKey, DEFAULT_BACKUP_KEY);
+      assert.equal((await readHomeAssistantBackupConfig(transport)).defaultBackupKey, DEFAULT_BACKUP_KEY);
     });
   });
 
-  describe('Core through the Supervisor, inside the add-on (AddonCoreConnection)', () => {
+  describe('Core through the Supervisor, inside the add-on (AddonHomeAssistantConnection)', () => {
     it('refuses a self-signed certificate by default', async () => {
-      await tlsFailure(track(new AddonCoreConnection({ supervisorUrl: fronts.selfSigned, token: SUPERVISOR_TOKEN })).connect(), /DEPTH_ZERO_SELF_SIGNED_CERT/);
-      await tlsFailure(readAddonCoreBackupConfig({ supervisorUrl: fronts.leafWithCa, token: SUPERVISOR_TOKEN, timeoutMs: 10_000 }), /SELF_SIGNED_CERT_IN_CHAIN/);
+      await tlsFailure(track(new AddonHomeAssistantConnection({ supervisorUrl: fronts.selfSigned, token: SUPERVISOR_TOKEN })).connect(), /DEPTH_ZERO_SELF_SIGNED_CERT/);
+      await tlsFailure(readAddonHomeAssistantBackupConfig({ supervisorUrl: fronts.leafWithCa, token: SUPERVISOR_TOKEN, timeoutMs: 10_000 }), /SELF_SIGNED_CERT_IN_CHAIN/);
     });
 
     it('accepts it only with verification turned off', async () => {
-      const settings = await readAddonCoreBackupConfig({ supervisorUrl: fronts.selfSigned, token: SUPERVISOR_TOKEN, rejectUnauthorized: false, timeoutMs: 10_000 });
+      const settings = await readAddonHomeAssistantBackupConfig({ supervisorUrl: fronts.selfSigned, token: SUPERVISOR_TOKEN, rejectUnauthorized: false, timeoutMs: 10_000 });
       assert.equal(settings.defaultBackupKey, DEFAULT_BACKUP_KEY);
     });
   });

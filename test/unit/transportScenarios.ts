@@ -1,6 +1,6 @@
 // SupervisorClient scenarios that must behave the same whichever way requests travel: directly to
-// the Supervisor (HttpTransport) or through Home Assistant Core (CoreTransport). Each test file
-// calls `describeClientScenarios` with the transport it checks; the emulator serves both.
+// the Supervisor (HttpTransport) or through Home Assistant Core (HomeAssistantTransport). Each test
+// file calls `describeClientScenarios` with the transport it checks; the emulator serves both.
 import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';

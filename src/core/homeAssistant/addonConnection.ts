@@ -7,13 +7,13 @@
 // (DENIED_WS_TYPE_PREFIXES, home-assistant/supervisor commit 9ad1c198); Core's own commands such as
 // `backup/config/info` still pass.
 import { request, type Agent } from 'undici';
-import { CoreConnectionError, CoreWebSocket } from './homeAssistantWebSocket';
+import { HomeAssistantConnectionError, HomeAssistantWebSocket } from './homeAssistantWebSocket';
 import { networkError, SupervisorError } from '../supervisor/errors';
 import { instanceAgent } from '../supervisor/transport';
-import { readCoreBackupConfig } from './backupConfig';
-import type { CoreBackupSettings, CoreCommands } from './backupConfig';
+import { readHomeAssistantBackupConfig } from './backupConfig';
+import type { HomeAssistantBackupSettings, HomeAssistantCommands } from './backupConfig';
 
-export interface AddonCoreOptions {
+export interface AddonHomeAssistantOptions {
   /** The Supervisor's address: `http://supervisor` inside the add-on (a path prefix is kept). */
   supervisorUrl: string;
   /** The add-on's Supervisor token (`SUPERVISOR_TOKEN`). */
@@ -23,22 +23,22 @@ export interface AddonCoreOptions {
 }
 
 /** The Supervisor's path of Core's websocket API (`/homeassistant/websocket` is its legacy alias). */
-export const ADDON_CORE_WEBSOCKET_PATH = '/core/websocket';
+export const ADDON_HOME_ASSISTANT_WEBSOCKET_PATH = '/core/websocket';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** One connection to Core's websocket API through the Supervisor, opened on first use. */
-export class AddonCoreConnection implements CoreCommands {
+export class AddonHomeAssistantConnection implements HomeAssistantCommands {
   /** The Supervisor's address, for messages (never with the token). */
   readonly target: string;
   private readonly agent: Agent;
-  private readonly socket: CoreWebSocket;
+  private readonly socket: HomeAssistantWebSocket;
 
-  constructor(options: AddonCoreOptions) {
+  constructor(options: AddonHomeAssistantOptions) {
     this.target = options.supervisorUrl.replace(/\/+$/, '');
     this.agent = instanceAgent(options.rejectUnauthorized);
-    this.socket = new CoreWebSocket({
-      url: `${this.target.replace(/^http/, 'ws')}${ADDON_CORE_WEBSOCKET_PATH}`,
+    this.socket = new HomeAssistantWebSocket({
+      url: `${this.target.replace(/^http/, 'ws')}${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}`,
       token: options.token,
       dispatcher: this.agent,
       target: this.target,
@@ -60,7 +60,7 @@ export class AddonCoreConnection implements CoreCommands {
     try {
       return await this.socket.connect(withTimeout(options));
     } catch (e) {
-      throw this.failure(e, 'GET', ADDON_CORE_WEBSOCKET_PATH);
+      throw this.failure(e, 'GET', ADDON_HOME_ASSISTANT_WEBSOCKET_PATH);
     }
   }
 
@@ -100,19 +100,19 @@ export class AddonCoreConnection implements CoreCommands {
    */
   private async explainOpenFailure(): Promise<unknown> {
     try {
-      const res = await request(`${this.target}${ADDON_CORE_WEBSOCKET_PATH}`, { dispatcher: this.agent, headersTimeout: 10_000, signal: AbortSignal.timeout(15_000) });
+      const res = await request(`${this.target}${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}`, { dispatcher: this.agent, headersTimeout: 10_000, signal: AbortSignal.timeout(15_000) });
       await res.body.dump();
       if (res.statusCode === 502) {
-        return new CoreConnectionError('network', `The Supervisor at ${this.target} cannot reach Home Assistant Core (HTTP 502 for ${ADDON_CORE_WEBSOCKET_PATH}): is Home Assistant running?`);
+        return new HomeAssistantConnectionError('network', `The Supervisor at ${this.target} cannot reach Home Assistant Core (HTTP 502 for ${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}): is Home Assistant running?`);
       }
-      return new CoreConnectionError('network', `${this.target} answered HTTP ${res.statusCode} but refused a websocket connection at ${ADDON_CORE_WEBSOCKET_PATH}: is it the Supervisor?`);
+      return new HomeAssistantConnectionError('network', `${this.target} answered HTTP ${res.statusCode} but refused a websocket connection at ${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}: is it the Supervisor?`);
     } catch (e) {
       return e;
     }
   }
 
   private failure(e: unknown, method: string, path: string): SupervisorError {
-    if (e instanceof CoreConnectionError) return new SupervisorError(e.message, { kind: e.kind, method, path, cause: e.cause });
+    if (e instanceof HomeAssistantConnectionError) return new SupervisorError(e.message, { kind: e.kind, method, path, cause: e.cause });
     return networkError(e, method, path, this.target);
   }
 }
@@ -120,16 +120,16 @@ export class AddonCoreConnection implements CoreCommands {
 /**
  * Home Assistant's backup settings, including the default backup key, read from inside the add-on:
  * opens `ws(s)://<supervisor>/core/websocket`, authenticates with the add-on's Supervisor token, sends
- * `backup/config/info` and closes again. Same result as `readCoreBackupConfig`; errors are
+ * `backup/config/info` and closes again. Same result as `readHomeAssistantBackupConfig`; errors are
  * SupervisorErrors (`token_rejected`, `connection_refused`, `forbidden_role` for a Supervisor that
  * denies the command, `timeout`, `aborted`, …).
  */
-export async function readAddonCoreBackupConfig(options: AddonCoreOptions & { signal?: AbortSignal; timeoutMs?: number }): Promise<CoreBackupSettings> {
-  const connection = new AddonCoreConnection(options);
+export async function readAddonHomeAssistantBackupConfig(options: AddonHomeAssistantOptions & { signal?: AbortSignal; timeoutMs?: number }): Promise<HomeAssistantBackupSettings> {
+  const connection = new AddonHomeAssistantConnection(options);
   try {
     // One deadline for the whole exchange (open, handshake, command).
     const signal = withTimeout(options);
-    return await readCoreBackupConfig(connection, { signal, timeoutMs: options.timeoutMs });
+    return await readHomeAssistantBackupConfig(connection, { signal, timeoutMs: options.timeoutMs });
   } finally {
     await connection.close();
   }

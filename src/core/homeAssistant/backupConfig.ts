@@ -7,9 +7,10 @@ import { SupervisorError } from '../supervisor/errors';
 
 /**
  * Something that sends Core websocket commands and returns their `result` (or throws a
- * SupervisorError): CoreTransport outside Home Assistant, AddonCoreConnection inside the add-on.
+ * SupervisorError): HomeAssistantTransport outside Home Assistant, AddonHomeAssistantConnection
+ * inside the add-on.
  */
-export interface CoreCommands {
+export interface HomeAssistantCommands {
   command(message: { type: string } & Record<string, unknown>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<unknown>;
 }
 
@@ -23,7 +24,7 @@ const configInfoSchema = z.object({
   }),
 });
 
-export interface CoreBackupSettings {
+export interface HomeAssistantBackupSettings {
   /** The key Home Assistant encrypts its own backups with; null when backups were never set up. */
   defaultBackupKey: string | null;
   /** Where Core's automatic backups go (`hassio.local`, `hassio.<mount>`, `cloud.cloud`, …). */
@@ -31,8 +32,8 @@ export interface CoreBackupSettings {
   automaticBackupsConfigured: boolean;
 }
 
-export async function readCoreBackupConfig(core: CoreCommands, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CoreBackupSettings> {
-  const result = await core.command({ type: 'backup/config/info' }, options);
+export async function readHomeAssistantBackupConfig(homeAssistant: HomeAssistantCommands, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HomeAssistantBackupSettings> {
+  const result = await homeAssistant.command({ type: 'backup/config/info' }, options);
   const parsed = configInfoSchema.safeParse(result);
   if (!parsed.success) {
     throw new SupervisorError('Unexpected answer from Home Assistant for backup/config/info', { kind: 'invalid_response', method: 'WS', path: 'backup/config/info' });

@@ -6,13 +6,13 @@
 // uploads go through Core's `/api/hassio/…` REST proxy (hassio/http.py HassIOView), which only passes
 // a short allowlist of backup paths (PATHS_ADMIN).
 import { FormData, request, type Agent } from 'undici';
-import { CoreConnectionError, CoreWebSocket } from './homeAssistantWebSocket';
-import type { CoreCommandResult } from './homeAssistantWebSocket';
+import { HomeAssistantConnectionError, HomeAssistantWebSocket } from './homeAssistantWebSocket';
+import type { HomeAssistantCommandResult } from './homeAssistantWebSocket';
 import { networkError, redactSecret, SupervisorError } from '../supervisor/errors';
 import { dateOf, errorBody, instanceAgent } from '../supervisor/transport';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from '../supervisor/transport';
 
-export interface CoreTransportOptions {
+export interface HomeAssistantTransportOptions {
   /** Home Assistant's address, e.g. `http://homeassistant.local:8123` (a path prefix is kept). */
   baseUrl: string;
   /** A long-lived access token of an administrator user. */
@@ -33,17 +33,17 @@ const adminNeeded = (what: string): string =>
   `Home Assistant refused ${what}: the access token's user is not an administrator. ` +
   'Connecting through Home Assistant needs a long-lived access token of an administrator user.';
 
-export class CoreTransport implements SupervisorTransport {
+export class HomeAssistantTransport implements SupervisorTransport {
   readonly target: string;
   private readonly token: string;
   private readonly agent: Agent;
-  private readonly socket: CoreWebSocket;
+  private readonly socket: HomeAssistantWebSocket;
 
-  constructor(options: CoreTransportOptions) {
+  constructor(options: HomeAssistantTransportOptions) {
     this.target = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token;
     this.agent = instanceAgent(options.rejectUnauthorized, { transfers: true });
-    this.socket = new CoreWebSocket({
+    this.socket = new HomeAssistantWebSocket({
       url: `${this.target.replace(/^http/, 'ws')}/api/websocket`,
       token: this.token,
       dispatcher: this.agent,
@@ -169,7 +169,7 @@ export class CoreTransport implements SupervisorTransport {
     await this.agent.close();
   }
 
-  private async call(message: Record<string, unknown>, method: string, path: string, options: Omit<RequestOptions, 'body'>): Promise<CoreCommandResult> {
+  private async call(message: Record<string, unknown>, method: string, path: string, options: Omit<RequestOptions, 'body'>): Promise<HomeAssistantCommandResult> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     try {
@@ -205,7 +205,7 @@ export class CoreTransport implements SupervisorTransport {
     try {
       const res = await request(`${this.target}/api/`, { dispatcher: this.agent, headersTimeout: 10_000, signal: AbortSignal.timeout(15_000) });
       await res.body.dump();
-      return new CoreConnectionError(
+      return new HomeAssistantConnectionError(
         'network',
         `${this.target} answered HTTP ${res.statusCode} but refused a websocket connection at /api/websocket: is it Home Assistant, and does a reverse proxy in front of it pass websocket upgrades?`,
       );
@@ -215,7 +215,7 @@ export class CoreTransport implements SupervisorTransport {
   }
 
   private failure(e: unknown, method: string, path: string): SupervisorError {
-    if (e instanceof CoreConnectionError) return new SupervisorError(e.message, { kind: e.kind, method, path, cause: e.cause });
+    if (e instanceof HomeAssistantConnectionError) return new SupervisorError(e.message, { kind: e.kind, method, path, cause: e.cause });
     return networkError(e, method, path, this.target);
   }
 }

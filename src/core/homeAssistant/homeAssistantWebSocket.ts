@@ -8,21 +8,21 @@ import { WebSocket } from 'undici';
 import type { Dispatcher } from 'undici';
 import { redactSecret, type SupervisorErrorKind } from '../supervisor/errors';
 
-export type CoreCommandResult = { success: true; result: unknown } | { success: false; error: { code: string; message: string } };
+export type HomeAssistantCommandResult = { success: true; result: unknown } | { success: false; error: { code: string; message: string } };
 
 /** A failure of the connection itself; the transport turns it into a SupervisorError for its call. */
-export class CoreConnectionError extends Error {
+export class HomeAssistantConnectionError extends Error {
   constructor(
     readonly kind: SupervisorErrorKind,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'CoreConnectionError';
+    this.name = 'HomeAssistantConnectionError';
   }
 }
 
-export interface CoreWebSocketOptions {
+export interface HomeAssistantWebSocketOptions {
   /** The websocket's full address: `ws(s)://host:port/api/websocket`, `ws://supervisor/core/websocket`. */
   url: string;
   token: string;
@@ -42,7 +42,7 @@ export interface CoreWebSocketOptions {
 const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 interface Pending {
-  resolve: (r: CoreCommandResult) => void;
+  resolve: (r: HomeAssistantCommandResult) => void;
   reject: (e: unknown) => void;
 }
 
@@ -57,7 +57,7 @@ interface Connection {
 /** The answer for a request whose connection dropped: undici-style, so networkError says "reset". */
 const connectionLost = (): Error => Object.assign(new Error('The websocket connection was closed'), { code: 'ECONNRESET' });
 
-export class CoreWebSocket {
+export class HomeAssistantWebSocket {
   private current: Connection | null = null;
   private opening: Promise<Connection> | null = null;
   private nextId = 1;
@@ -67,7 +67,7 @@ export class CoreWebSocket {
   /** Home Assistant's version from the last `auth_ok` (undefined before the first connection). */
   haVersion: string | undefined;
 
-  constructor(private readonly options: CoreWebSocketOptions) {}
+  constructor(private readonly options: HomeAssistantWebSocketOptions) {}
 
   /** Opens (or reuses) the authenticated connection. */
   async connect(signal?: AbortSignal): Promise<{ haVersion: string }> {
@@ -76,12 +76,12 @@ export class CoreWebSocket {
   }
 
   /** Sends one command (`id` is added) and waits for its `result`. */
-  async call(message: Record<string, unknown>, signal?: AbortSignal): Promise<CoreCommandResult> {
+  async call(message: Record<string, unknown>, signal?: AbortSignal): Promise<HomeAssistantCommandResult> {
     let conn = await untilAborted(this.connection(), signal);
     // A close can land between "connected" and "send": one fresh connection is worth a try.
     if (conn.closed || conn.ws.readyState !== WebSocket.OPEN) conn = await untilAborted(this.connection(), signal);
     const id = this.nextId++;
-    const answer = new Promise<CoreCommandResult>((resolve, reject) => conn.pending.set(id, { resolve, reject }));
+    const answer = new Promise<HomeAssistantCommandResult>((resolve, reject) => conn.pending.set(id, { resolve, reject }));
     conn.ws.send(JSON.stringify({ ...message, id }));
     try {
       return await untilAborted(answer, signal);
@@ -104,7 +104,7 @@ export class CoreWebSocket {
   }
 
   private connection(): Promise<Connection> {
-    if (this.shutDown) return Promise.reject(new CoreConnectionError('network', 'The Home Assistant connection was closed'));
+    if (this.shutDown) return Promise.reject(new HomeAssistantConnectionError('network', 'The Home Assistant connection was closed'));
     if (this.current && !this.current.closed) return Promise.resolve(this.current);
     this.opening ??= this.open().finally(() => (this.opening = null));
     return this.opening;
@@ -116,10 +116,10 @@ export class CoreWebSocket {
       const ws = new WebSocket(url, { dispatcher });
       this.handshaking = ws;
       let opened = false;
-      let rejection: CoreConnectionError | null = null;
+      let rejection: HomeAssistantConnectionError | null = null;
       const conn: Connection = { ws, haVersion: '', pending: new Map(), authenticated: false, closed: false };
       const timer = setTimeout(() => {
-        rejection = new CoreConnectionError('timeout', `${target} did not complete the websocket handshake in time`);
+        rejection = new HomeAssistantConnectionError('timeout', `${target} did not complete the websocket handshake in time`);
         ws.close();
       }, HANDSHAKE_TIMEOUT_MS);
 
@@ -134,7 +134,7 @@ export class CoreWebSocket {
           if (this.handshaking === ws) this.handshaking = null;
           if (this.shutDown) {
             // close() was called while this connection was being opened: nobody will use it.
-            rejection = new CoreConnectionError('network', 'The Home Assistant connection was closed');
+            rejection = new HomeAssistantConnectionError('network', 'The Home Assistant connection was closed');
             ws.close(1000);
             return;
           }
@@ -147,7 +147,7 @@ export class CoreWebSocket {
           // Server texts become our messages: never with the token in them (a server may repeat it).
           const reason = typeof msg.message === 'string' ? redactSecret(msg.message, token) : '';
           const describe = this.options.describeTokenRejected ?? ((why: string) => `Home Assistant at ${target} rejected the access token${why ? ` (${why})` : ''}. Create a long-lived access token in the profile of an administrator user.`);
-          rejection = new CoreConnectionError('token_rejected', describe(reason));
+          rejection = new HomeAssistantConnectionError('token_rejected', describe(reason));
         } else if (msg.type === 'result' || msg.type === 'pong') {
           const pending = typeof msg.id === 'number' ? conn.pending.get(msg.id) : undefined;
           pending?.resolve(msg.type === 'pong' ? { success: true, result: null } : toResult(msg, token));
@@ -162,9 +162,9 @@ export class CoreWebSocket {
         conn.pending.clear();
         if (conn.authenticated) return; // was up: the next call reconnects
         if (rejection) reject(rejection);
-        else if (this.shutDown) reject(new CoreConnectionError('network', 'The Home Assistant connection was closed'));
+        else if (this.shutDown) reject(new HomeAssistantConnectionError('network', 'The Home Assistant connection was closed'));
         else if (!opened) this.options.explainOpenFailure().then(reject, reject);
-        else reject(new CoreConnectionError('connection_reset', `${target} closed the websocket connection before authentication finished`));
+        else reject(new HomeAssistantConnectionError('connection_reset', `${target} closed the websocket connection before authentication finished`));
       });
     });
   }
@@ -191,7 +191,7 @@ function parseMessage(data: unknown): Record<string, unknown> | null {
   }
 }
 
-function toResult(msg: Record<string, unknown>, token: string): CoreCommandResult {
+function toResult(msg: Record<string, unknown>, token: string): HomeAssistantCommandResult {
   if (msg.success === true) return { success: true, result: msg.result ?? null };
   const error = (msg.error ?? {}) as { code?: unknown; message?: unknown };
   return {

@@ -3,14 +3,14 @@
 // scripts/build.mjs) takes ~50 ms to load; so the connection gets this stand-in, which builds the real
 // transport on the first request, one turn of the event loop later (never inside `activate`, even
 // when activation itself triggers the first request).
-import { CoreTransport } from '../../core/homeAssistant/homeAssistantTransport';
+import { HomeAssistantTransport } from '../../core/homeAssistant/homeAssistantTransport';
 import { HttpTransport, type HttpTransportOptions, type RawResponse, type RequestOptions, type StreamResponse, type SupervisorTransport, type UploadSource } from '../../core/supervisor/transport';
 
 export type TransportMode = 'core' | 'supervisor';
 
 export class LazyTransport implements SupervisorTransport {
   readonly target: string;
-  private real: Promise<HttpTransport | CoreTransport> | undefined;
+  private real: Promise<HttpTransport | HomeAssistantTransport> | undefined;
   /** close() came before any request: there is nothing to close yet. */
   private closedUnused = false;
 
@@ -27,10 +27,10 @@ export class LazyTransport implements SupervisorTransport {
     return this.real !== undefined;
   }
 
-  /** The real transport: HttpTransport (`supervisor`) or CoreTransport (`core`). */
-  open(): Promise<HttpTransport | CoreTransport> {
+  /** The real transport: HttpTransport (`supervisor`) or HomeAssistantTransport (`core`). */
+  open(): Promise<HttpTransport | HomeAssistantTransport> {
     this.real ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const real = this.mode === 'core' ? new CoreTransport(this.options) : new HttpTransport(this.options);
+      const real = this.mode === 'core' ? new HomeAssistantTransport(this.options) : new HttpTransport(this.options);
       // Closed before its first use: requests fail as they would on a closed real transport.
       if (this.closedUnused) await real.close();
       return real;
@@ -60,8 +60,8 @@ export class LazyTransport implements SupervisorTransport {
   }
 }
 
-/** The CoreTransport behind `transport` when it goes through Home Assistant Core (its websocket commands). */
-export async function coreTransportOf(transport: SupervisorTransport): Promise<CoreTransport | undefined> {
-  if (transport instanceof LazyTransport) return transport.mode === 'core' ? ((await transport.open()) as CoreTransport) : undefined;
-  return transport instanceof CoreTransport ? transport : undefined;
+/** The HomeAssistantTransport behind `transport` when it goes through Home Assistant Core (its websocket commands). */
+export async function homeAssistantTransportOf(transport: SupervisorTransport): Promise<HomeAssistantTransport | undefined> {
+  if (transport instanceof LazyTransport) return transport.mode === 'core' ? ((await transport.open()) as HomeAssistantTransport) : undefined;
+  return transport instanceof HomeAssistantTransport ? transport : undefined;
 }
