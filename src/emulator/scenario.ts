@@ -2,7 +2,7 @@
 // Strict zod schema: a typo in a scenario file is an error, not a silently ignored key.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { CoreScenarioSchema } from './homeAssistant/homeAssistantScenario';
+import { HomeAssistantScenarioSchema } from './homeAssistant/homeAssistantScenario';
 
 export const ROLES = ['default', 'homeassistant', 'backup', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -88,8 +88,11 @@ export const ScenarioSchema = z
     mounts: z.array(MountSchema).default([]),
     defaultBackupMount: z.string().nullable().default(null),
     backups: z.array(BackupSchema).default([]),
-    /** The Home Assistant Core in front of the Supervisor (`/api/websocket`, `/api/hassio/…`). */
-    core: CoreScenarioSchema.prefault({}),
+    /**
+     * The Home Assistant Core in front of the Supervisor (`/api/websocket`, `/api/hassio/…`). The key
+     * stays `core` (`core.tokens`, `core.backupConfig`): scenario files and tests are written with it.
+     */
+    core: HomeAssistantScenarioSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     const backupMounts = new Set(s.mounts.filter((m) => m.usage === 'backup').map((m) => m.name));

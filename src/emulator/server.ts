@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authorize } from './auth';
 import type { Clock } from './clock';
-import { CoreFront } from './homeAssistant/homeAssistantFront';
+import { HomeAssistantFront } from './homeAssistant/homeAssistantFront';
 import { HTTP_FAULT_KINDS } from './faults';
 import { ApiError, HANDLED, notFound, sendApiError, sendJson, sendOk, sendText, TextError } from './http';
 import type { RequestContext } from './http';
@@ -53,8 +53,8 @@ function buildApiRouter(): Router {
     .add('GET', '/info', system.getInfo)
     .add('GET', '/supervisor/info', system.getSupervisorInfo)
     .add('GET', '/supervisor/ping', system.getPing)
-    .add('GET', '/core/info', system.getCoreInfo)
-    .add('GET', '/homeassistant/info', system.getCoreInfo)
+    .add('GET', '/core/info', system.getHomeAssistantInfo)
+    .add('GET', '/homeassistant/info', system.getHomeAssistantInfo)
     .add('GET', '/addons', system.getAddons)
     .add('GET', '/mounts', system.getMounts)
     .add('GET', '/jobs/info', jobs.getJobsInfo)
@@ -141,14 +141,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const controlRoutes = buildControlRouter();
   // Home Assistant Core in front of the Supervisor, on the same port (/api/…); `port` is set below.
   let port = 0;
-  const core = new CoreFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock);
+  const homeAssistant = new HomeAssistantFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reqPath = decodePath(url.pathname);
     opts.onRequest?.(`${method} ${req.url ?? ''}`);
-    if (core.handles(url.pathname)) return core.handle(req, res);
+    if (homeAssistant.handles(url.pathname)) return homeAssistant.handle(req, res);
     const ctx: RequestContext = { req, res, method, path: reqPath, url, params: {}, role: null, faults: [] };
 
     if (reqPath.startsWith('/_emulator/')) {
@@ -197,7 +197,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   server.requestTimeout = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     opts.onRequest?.(`${req.method ?? 'GET'} ${req.url ?? ''} (upgrade)`);
-    core.upgrade(req, socket, head);
+    homeAssistant.upgrade(req, socket, head);
   });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
@@ -222,7 +222,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         sup.shutdown();
-        core.closeAll();
+        homeAssistant.closeAll();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });

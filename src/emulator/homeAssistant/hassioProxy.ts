@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createDeflate, createGzip } from 'node:zlib';
 import { sendText } from '../http';
 import type { SupervisorLink } from './supervisorCall';
-import type { CoreUser } from './webSocketApi';
+import type { HomeAssistantUser } from './webSocketApi';
 
 /** What an admin may reach (PATHS_ADMIN, backup part and logs). */
 const PATHS_ADMIN = new RegExp(
@@ -20,7 +20,7 @@ const PATHS_NO_AUTH = /^(?:app\/.*|(store\/)?addons\/[^/]+\/(logo|icon))$/;
 const DROPPED_HEADERS = new Set(['transfer-encoding', 'content-length', 'content-type', 'content-encoding', 'connection', 'keep-alive']);
 
 /** `path` is the raw (still percent-encoded) part after `/api/hassio/`. */
-export async function proxyToSupervisor(req: IncomingMessage, res: ServerResponse, path: string, search: string, user: CoreUser | null, link: SupervisorLink): Promise<void> {
+export async function proxyToSupervisor(req: IncomingMessage, res: ServerResponse, path: string, search: string, user: HomeAssistantUser | null, link: SupervisorLink): Promise<void> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(path);

@@ -11,15 +11,15 @@ import type { ResolvedScenario, Role } from '../scenario';
 import { compareVersions } from '../supervisor';
 import { proxyToSupervisor } from './hassioProxy';
 import type { SupervisorLink } from './supervisorCall';
-import { FILTERING_SUPERVISOR_VERSION, LocalEnd, NO_UPGRADE_TEXT, PROXY_WEBSOCKET_PATHS, SupervisorCoreProxy } from './supervisorProxy';
+import { FILTERING_SUPERVISOR_VERSION, LocalEnd, NO_UPGRADE_TEXT, PROXY_WEBSOCKET_PATHS, SupervisorHomeAssistantProxy } from './supervisorProxy';
 import type { ProxyContext } from './supervisorProxy';
-import { CoreWebSocketSession } from './webSocketApi';
-import type { CoreContext, CoreUser } from './webSocketApi';
+import { HomeAssistantWebSocketSession } from './webSocketApi';
+import type { HomeAssistantContext, HomeAssistantUser } from './webSocketApi';
 import { acceptWebSocket, CLOSE_GOING_AWAY } from './webSocketPeer';
 import type { WebSocketPeer } from './webSocketPeer';
 
-export class CoreFront {
-  private readonly context: CoreContext;
+export class HomeAssistantFront {
+  private readonly context: HomeAssistantContext;
   private readonly proxy: ProxyContext;
   /** Open websocket connections to Core: from clients, and the Supervisor's proxy connections. */
   private readonly peers = new Set<WebSocketPeer | LocalEnd>();
@@ -41,7 +41,7 @@ export class CoreFront {
     const supervisorUserToken = randomBytes(32).toString('hex');
     this.context = {
       haVersion: scenario.homeassistantVersion,
-      users: new Map([...scenario.core.tokens.map((t): [string, CoreUser] => [t.token, { admin: t.admin }]), [supervisorUserToken, { admin: true }]]),
+      users: new Map([...scenario.core.tokens.map((t): [string, HomeAssistantUser] => [t.token, { admin: t.admin }]), [supervisorUserToken, { admin: true }]]),
       backupConfig: scenario.core.backupConfig,
       supervisor: link,
     };
@@ -51,8 +51,8 @@ export class CoreFront {
       // Only add-ons: Core's own Supervisor token is not one.
       admits: (token) => token !== link.token && supervisorTokens.has(token) && !withoutApi.has(token),
       filterCommands: compareVersions(scenario.supervisorVersion, FILTERING_SUPERVISOR_VERSION) >= 0,
-      coreToken: supervisorUserToken,
-      connectCore: () => this.connectLocally(),
+      homeAssistantToken: supervisorUserToken,
+      connectHomeAssistant: () => this.connectLocally(),
     };
   }
 
@@ -91,7 +91,7 @@ export class CoreFront {
     const date = this.clock.httpDate();
     if (PROXY_WEBSOCKET_PATHS.has(path)) {
       const addon = acceptWebSocket(req, socket, head, date);
-      if (addon) new SupervisorCoreProxy(addon, this.proxy);
+      if (addon) new SupervisorHomeAssistantProxy(addon, this.proxy);
       return;
     }
     if (path !== '/api/websocket') {
@@ -103,7 +103,7 @@ export class CoreFront {
     this.accepted++;
     this.peers.add(peer);
     peer.onClose = () => this.peers.delete(peer);
-    new CoreWebSocketSession(peer, this.context);
+    new HomeAssistantWebSocketSession(peer, this.context);
   }
 
   /** Like a Core shutdown: every websocket gets a "going away" close frame (proxied ones then close too). */
@@ -113,20 +113,21 @@ export class CoreFront {
 
   /** A connection from the Supervisor's proxy: in-process, counted like any other. */
   private connectLocally(): LocalEnd {
-    const [supervisorEnd, coreEnd] = LocalEnd.pair();
+    const [supervisorEnd, homeAssistantEnd] = LocalEnd.pair();
     this.accepted++;
-    this.peers.add(coreEnd);
-    coreEnd.onClose = () => this.peers.delete(coreEnd);
-    new CoreWebSocketSession(coreEnd, this.context);
+    this.peers.add(homeAssistantEnd);
+    homeAssistantEnd.onClose = () => this.peers.delete(homeAssistantEnd);
+    new HomeAssistantWebSocketSession(homeAssistantEnd, this.context);
     return supervisorEnd;
   }
 
   /** Home Assistant's auth middleware: `Authorization: Bearer <long-lived access token>`. */
-  private userOf(req: IncomingMessage): CoreUser | null {
+  private userOf(req: IncomingMessage): HomeAssistantUser | null {
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     return (m?.[1] && this.context.users.get(m[1])) || null;
   }
 
+  /** Test controls. Their routes keep the name `/_emulator/core/…`, which tests and scripts call. */
   private control(method: string, path: string, res: ServerResponse): void {
     if (method === 'GET' && path === '/_emulator/core/connections') {
       return sendJson(res, 200, { open: this.peers.size, accepted: this.accepted });

@@ -41,7 +41,7 @@ const BackupConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-export const CoreScenarioSchema = z.strictObject({
+export const HomeAssistantScenarioSchema = z.strictObject({
   /** Long-lived access tokens; `admin: false` is a token of a non-administrator user. */
   tokens: z.array(z.strictObject({ token: z.string().min(1), admin: z.boolean().default(true) })).default([]),
   backupConfig: BackupConfigSchema.prefault({}),
@@ -52,5 +52,5 @@ export const CoreScenarioSchema = z.strictObject({
   tokensWithoutHomeassistantApi: z.array(z.string().min(1)).default([]),
 });
 
-export type CoreScenario = z.output<typeof CoreScenarioSchema>;
-export type CoreBackupConfig = CoreScenario['backupConfig'];
+export type HomeAssistantScenario = z.output<typeof HomeAssistantScenarioSchema>;
+export type HomeAssistantBackupConfig = HomeAssistantScenario['backupConfig'];

@@ -35,9 +35,9 @@ export interface ProxyContext {
   /** Supervisor ≥ 2026.08.0: deny `supervisor/*` and `hassio/*` command types. */
   filterCommands: boolean;
   /** The Supervisor's own access token for Core. */
-  coreToken: string;
+  homeAssistantToken: string;
   /** Opens a new connection to Core's websocket API; returns the Supervisor's end of it. */
-  connectCore(): LocalEnd;
+  connectHomeAssistant(): LocalEnd;
 }
 
 /**
@@ -100,9 +100,9 @@ export function deniedCommand(text: string): { type: string; id: unknown } | nul
   return { type, id: id ?? null };
 }
 
-export class SupervisorCoreProxy {
+export class SupervisorHomeAssistantProxy {
   private state: 'auth' | 'connecting' | 'running' | 'closed' = 'auth';
-  private core: LocalEnd | null = null;
+  private homeAssistant: LocalEnd | null = null;
   /** Add-on messages that arrive while the Supervisor is still connecting to Core. */
   private readonly backlog: string[] = [];
   private readonly authTimer: NodeJS.Timeout;
@@ -153,31 +153,31 @@ export class SupervisorCoreProxy {
     }
     this.send({ type: 'auth_ok', ha_version: this.context.haVersion });
     this.state = 'connecting';
-    this.connectCore();
+    this.connectHomeAssistant();
   }
 
   /** The Supervisor's own client handshake with Core (homeassistant/websocket.py connect_with_auth). */
-  private connectCore(): void {
-    const core = this.context.connectCore();
-    this.core = core;
-    core.onClose = () => {
-      this.core = null;
+  private connectHomeAssistant(): void {
+    const homeAssistant = this.context.connectHomeAssistant();
+    this.homeAssistant = homeAssistant;
+    homeAssistant.onClose = () => {
+      this.homeAssistant = null;
       // Core went away, or refused the Supervisor's token: the add-on's connection ends too.
       if (this.state !== 'closed') this.addon.close(CLOSE_NORMAL);
     };
-    core.onText = (text) => {
+    homeAssistant.onText = (text) => {
       if (this.state === 'running') {
         this.addon.sendText(text);
         return;
       }
       const type = (JSON.parse(text) as { type?: unknown }).type;
       if (type === 'auth_required') {
-        core.sendText(JSON.stringify({ type: 'auth', access_token: this.context.coreToken }));
+        homeAssistant.sendText(JSON.stringify({ type: 'auth', access_token: this.context.homeAssistantToken }));
       } else if (type === 'auth_ok') {
         this.state = 'running';
         for (const queued of this.backlog.splice(0)) this.forward(queued);
       } else {
-        core.close();
+        homeAssistant.close();
       }
     };
   }
@@ -188,13 +188,13 @@ export class SupervisorCoreProxy {
       this.send({ id: denied.id, type: 'result', success: false, error: { code: 'unauthorized', message: 'Unauthorized' } });
       return;
     }
-    this.core?.sendText(text);
+    this.homeAssistant?.sendText(text);
   }
 
   private addonClosed(): void {
     clearTimeout(this.authTimer);
     this.state = 'closed';
     this.backlog.length = 0;
-    this.core?.close(CLOSE_NORMAL);
+    this.homeAssistant?.close(CLOSE_NORMAL);
   }
 }

@@ -2,7 +2,7 @@
 // then commands with strictly increasing ids. Only the commands this project needs are known:
 // `supervisor/api` (hassio/websocket_api.py), `backup/config/info`, `ping`, `supported_features`.
 import { parsePyJson } from '../pyJson';
-import type { CoreBackupConfig } from './homeAssistantScenario';
+import type { HomeAssistantBackupConfig } from './homeAssistantScenario';
 import { HassioApiError, sendCommand } from './supervisorCall';
 import type { SupervisorLink } from './supervisorCall';
 import type { WebSocketPeer } from './webSocketPeer';
@@ -10,15 +10,15 @@ import type { WebSocketPeer } from './webSocketPeer';
 /** What a session needs of its connection: a WebSocketPeer, or one end of an in-process link. */
 export type SessionPeer = Pick<WebSocketPeer, 'onText' | 'sendText' | 'close'>;
 
-export interface CoreUser {
+export interface HomeAssistantUser {
   admin: boolean;
 }
 
-export interface CoreContext {
+export interface HomeAssistantContext {
   haVersion: string;
   /** Long-lived access token → its user. */
-  users: ReadonlyMap<string, CoreUser>;
-  backupConfig: CoreBackupConfig;
+  users: ReadonlyMap<string, HomeAssistantUser>;
+  backupConfig: HomeAssistantBackupConfig;
   supervisor: SupervisorLink;
 }
 
@@ -38,8 +38,8 @@ class CommandError extends Error {
 
 const unauthorized = (): CommandError => new CommandError('unauthorized', 'Unauthorized');
 
-export class CoreWebSocketSession {
-  private user: CoreUser | null = null;
+export class HomeAssistantWebSocketSession {
+  private user: HomeAssistantUser | null = null;
   private lastId = 0;
   /**
    * Each command as Core's orjson read it, floats kept (PyFloat): the `data` of `supervisor/api`
@@ -49,10 +49,10 @@ export class CoreWebSocketSession {
 
   constructor(
     private readonly peer: SessionPeer,
-    private readonly core: CoreContext,
+    private readonly context: HomeAssistantContext,
   ) {
     peer.onText = (text) => this.receive(text);
-    this.send({ type: 'auth_required', ha_version: core.haVersion });
+    this.send({ type: 'auth_required', ha_version: context.haVersion });
   }
 
   private send(message: unknown): void {
@@ -90,13 +90,13 @@ export class CoreWebSocketSession {
       this.rejectAuth(`Auth message incorrectly formatted: ${why}`);
       return;
     }
-    const user = typeof m.access_token === 'string' ? this.core.users.get(m.access_token) : undefined;
+    const user = typeof m.access_token === 'string' ? this.context.users.get(m.access_token) : undefined;
     if (!user) {
       this.rejectAuth('Invalid access token or password');
       return;
     }
     this.user = user;
-    this.send({ type: 'auth_ok', ha_version: this.core.haVersion });
+    this.send({ type: 'auth_ok', ha_version: this.context.haVersion });
   }
 
   private rejectAuth(message: string): void {
@@ -143,7 +143,7 @@ export class CoreWebSocketSession {
       case 'backup/config/info':
         return () => {
           if (!this.user?.admin) return Promise.reject(unauthorized());
-          return Promise.resolve({ config: structuredClone(this.core.backupConfig) });
+          return Promise.resolve({ config: structuredClone(this.context.backupConfig) });
         };
       default:
         return undefined;
@@ -156,7 +156,7 @@ export class CoreWebSocketSession {
     if (!this.user?.admin && !NO_ADMIN_ENDPOINTS.test(endpoint)) throw unauthorized();
     try {
       const withFloats = this.withFloats.get(msg);
-      return await sendCommand(this.core.supervisor, endpoint, {
+      return await sendCommand(this.context.supervisor, endpoint, {
         method: msg.method as string,
         payload: (isObject(withFloats) ? withFloats.data : msg.data) ?? {},
         timeoutS: msg.timeout === undefined ? 10 : (msg.timeout as number | null),

@@ -66,7 +66,7 @@ export const getSupervisorInfo = (_ctx: RequestContext, sup: Supervisor): Promis
     ],
   });
 
-export const getCoreInfo = (_ctx: RequestContext, sup: Supervisor): Promise<unknown> =>
+export const getHomeAssistantInfo = (_ctx: RequestContext, sup: Supervisor): Promise<unknown> =>
   ok({
     version: sup.scenario.homeassistantVersion,
     version_latest: sup.scenario.homeassistantVersion,
