@@ -274,8 +274,8 @@ void describe('deleting and restoring', () => {
     const full = await emu.call('POST', `/backups/${slug}/restore/full`, { body: {} });
     assert.equal(full.status, 400);
     assert.equal(full.json.message, `${slug} is only a partial backup!`);
-    const noCore = await emu.call('POST', `/backups/${slug}/restore/partial`, { body: { homeassistant: true } });
-    assert.equal(noCore.json.message, 'No Home Assistant Core data inside the backup');
+    const noHomeAssistant = await emu.call('POST', `/backups/${slug}/restore/partial`, { body: { homeassistant: true } });
+    assert.equal(noHomeAssistant.json.message, 'No Home Assistant Core data inside the backup');
     const partial = await emu.call('POST', `/backups/${slug}/restore/partial`, { body: { folders: ['ssl'] } });
     assert.equal(partial.status, 200, partial.text);
     const job = (await emu.call('GET', `/jobs/${(partial.json.data as { job_id: string }).job_id}`)).json.data as unknown as JobDict;

@@ -1,7 +1,7 @@
 // The emulated host's clock: POST /_emulator/settings {clockOffsetMs} makes it real time + offset, and
 // everything stamped with "now" follows it: the Date header of every answer (Supervisor routes, errors,
-// the Core front, websocket handshakes, Node's own 400), new backups' dates, job `created`, the times
-// inside a new archive and the file times (a download's Last-Modified).
+// the Home Assistant front, websocket handshakes, Node's own 400), new backups' dates, job `created`,
+// the times inside a new archive and the file times (a download's Last-Modified).
 import assert from 'node:assert/strict';
 import { stat, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -62,7 +62,7 @@ void describe('the emulated host clock', () => {
     near(dateOf((await emu.call('GET', '/supervisor/ping', { token: null })).headers, 'ping'), Date.now(), 'ping');
   });
 
-  void it('dates every answer with the shifted clock, errors and the Core front included', async () => {
+  void it('dates every answer with the shifted clock, errors and the Home Assistant front included', async () => {
     await setOffset(3 * DAY + 12_345);
     const answers: [string, Promise<{ status: number; headers: Headers }>][] = [
       ['GET /supervisor/ping (no token)', emu.call('GET', '/supervisor/ping', { token: null })],

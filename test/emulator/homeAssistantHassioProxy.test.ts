@@ -1,5 +1,5 @@
-// The Core front's `/api/hassio/…` REST proxy: who may use it, its allowlist, and the streamed
-// download and upload.
+// The Home Assistant front's `/api/hassio/…` REST proxy: who may use it, its allowlist, and the
+// streamed download and upload.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import type { TestEmulator } from './helpers';
 const ADMIN = 'admin-llat';
 const USER = 'user-llat';
 
-describe('Core front: /api/hassio proxy', () => {
+describe('Home Assistant front: /api/hassio proxy', () => {
   let emu: TestEmulator;
   let slug: string;
 

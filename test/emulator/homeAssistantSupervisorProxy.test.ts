@@ -1,6 +1,6 @@
 // The Supervisor's proxy to Core's websocket API for add-ons (`/core/websocket`), spoken to with
 // undici's WebSocket: the Supervisor's own auth phase with add-on tokens, commands passed through to
-// the Core front, and the 2026.08.0 filter of `supervisor/*` and `hassio/*` command types.
+// the Home Assistant front, and the 2026.08.0 filter of `supervisor/*` and `hassio/*` command types.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deniedCommand } from '../../src/emulator/homeAssistant/supervisorProxy';
@@ -12,7 +12,7 @@ import { Client } from './wsClient';
 const KEY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ12';
 /** An add-on whose config lacks `homeassistant_api: true`. */
 const NO_HA_API = 'no-homeassistant-api-token';
-const CORE_LLAT = 'core-admin-llat';
+const HA_LLAT = 'ha-admin-llat';
 const UNAUTHORIZED = { code: 'unauthorized', message: 'Unauthorized' };
 
 const SCENARIO: Scenario = {
@@ -21,7 +21,7 @@ const SCENARIO: Scenario = {
   supervisorVersion: '2026.08.0',
   tokens: [...(FAST_SCENARIO.tokens ?? []), { token: NO_HA_API, role: 'manager' }],
   core: {
-    tokens: [{ token: CORE_LLAT, admin: true }],
+    tokens: [{ token: HA_LLAT, admin: true }],
     backupConfig: { automatic_backups_configured: true, create_backup: { password: KEY, agent_ids: ['hassio.local'] } },
     tokensWithoutHomeassistantApi: [NO_HA_API],
   },
@@ -35,7 +35,7 @@ async function login(url: string, auth: Record<string, unknown>, path = '/core/w
   return client;
 }
 
-describe("Supervisor's Core websocket proxy", () => {
+describe("Supervisor's Home Assistant websocket proxy", () => {
   let emu: TestEmulator;
 
   before(async () => {
@@ -78,7 +78,7 @@ describe("Supervisor's Core websocket proxy", () => {
   });
 
   it('refuses a bad token, a Core long-lived token and an add-on without homeassistant_api with "Invalid access"', async () => {
-    for (const token of ['not-a-token', CORE_LLAT, NO_HA_API]) {
+    for (const token of ['not-a-token', HA_LLAT, NO_HA_API]) {
       const client = await Client.open(emu.url, '/core/websocket');
       assert.equal((await client.next()).type, 'auth_required');
       client.send({ type: 'auth', access_token: token });

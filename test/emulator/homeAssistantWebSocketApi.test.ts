@@ -1,5 +1,5 @@
-// The Core front's websocket API, spoken to with undici's WebSocket (an independent client):
-// the auth handshake, `supervisor/api` with Core's error mapping, `backup/config/info`.
+// The Home Assistant front's websocket API, spoken to with undici's WebSocket (an independent
+// client): the auth handshake, `supervisor/api` with Core's error mapping, `backup/config/info`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FAST_SCENARIO, startTestEmulator } from './helpers';
@@ -11,7 +11,7 @@ const USER = 'user-llat';
 const KEY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ12';
 
 
-describe('Core front: websocket API', () => {
+describe('Home Assistant front: websocket API', () => {
   let emu: TestEmulator;
   let nextId = 1;
 

@@ -119,7 +119,7 @@ class RawClient {
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const UPGRADE = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': KEY, 'Sec-WebSocket-Version': '13' };
 
-describe('Core front: RFC 6455 server side', () => {
+describe('Home Assistant front: RFC 6455 server side', () => {
   let emu: TestEmulator;
   before(async () => {
     emu = await startTestEmulator({ core: { tokens: [{ token: 'llat', admin: true }] } });

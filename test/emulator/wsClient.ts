@@ -1,5 +1,5 @@
-// A websocket test client for the emulator's Core front and the Supervisor's Core proxy, built on
-// undici's WebSocket (independent of the product's client): it queues what it receives.
+// A websocket test client for the emulator's Home Assistant front and the Supervisor's Core proxy,
+// built on undici's WebSocket (independent of the product's client): it queues what it receives.
 import assert from 'node:assert/strict';
 import { WebSocket } from 'undici';
 

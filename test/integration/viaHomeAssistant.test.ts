@@ -24,13 +24,13 @@ import { storeBackup } from './support/backups';
 const ADMIN_LLAT = 'test-admin-llat';
 const USER_LLAT = 'test-user-llat';
 
-describe('Through Home Assistant (Core transport)', () => {
+describe('Through Home Assistant (HomeAssistantTransport)', () => {
   let dir: string;
 
   before(async () => {
     // Connected straight to the Supervisor first: the tests below switch to Home Assistant.
     await connectToEmulator();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-core-downloads-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'via-home-assistant-downloads-'));
   });
   beforeEach(async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
@@ -102,7 +102,7 @@ describe('Through Home Assistant (Core transport)', () => {
     const up = await uploading;
     assert.equal(up.slug, target.slug, up.error);
     assert.ok((await emulator.state()).backups.some((b) => b.slug === target.slug));
-    await screenshot('20-via-core');
+    await screenshot('20-via-home-assistant');
   });
 });
 

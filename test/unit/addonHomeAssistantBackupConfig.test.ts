@@ -11,7 +11,7 @@ import { AddonHomeAssistantConnection, readAddonHomeAssistantBackupConfig } from
 import { acceptWebSocket } from '../../src/emulator/homeAssistant/webSocketPeer';
 import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator } from '../../src/emulator/server';
-import { CORE_ADMIN_TOKEN, DEFAULT_BACKUP_KEY, rejectsWith, SCENARIO, SUPERVISOR_TOKEN } from './transportScenarios';
+import { HA_ADMIN_TOKEN, DEFAULT_BACKUP_KEY, rejectsWith, SCENARIO, SUPERVISOR_TOKEN } from './transportScenarios';
 
 const NO_HA_API = 'addon-without-homeassistant-api';
 
@@ -72,7 +72,7 @@ describe('readAddonHomeAssistantBackupConfig', () => {
   });
 
   it('says the token was rejected: unknown, a Core token, or an add-on without homeassistant_api', async () => {
-    for (const token of ['not-a-supervisor-token', CORE_ADMIN_TOKEN, NO_HA_API]) {
+    for (const token of ['not-a-supervisor-token', HA_ADMIN_TOKEN, NO_HA_API]) {
       const err = await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: emu.url, token }), 'token_rejected', /did not let this token into Home Assistant's websocket API \(Invalid access\).*homeassistant_api/);
       assert.doesNotMatch(err.message, new RegExp(token));
     }

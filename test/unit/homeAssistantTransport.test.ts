@@ -6,12 +6,12 @@ import { SupervisorClient } from '../../src/core/supervisor';
 import { HomeAssistantTransport, readHomeAssistantBackupConfig } from '../../src/core/homeAssistant';
 import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator } from '../../src/emulator/server';
-import { CORE_ADMIN_TOKEN, CORE_USER_TOKEN, DEFAULT_BACKUP_KEY, rejectsWith, startScenarioEmulator } from './transportScenarios';
+import { HA_ADMIN_TOKEN, HA_USER_TOKEN, DEFAULT_BACKUP_KEY, rejectsWith, startScenarioEmulator } from './transportScenarios';
 
 describe('HomeAssistantTransport', () => {
   let emu: RunningEmulator;
   const transports: HomeAssistantTransport[] = [];
-  const transport = (token = CORE_ADMIN_TOKEN, baseUrl = emu.url): HomeAssistantTransport => {
+  const transport = (token = HA_ADMIN_TOKEN, baseUrl = emu.url): HomeAssistantTransport => {
     const t = new HomeAssistantTransport({ baseUrl, token });
     transports.push(t);
     return t;
@@ -35,9 +35,9 @@ describe('HomeAssistantTransport', () => {
   });
 
   it('says an administrator token is needed when the user is not one', async () => {
-    const client = new SupervisorClient(transport(CORE_USER_TOKEN));
+    const client = new SupervisorClient(transport(HA_USER_TOKEN));
     const err = await rejectsWith(client.listBackups(), 'forbidden_role', /not an administrator.*long-lived access token of an administrator/);
-    assert.doesNotMatch(err.message, new RegExp(CORE_USER_TOKEN));
+    assert.doesNotMatch(err.message, new RegExp(HA_USER_TOKEN));
     const [newest] = (await new SupervisorClient(transport()).listBackups()).backups;
     // The proxy answers a bare 401; the websocket tells a non-admin from a bad token.
     await rejectsWith(client.download(newest!.slug), 'forbidden_role', /not an administrator/);
@@ -54,7 +54,7 @@ describe('HomeAssistantTransport', () => {
 
   it("reads Home Assistant's default backup key", async () => {
     assert.deepEqual(await readHomeAssistantBackupConfig(transport()), { defaultBackupKey: DEFAULT_BACKUP_KEY, agentIds: ['hassio.local'], automaticBackupsConfigured: true });
-    await rejectsWith(readHomeAssistantBackupConfig(transport(CORE_USER_TOKEN)), 'forbidden_role', /administrator/);
+    await rejectsWith(readHomeAssistantBackupConfig(transport(HA_USER_TOKEN)), 'forbidden_role', /administrator/);
   });
 
   it('reports no default key when backups were never set up', async () => {
@@ -109,8 +109,8 @@ describe('HomeAssistantTransport', () => {
   });
 
   it('tells an HTTP server without the websocket API from an unreachable one', async () => {
-    const err = await rejectsWith(new SupervisorClient(transport(CORE_ADMIN_TOKEN, `${emu.url}/not-home-assistant`)).info(), 'network', /answered HTTP 401 but refused a websocket connection/);
-    assert.doesNotMatch(err.message, new RegExp(CORE_ADMIN_TOKEN));
-    await rejectsWith(new SupervisorClient(transport(CORE_ADMIN_TOKEN, 'http://no-such-host.invalid:8123')).info(), 'dns');
+    const err = await rejectsWith(new SupervisorClient(transport(HA_ADMIN_TOKEN, `${emu.url}/not-home-assistant`)).info(), 'network', /answered HTTP 401 but refused a websocket connection/);
+    assert.doesNotMatch(err.message, new RegExp(HA_ADMIN_TOKEN));
+    await rejectsWith(new SupervisorClient(transport(HA_ADMIN_TOKEN, 'http://no-such-host.invalid:8123')).info(), 'dns');
   });
 });

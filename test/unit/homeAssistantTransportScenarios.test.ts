@@ -2,7 +2,7 @@
 // through Home Assistant Core: the client must not notice the difference.
 import { HomeAssistantTransport } from '../../src/core/homeAssistant';
 import { HttpTransport } from '../../src/core/supervisor/transport';
-import { CORE_ADMIN_TOKEN, describeClientScenarios, SUPERVISOR_TOKEN } from './transportScenarios';
+import { HA_ADMIN_TOKEN, describeClientScenarios, SUPERVISOR_TOKEN } from './transportScenarios';
 
 describeClientScenarios({
   name: 'directly',
@@ -11,5 +11,5 @@ describeClientScenarios({
 
 describeClientScenarios({
   name: 'through Home Assistant Core',
-  create: (emu, o = {}) => new HomeAssistantTransport({ baseUrl: o.baseUrl ?? emu.url, token: o.token ?? CORE_ADMIN_TOKEN }),
+  create: (emu, o = {}) => new HomeAssistantTransport({ baseUrl: o.baseUrl ?? emu.url, token: o.token ?? HA_ADMIN_TOKEN }),
 });

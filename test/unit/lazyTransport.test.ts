@@ -8,7 +8,7 @@ import { HttpTransport } from '../../src/core/supervisor/transport';
 import { SupervisorClient } from '../../src/core/supervisor';
 import type { RunningEmulator } from '../../src/emulator/server';
 import { homeAssistantTransportOf, LazyTransport } from '../../src/extension/lazy/transport';
-import { CORE_ADMIN_TOKEN, describeClientScenarios, rejectsWith, startScenarioEmulator, SUPERVISOR_TOKEN } from './transportScenarios';
+import { HA_ADMIN_TOKEN, describeClientScenarios, rejectsWith, startScenarioEmulator, SUPERVISOR_TOKEN } from './transportScenarios';
 
 describeClientScenarios({
   name: 'through LazyTransport, directly',
@@ -17,7 +17,7 @@ describeClientScenarios({
 
 describeClientScenarios({
   name: 'through LazyTransport and Home Assistant Core',
-  create: (emu, o = {}) => new LazyTransport('core', { baseUrl: o.baseUrl ?? emu.url, token: o.token ?? CORE_ADMIN_TOKEN }),
+  create: (emu, o = {}) => new LazyTransport('core', { baseUrl: o.baseUrl ?? emu.url, token: o.token ?? HA_ADMIN_TOKEN }),
 });
 
 describe('LazyTransport', () => {
@@ -63,12 +63,12 @@ describe('LazyTransport', () => {
   });
 
   it("homeAssistantTransportOf finds the HomeAssistantTransport behind a connection in mode 'core' only", async () => {
-    const throughHomeAssistant = new LazyTransport('core', { baseUrl: emu.url, token: CORE_ADMIN_TOKEN });
+    const throughHomeAssistant = new LazyTransport('core', { baseUrl: emu.url, token: HA_ADMIN_TOKEN });
     const direct = new LazyTransport('supervisor', { baseUrl: emu.url, token: SUPERVISOR_TOKEN });
     assert.ok((await homeAssistantTransportOf(throughHomeAssistant)) instanceof HomeAssistantTransport);
     assert.equal(await homeAssistantTransportOf(direct), undefined);
     assert.equal(direct.started, false, 'a direct connection is not opened to find out');
-    const eager = new HomeAssistantTransport({ baseUrl: emu.url, token: CORE_ADMIN_TOKEN });
+    const eager = new HomeAssistantTransport({ baseUrl: emu.url, token: HA_ADMIN_TOKEN });
     assert.equal(await homeAssistantTransportOf(eager), eager);
     await Promise.all([throughHomeAssistant.close(), direct.close(), eager.close()]);
   });

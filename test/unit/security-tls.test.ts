@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { HttpTransport, networkError, SupervisorClient, SupervisorError } from '../../src/core/supervisor';
 import { AddonHomeAssistantConnection, HomeAssistantTransport, readAddonHomeAssistantBackupConfig, readHomeAssistantBackupConfig } from '../../src/core/homeAssistant';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { CORE_ADMIN_TOKEN, DEFAULT_BACKUP_KEY, SCENARIO, SUPERVISOR_TOKEN } from './transportScenarios';
+import { HA_ADMIN_TOKEN, DEFAULT_BACKUP_KEY, SCENARIO, SUPERVISOR_TOKEN } from './transportScenarios';
 
 interface Certificates {
   selfSigned: { key: Buffer; cert: Buffer };
@@ -69,7 +69,7 @@ async function tlsFailure(p: Promise<unknown>, code: RegExp): Promise<Supervisor
     assert.equal(e.kind, 'tls', `${e.kind}: ${e.message}`);
     assert.match(e.message, /certificate of https:\/\/127\.0\.0\.1:\d+ could not be verified/);
     assert.match(e.message, code);
-    for (const token of [SUPERVISOR_TOKEN, CORE_ADMIN_TOKEN]) assert.ok(!e.message.includes(token), 'no token in the message');
+    for (const token of [SUPERVISOR_TOKEN, HA_ADMIN_TOKEN]) assert.ok(!e.message.includes(token), 'no token in the message');
     return e;
   }
   assert.fail('expected the certificate to be refused');
@@ -134,7 +134,7 @@ describe('security: TLS certificates are verified unless turned off', () => {
   describe('Home Assistant Core (websocket over wss:// and the /api/hassio proxy)', () => {
     for (const { front, code } of CASES) {
       it(`refuses a ${front} certificate by default`, async () => {
-        const transport = track(new HomeAssistantTransport({ baseUrl: fronts[front], token: CORE_ADMIN_TOKEN }));
+        const transport = track(new HomeAssistantTransport({ baseUrl: fronts[front], token: HA_ADMIN_TOKEN }));
         await tlsFailure(transport.connect(), code);
         await tlsFailure(new SupervisorClient(transport).listBackups(), code);
         await tlsFailure(transport.openStream('GET', '/backups/abcdef12/download'), code);
@@ -143,7 +143,7 @@ describe('security: TLS certificates are verified unless turned off', () => {
     }
 
     it('accepts it only with verification turned off', async () => {
-      const transport = track(new HomeAssistantTransport({ baseUrl: fronts.selfSigned, token: CORE_ADMIN_TOKEN, rejectUnauthorized: false }));
+      const transport = track(new HomeAssistantTransport({ baseUrl: fronts.selfSigned, token: HA_ADMIN_TOKEN, rejectUnauthorized: false }));
       assert.deepEqual(await transport.connect(), { haVersion: '2026.11.2' });
       const { backups } = await new SupervisorClient(transport).listBackups();
       assert.equal(backups.length, 4);

@@ -13,8 +13,8 @@ import { startEmulator } from '../../src/emulator/server';
 import type { RunningEmulator, Scenario } from '../../src/emulator/server';
 
 export const SUPERVISOR_TOKEN = 'manager-token';
-export const CORE_ADMIN_TOKEN = 'core-admin-llat';
-export const CORE_USER_TOKEN = 'core-user-llat';
+export const HA_ADMIN_TOKEN = 'ha-admin-llat';
+export const HA_USER_TOKEN = 'ha-user-llat';
 export const DEFAULT_BACKUP_KEY = 'K7QW-2MZP-R4TX-9BNC-H3VD-L8FY-E6GS';
 
 export const SCENARIO: Scenario = {
@@ -31,8 +31,8 @@ export const SCENARIO: Scenario = {
   ],
   core: {
     tokens: [
-      { token: CORE_ADMIN_TOKEN, admin: true },
-      { token: CORE_USER_TOKEN, admin: false },
+      { token: HA_ADMIN_TOKEN, admin: true },
+      { token: HA_USER_TOKEN, admin: false },
     ],
     backupConfig: { automatic_backups_configured: true, create_backup: { agent_ids: ['hassio.local'], password: DEFAULT_BACKUP_KEY } },
   },

@@ -12,8 +12,8 @@ export const TEST_SECRETS = {
   /** backups.test.ts: a token the emulator does not know. */
   wrongToken: 'not-the-token',
   /** scenarios/test.json core.tokens, viaHomeAssistant.test.ts. */
-  coreAdminToken: 'test-admin-llat',
-  coreUserToken: 'test-user-llat',
+  homeAssistantAdminToken: 'test-admin-llat',
+  homeAssistantUserToken: 'test-user-llat',
   /** scenarios/test.json tokens (a Supervisor token with the backup role). */
   backupRoleToken: 'backup-role-token',
   /** scenarios/test.json: Home Assistant's default backup encryption key. */
