@@ -1,6 +1,6 @@
-// The server side of RFC 6455, as small as the Core front needs: the opening handshake, masked text
-// frames from the client (fragmented or not), unmasked text frames to it, ping/pong and the close
-// handshake. No extensions (permessage-deflate offers are ignored) and no binary messages.
+// The server side of RFC 6455, as small as the Home Assistant front needs: the opening handshake,
+// masked text frames from the client (fragmented or not), unmasked text frames to it, ping/pong and
+// the close handshake. No extensions (permessage-deflate offers are ignored) and no binary messages.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -8,7 +8,11 @@ import { SupervisorClient } from '../../core/supervisor';
 import { LazyTransport } from '../lazy/transport';
 
 export type ConnectionSource = 'addon' | 'stored';
-/** `core`: through Home Assistant's websocket API and /api/hassio; `supervisor`: the Supervisor's REST API. */
+/**
+ * `core`: through Home Assistant's websocket API and /api/hassio; `supervisor`: the Supervisor's REST API.
+ * `core` is a stored value (global state, the token's secret key) and the connect command's `mode`, so it
+ * keeps its name although the code for it is called HomeAssistant… (src/core/homeAssistant/).
+ */
 export type ConnectionMode = 'core' | 'supervisor';
 
 export interface Connection {

@@ -6,6 +6,7 @@
 import { HomeAssistantTransport } from '../../core/homeAssistant/homeAssistantTransport';
 import { HttpTransport, type HttpTransportOptions, type RawResponse, type RequestOptions, type StreamResponse, type SupervisorTransport, type UploadSource } from '../../core/supervisor/transport';
 
+/** The stored connection mode (ConnectionMode): `core` is HomeAssistantTransport, the name kept as stored. */
 export type TransportMode = 'core' | 'supervisor';
 
 export class LazyTransport implements SupervisorTransport {
@@ -60,7 +61,7 @@ export class LazyTransport implements SupervisorTransport {
   }
 }
 
-/** The HomeAssistantTransport behind `transport` when it goes through Home Assistant Core (its websocket commands). */
+/** The HomeAssistantTransport behind `transport` when it goes through Home Assistant (for its websocket commands). */
 export async function homeAssistantTransportOf(transport: SupervisorTransport): Promise<HomeAssistantTransport | undefined> {
   if (transport instanceof LazyTransport) return transport.mode === 'core' ? ((await transport.open()) as HomeAssistantTransport) : undefined;
   return transport instanceof HomeAssistantTransport ? transport : undefined;
