@@ -4,8 +4,8 @@
 // and downloaded to its download paths (Auto Backup loses track of it — its most reported bug).
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { ledgerEntryFor, withExtraTag } from '../core/deletion';
-import { planBackup, type BackupPlan, type BackupRequestInput } from '../core/options';
+import { ledgerEntryFor } from '../core/deletion';
+import { planBackup, withExtraTag, type BackupPlan, type BackupRequestInput } from '../core/options';
 import { EXTRA_SINCE, FILENAME_SINCE, isSupervisorError, JobLostError, supervisorAtLeast, waitForJob, type Addon, type Backup, type JobOutcome } from '../core/supervisor';
 import type { Connection } from './connection/connectionManager';
 import { readDefaultBackupKey } from './defaultKey';

@@ -14,4 +14,3 @@ export {
   type Owner,
   type PolicyFileState,
 } from './plan';
-export { EXTRA_KEY, readExtraTag, taggedPolicy, withExtraTag, type ExtraTag } from './tag';

@@ -18,3 +18,4 @@ export {
 export { SELECTION_SHAPES, selectionShape, type SelectionShape } from './shape';
 export { pythonSlugify } from './slugify';
 export { checkTemplate, expandTemplate, type Expanded, type TemplateValues } from './template';
+export { EXTRA_KEY, readExtraTag, taggedPolicy, withExtraTag, type ExtraTag } from './extraTag';

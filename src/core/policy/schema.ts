@@ -11,7 +11,7 @@
 // Assistant, by Auto Backup, by another policy or uploaded are never deleted by a policy. Renaming a
 // policy therefore leaves the backups made under the old name alone.
 import * as z from 'zod';
-import { EXTRA_KEY } from '../deletion/tag';
+import { EXTRA_KEY } from '../options/extraTag';
 import { BACKUP_REQUEST_KEYS, KEEP_DAYS_LIMIT, backupRequestSchema } from '../options';
 import { parseSchedule, SCHEDULE_EXAMPLES } from './schedule';
 import { COUNT_KEYS, WITHIN_KEYS, durationOf, hasActiveRule } from './retention';

@@ -4,7 +4,7 @@
 // One full backup a night; generations as in the blueprint: 7 daily, about a month of weekly, a
 // year of monthly, yearly forever. The blueprint's optional 3-hourly tier is there too, switched
 // off. It must parse with no diagnostics at all (a test checks that).
-import { EXTRA_KEY } from '../deletion/tag';
+import { EXTRA_KEY } from '../options/extraTag';
 
 export const STARTER_POLICY_FILE = `# Backup policies for the Home Assistant Backups extension in VS Code.
 #

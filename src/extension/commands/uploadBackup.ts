@@ -5,7 +5,7 @@ import { openAsBlob, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBackupJson, type BackupJson } from '../../core/archive/backupJson';
-import { readExtraTag } from '../../core/deletion';
+import { readExtraTag } from '../../core/options';
 import { formatSize } from '../../core/format/size';
 import { FILENAME_SINCE, supervisorAtLeast, type Location } from '../../core/supervisor';
 import { describeError } from '../errors';

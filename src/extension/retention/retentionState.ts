@@ -3,7 +3,8 @@
 // expiries and options, pins, and Home Assistant's clock. Recomputed when any of them changes; the
 // tree, the status bar, the scheduler and Purge all read this one plan.
 import * as vscode from 'vscode';
-import { planDeletions, reconcileLedger, taggedPolicy, type DeletionDecision, type DeletionPlan } from '../../core/deletion';
+import { planDeletions, reconcileLedger, type DeletionDecision, type DeletionPlan } from '../../core/deletion';
+import { taggedPolicy } from '../../core/options';
 import type { Backup } from '../../core/supervisor';
 import type { EventLog } from '../log';
 import { isPolicyFile, savedPolicyFile, type SavedPolicyFile } from '../policy/policyFile';

@@ -1,7 +1,7 @@
 // What the extension writes into a backup's `extra` (Supervisor ≥ 2024.12 keeps it in backup.json):
 // `{ vscode_ha_backups: { policy?, keep_days? } }`. The tag says which policy asked for a backup; it
 // travels with the archive (downloads, uploads, other machines), so it shows where a backup came from
-// but never, by itself, allows deleting it: that needs the ledger (./ledger.ts).
+// but never, by itself, allows deleting it: that needs the ledger (src/core/deletion/ledger.ts).
 
 /** The one key of `extra` this extension owns. */
 export const EXTRA_KEY = 'vscode_ha_backups';
