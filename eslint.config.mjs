@@ -1,6 +1,8 @@
 // ESLint flat config: typescript-eslint's recommended type-aware rules, plus the layering rule
 // that keeps src/core free of the vscode API and a guard on the bundle size (zod's locales).
+// The .mjs files (scripts/*.mjs and the tools' configs) get the rules that need no type information.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const NO_VSCODE = { name: 'vscode', message: 'src/core and src/emulator must not depend on the VS Code API.' };
@@ -11,7 +13,7 @@ const NO_ZOD_NAMED = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test-env/**', 'test-artifacts/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test-env/**', '.vscode-test/**', 'test-artifacts/**', '.emulator-data/**', '.bench/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,6 +28,12 @@ export default tseslint.config(
       ],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
+  },
+  {
+    // Plain JavaScript run by Node: no tsconfig project, so no type-aware rules; Node's globals.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
   {
     files: ['src/emulator/**/*.ts'],
