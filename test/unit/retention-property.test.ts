@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { TZDate } from '@date-fns/tz';
 import type { ApplyPolicyResult, Counters, PolicyOwner, RetentionPolicy, SnapshotLike } from '../../src/core/retention';
 import { applyPolicy, planPurge } from '../../src/core/retention';
-import { sortNewestFirst } from '../../src/core/retention/applyPolicy';
+import { sortNewestFirst } from '../../src/core/retention/newestFirst';
 import type { GenTime, Rng } from './retention/random';
 import { BASE_SEED, NOW_MS, forAll, formatTime, genCount, genPolicy, genTags, genTimes } from './retention/random';
 
