@@ -1,7 +1,8 @@
 // restic's `ApplyPolicy` (restic/restic internal/data/snapshot_policy.go @ a80be1478, v0.18+
 // semantics), rule for rule; test/fixtures/retention-vectors holds restic's golden cases for it.
+// `applyPolicy` (and ApplyPolicyOptions/Result) keep restic's function name; what it applies are retention rules.
 //
-// restic walks the snapshots newest first and asks every rule of the policy about each one. A snapshot is
+// restic walks the snapshots newest first and asks every rule about each one. A snapshot is
 // kept when at least one rule keeps it, and every rule that does is a reason:
 //   * tags: it has all the tags of one of the lists (tags are never counted);
 //   * within: it is newer than the duration back from the anchor, the newest snapshot before now;
@@ -17,8 +18,8 @@
 // the indices are in range by construction, which noUncheckedIndexedAccess cannot see.
 import { PeriodKeys } from './buckets';
 import { sortNewestFirst } from './newestFirst';
-import type { CountRule, Duration, Period, RetentionPolicy, WithinRule } from './policy';
-import { COUNT_RULES, WITHIN_PERIOD, WITHIN_RULES, formatDuration, isZeroDuration, normalizeDuration, validatePolicy } from './policy';
+import type { CountRule, Duration, Period, RetentionRules, WithinRule } from './rules';
+import { COUNT_RULES, WITHIN_PERIOD, WITHIN_RULES, formatDuration, isZeroDuration, normalizeDuration, validateRules } from './rules';
 import type { Instant, TimeColumns, Timestamp } from './time';
 import { GO_ZERO_TIME_MS, isAfter, parseTimestampInto, timeColumns, toTimestamp } from './time';
 import type { Anchor } from './within';
@@ -45,7 +46,7 @@ export interface ApplyPolicyOptions {
 }
 
 /** Why a snapshot is kept, one entry per matching rule, in restic's order. */
-export type PolicyMatch =
+export type RuleMatch =
   | { kind: 'tags'; tags: readonly string[] }
   | { kind: 'within'; duration: Duration }
   | {
@@ -55,7 +56,7 @@ export type PolicyMatch =
       oldest: boolean;
       /** This is the rule's n-th pick (1-based). */
       ordinal: number;
-      /** The rule's count from the policy; -1 = unlimited. */
+      /** The rule's count as given; -1 = unlimited. */
       count: number;
     }
   | { kind: 'withinPeriod'; rule: WithinRule; period: Period; oldest: boolean; duration: Duration };
@@ -69,7 +70,7 @@ export interface SnapshotEvaluation<S> {
   index: number;
   keep: boolean;
   /** Empty when removed. */
-  matches: readonly PolicyMatch[];
+  matches: readonly RuleMatch[];
   /** Set when kept. */
   counters: Counters | undefined;
 }
@@ -83,7 +84,7 @@ export interface ApplyPolicyResult {
 }
 
 /** restic's reason text for a match, e.g. `has tags [a, b]`, `within 1y2m`, `oldest daily snapshot`, `weekly within 1m`. */
-export function formatMatch(m: PolicyMatch): string {
+export function formatMatch(m: RuleMatch): string {
   switch (m.kind) {
     case 'tags':
       return `has tags [${m.tags.join(', ')}]`;
@@ -96,7 +97,7 @@ export function formatMatch(m: PolicyMatch): string {
   }
 }
 
-/** Tags of the snapshot at input position `i` (only asked for when the policy has tag rules). */
+/** Tags of the snapshot at input position `i` (only asked for when there are tag rules). */
 export type TagsAt = (i: number) => readonly string[] | null | undefined;
 
 /** restic's `Snapshot.HasTags(l)`. */
@@ -108,7 +109,7 @@ function hasTags(tags: readonly string[] | null | undefined, list: readonly stri
   return true;
 }
 
-const NO_MATCHES: readonly PolicyMatch[] = Object.freeze([]);
+const NO_MATCHES: readonly RuleMatch[] = Object.freeze([]);
 
 /** `hits[i * lists.length + l]` = 1 when snapshot `i` has the tags of `lists[l]`. */
 function tagMatrix(n: number, tagsAt: TagsAt, lists: readonly (readonly string[])[]): Uint8Array {
@@ -158,7 +159,7 @@ function withinAnchor(times: TimeColumns, order: Int32Array, wall: Float64Array,
 /** A count rule as the walk goes: restic's `buckets[i]`. */
 interface CountState {
   readonly rule: CountRule;
-  /** The count the policy gives (-1 = unlimited), for the match's `count`. */
+  /** The count as given (-1 = unlimited), for the match's `count`. */
   readonly count: number;
   /** restic's `Count`: how many the rule may still keep; -1 = unlimited, 0 = done. */
   left: number;
@@ -186,32 +187,32 @@ interface WithinState {
   open: boolean;
 }
 
-/** The rules of a policy that are on, in restic's order, ready for the walk. */
-interface Rules {
+/** The rules that are on, in restic's order, with their state for the walk. */
+interface RuleStates {
   tags: readonly (readonly string[])[];
   within: WithinState | undefined;
   counts: CountState[];
   withinPeriods: WithinPeriodState[];
 }
 
-function rulesOf(policy: RetentionPolicy, anchor: Anchor | undefined, zone: ZoneOffsets | undefined): Rules {
+function ruleStates(rules: RetentionRules, anchor: Anchor | undefined, zone: ZoneOffsets | undefined): RuleStates {
   // Without an anchor restic counts back from Go's zero time, which is in UTC whatever the zone.
   const thresholdOf = (d: Duration): Threshold => (anchor ? withinThreshold(anchor, d, zone) : withinThreshold(GO_ZERO_TIME, d));
-  const rules: Rules = { tags: policy.tags ?? [], within: undefined, counts: [], withinPeriods: [] };
-  if (!isZeroDuration(policy.within)) {
-    const duration = normalizeDuration(policy.within);
-    rules.within = { duration, threshold: thresholdOf(duration), open: true };
+  const states: RuleStates = { tags: rules.tags ?? [], within: undefined, counts: [], withinPeriods: [] };
+  if (!isZeroDuration(rules.within)) {
+    const duration = normalizeDuration(rules.within);
+    states.within = { duration, threshold: thresholdOf(duration), open: true };
   }
   for (const rule of COUNT_RULES) {
-    const count = policy[rule] ?? 0; // 0 or missing: off
-    if (count !== 0) rules.counts.push({ rule, count, left: count, lastKey: -1, kept: 0 });
+    const count = rules[rule] ?? 0; // 0 or missing: off
+    if (count !== 0) states.counts.push({ rule, count, left: count, lastKey: -1, kept: 0 });
   }
   for (const rule of WITHIN_RULES) {
-    if (isZeroDuration(policy[rule])) continue;
-    const duration = normalizeDuration(policy[rule]);
-    rules.withinPeriods.push({ rule, period: WITHIN_PERIOD[rule], duration, threshold: thresholdOf(duration), open: true, lastKey: -1 });
+    if (isZeroDuration(rules[rule])) continue;
+    const duration = normalizeDuration(rules[rule]);
+    states.withinPeriods.push({ rule, period: WITHIN_PERIOD[rule], duration, threshold: thresholdOf(duration), open: true, lastKey: -1 });
   }
-  return rules;
+  return states;
 }
 
 /** The counts left after a kept snapshot, as restic prints them: rules at 0 left out. */
@@ -227,7 +228,7 @@ export interface EngineResult {
   /** By sorted position: 1 = kept. */
   keep: Uint8Array;
   /** Kept snapshots only, in sorted order (the k-th kept snapshot's matches are `matches[k]`). */
-  matches: (readonly PolicyMatch[])[];
+  matches: (readonly RuleMatch[])[];
   /** Kept snapshots only, like `matches`. */
   counters: Counters[];
 }
@@ -236,24 +237,24 @@ export interface EngineResult {
  * The engine: restic's algorithm over already parsed times. `zone` replaces each time's own offset by the
  * zone's (for period keys and the keep-within anchor's location).
  */
-export function runPolicy(times: TimeColumns, tagsAt: TagsAt, policy: RetentionPolicy, now: Timestamp, zone?: ZoneOffsets): EngineResult {
-  validatePolicy(policy);
+export function runRules(times: TimeColumns, tagsAt: TagsAt, rules: RetentionRules, now: Timestamp, zone?: ZoneOffsets): EngineResult {
+  validateRules(rules);
   // Newest first; equal instants in input order (restic: sort.Stable).
   const order = sortNewestFirst(times.ms, times.ns);
   const n = order.length;
   if (n === 0) return { order, keep: new Uint8Array(0), matches: [], counters: [] };
   const wall = wallClocks(times, zone);
-  const rules = rulesOf(policy, withinAnchor(times, order, wall, now), zone);
+  const states = ruleStates(rules, withinAnchor(times, order, wall, now), zone);
   // Tag matches up front, in input order: reading the snapshots in memory order is much cheaper than in
   // time order when they are many.
-  const tagHits = rules.tags.length > 0 ? tagMatrix(n, tagsAt, rules.tags) : undefined;
-  return walk(times, wall, order, rules, tagHits);
+  const tagHits = states.tags.length > 0 ? tagMatrix(n, tagsAt, states.tags) : undefined;
+  return walk(times, wall, order, states, tagHits);
 }
 
 /** restic's loop: every snapshot, newest first, through every rule that is on. */
-function walk(times: TimeColumns, wall: Float64Array, order: Int32Array, rules: Rules, tagHits: Uint8Array | undefined): EngineResult {
+function walk(times: TimeColumns, wall: Float64Array, order: Int32Array, states: RuleStates, tagHits: Uint8Array | undefined): EngineResult {
   const n = order.length;
-  const { tags, within, counts, withinPeriods } = rules;
+  const { tags, within, counts, withinPeriods } = states;
   const result: EngineResult = { order, keep: new Uint8Array(n), matches: [], counters: [] };
   // Rules that can still keep something: a count rule stops when it has kept its count, a within rule at
   // the first snapshot outside its duration. Once none is left, only tags can keep the rest.
@@ -265,7 +266,7 @@ function walk(times: TimeColumns, wall: Float64Array, order: Int32Array, rules: 
     const ns = times.ns[i]!;
     const isOldest = nr === n - 1;
     periods.set(wall[i]!);
-    let found: PolicyMatch[] | undefined; // allocated only for a snapshot that is kept: most are not
+    let found: RuleMatch[] | undefined; // allocated only for a snapshot that is kept: most are not
 
     // Each tag list the snapshot has is a reason of its own; tags are not counted.
     if (tagHits) {
@@ -332,19 +333,19 @@ function prepare(snapshots: readonly SnapshotLike[]): { cols: TimeColumns; ids: 
   return { cols, ids };
 }
 
-function run(snapshots: readonly SnapshotLike[], policy: RetentionPolicy, options: ApplyPolicyOptions): EngineResult & { ids: string[] } {
+function run(snapshots: readonly SnapshotLike[], rules: RetentionRules, options: ApplyPolicyOptions): EngineResult & { ids: string[] } {
   const now = toTimestamp(options.now, 'now');
   const zone = options.timeZone ? zoneOffsets(options.timeZone) : undefined;
   const { cols, ids } = prepare(snapshots);
-  return { ...runPolicy(cols, (i) => snapshots[i]!.tags, policy, now, zone), ids };
+  return { ...runRules(cols, (i) => snapshots[i]!.tags, rules, now, zone), ids };
 }
 
 /**
  * Every snapshot with its decision, newest first (equal instants in input order), with structured
  * matches (for UIs) and the counts left after it.
  */
-export function evaluatePolicy<S extends SnapshotLike>(snapshots: readonly S[], policy: RetentionPolicy, options: ApplyPolicyOptions): SnapshotEvaluation<S>[] {
-  const r = run(snapshots, policy, options);
+export function evaluateRules<S extends SnapshotLike>(snapshots: readonly S[], rules: RetentionRules, options: ApplyPolicyOptions): SnapshotEvaluation<S>[] {
+  const r = run(snapshots, rules, options);
   let k = 0;
   return Array.from(r.order, (index, nr) => {
     const keep = r.keep[nr] === 1;
@@ -359,15 +360,15 @@ export function evaluatePolicy<S extends SnapshotLike>(snapshots: readonly S[], 
 }
 
 /**
- * restic-exact `forget` policy over one group of snapshots:
- * `applyPolicy(snapshots, policy, { now })` → `{ keep, remove, reasons, counters }`, `keep` and `remove` as
+ * restic-exact `forget` rules over one group of snapshots:
+ * `applyPolicy(snapshots, rules, { now })` → `{ keep, remove, reasons, counters }`, `keep` and `remove` as
  * ids newest first (equal instants in input order), `reasons[id]` restic's match texts and `counters[id]`
- * the counts left after that snapshot, for kept snapshots. An empty policy removes everything, as restic's
+ * the counts left after that snapshot, for kept snapshots. No rules remove everything, as restic's
  * function does (its CLI refuses instead); ids are expected to be unique. Throws `TypeError` for a time
- * that is not RFC 3339 with an offset, `RangeError` for an invalid policy or time zone.
+ * that is not RFC 3339 with an offset, `RangeError` for invalid rules or time zone.
  */
-export function applyPolicy(snapshots: readonly SnapshotLike[], policy: RetentionPolicy, options: ApplyPolicyOptions): ApplyPolicyResult {
-  const r = run(snapshots, policy, options);
+export function applyPolicy(snapshots: readonly SnapshotLike[], rules: RetentionRules, options: ApplyPolicyOptions): ApplyPolicyResult {
+  const r = run(snapshots, rules, options);
   const keep: string[] = [];
   const remove: string[] = [];
   const reasons: [string, string[]][] = [];

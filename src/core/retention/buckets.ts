@@ -1,6 +1,6 @@
 // restic's bucket functions (snapshot_policy.go: ymdh, ymd, yw, ym, y), computed from a wall clock given as
 // milliseconds "as if UTC" (instant + offset) with integer arithmetic only.
-import type { Period } from './policy';
+import type { Period } from './rules';
 import { daysFromCivil, dayKeyOf, MS_PER_DAY, MS_PER_HOUR } from './time';
 
 /** Day number (days since 1970-01-01) of a wall clock. */
