@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { listBackup } from '../../src/core/archive/index';
 import { downloadBackupToFile } from '../../src/core/download/downloadToFile';
 import { applyPolicy } from '../../src/core/retention/index';
-import type { RetentionPolicy, SnapshotLike } from '../../src/core/retention/index';
+import type { RetentionRules, SnapshotLike } from '../../src/core/retention/index';
 import { SupervisorClient } from '../../src/core/supervisor/client';
 import { HttpTransport } from '../../src/core/supervisor/transport';
 import { retentionSnapshots } from './retentionInput';
@@ -48,7 +48,7 @@ export interface ListOutput extends MemoryReport {
 export interface RetentionInput {
   count: number;
   warmRuns: number;
-  policy: RetentionPolicy;
+  rules: RetentionRules;
   now: string;
   timeZone?: string;
 }
@@ -171,7 +171,7 @@ function retention(input: RetentionInput): RetentionOutput {
   };
   let cpu = process.cpuUsage();
   let t0 = performance.now();
-  const first = applyPolicy(snapshots, input.policy, options);
+  const first = applyPolicy(snapshots, input.rules, options);
   const firstMs = performance.now() - t0;
   const firstCpuMs = cpuMs(cpu);
   if (first.keep.length + first.remove.length !== input.count) throw new Error(`applyPolicy returned ${first.keep.length + first.remove.length} of ${input.count} snapshots`);
@@ -180,7 +180,7 @@ function retention(input: RetentionInput): RetentionOutput {
   for (let i = 0; i < input.warmRuns; i++) {
     cpu = process.cpuUsage();
     t0 = performance.now();
-    applyPolicy(snapshots, input.policy, options);
+    applyPolicy(snapshots, input.rules, options);
     warmMs.push(performance.now() - t0);
     warmCpuMs.push(cpuMs(cpu));
   }

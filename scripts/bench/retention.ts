@@ -1,15 +1,15 @@
-// Benchmark 3: `applyPolicy` on 100 000 backups with a full generational policy, the first call in a
+// Benchmark 3: `applyPolicy` on 100 000 backups with full generational rules, the first call in a
 // fresh process (cold JIT, what a user meets) and the median of warm calls. restic has the reference
 // implementation, but comparing needs a restic repository holding as many snapshots; without restic
 // on the machine there is no standard tool in the run, and the row says so.
-import type { RetentionPolicy } from '../../src/core/retention/index';
+import type { RetentionRules } from '../../src/core/retention/index';
 import type { RetentionInput, RetentionOutput } from './child';
 import { list, median, ms, runChild, which } from './util';
 import type { BenchOptions, Row } from './util';
 
 const GOAL_MS = 200;
 const COUNT = 100_000;
-const POLICY: RetentionPolicy = { last: 10, hourly: 48, daily: 14, weekly: 8, monthly: 24, yearly: 10 };
+const RULES: RetentionRules = { last: 10, hourly: 48, daily: 14, weekly: 8, monthly: 24, yearly: 10 };
 const NOW = '2026-01-01T00:00:00Z';
 
 export async function retentionBenchmark(opts: BenchOptions): Promise<Row[]> {
@@ -26,7 +26,7 @@ export async function retentionBenchmark(opts: BenchOptions): Promise<Row[]> {
     // Each fresh process gives one first call; the median of those is reported.
     for (let i = 0; i < opts.runs; i++) {
       opts.log(`retention (${v.label}): process ${i + 1}/${opts.runs}`);
-      const input: RetentionInput = { count: COUNT, warmRuns: opts.quick ? 5 : 10, policy: POLICY, now: NOW, ...(v.timeZone ? { timeZone: v.timeZone } : {}) };
+      const input: RetentionInput = { count: COUNT, warmRuns: opts.quick ? 5 : 10, rules: RULES, now: NOW, ...(v.timeZone ? { timeZone: v.timeZone } : {}) };
       const r = await runChild<RetentionOutput>('retention', input);
       firsts.push(r.firstMs);
       firstCpu.push(r.firstCpuMs);
@@ -44,7 +44,7 @@ export async function retentionBenchmark(opts: BenchOptions): Promise<Row[]> {
       goal: `≤ ${GOAL_MS} ms (first call, wall)`,
       met: first <= GOAL_MS ? 'yes' : 'no',
       notes: [
-        `policy ${JSON.stringify(POLICY)}, now ${NOW}${v.timeZone ? `, timeZone ${v.timeZone}` : ''}; backups about an hour apart over 11 years with Home Assistant timestamps (µs, +01:00/+02:00), shuffled; ${kept} kept`,
+        `policy ${JSON.stringify(RULES)}, now ${NOW}${v.timeZone ? `, timeZone ${v.timeZone}` : ''}; backups about an hour apart over 11 years with Home Assistant timestamps (µs, +01:00/+02:00), shuffled; ${kept} kept`,
         `first call in ${opts.runs} fresh process(es): ${list(firsts)} wall, ${list(firstCpu)} CPU (user + system of all the process's threads, JIT and GC included; less sensitive to other load than wall time); warm calls (${warm.length}): median ${ms(warmMedian)}, min ${ms(Math.min(...warm))}, max ${ms(Math.max(...warm))}`,
       ],
     });

@@ -49,7 +49,7 @@ describe('parsePolicyFile: valid files', () => {
       ],
     );
     const [nightly, config, offsite, monthEnd] = policies;
-    assert.deepEqual(nightly?.retention, { kind: 'generational', policy: { daily: 7, weekly: 4, monthly: 12, yearly: -1 } });
+    assert.deepEqual(nightly?.retention, { kind: 'generational', rules: { daily: 7, weekly: 4, monthly: 12, yearly: -1 } });
     assert.equal(nightly?.backup.password, 'correct horse battery');
     assert.deepEqual(nightly?.backup.location, ['.local', 'my_nas']);
     assert.deepEqual(nightly?.nameRange, r(2, 10, 2, 17));
@@ -57,7 +57,7 @@ describe('parsePolicyFile: valid files', () => {
     assert.equal(config?.backup.exclude_database, true, 'yes is true, as in Home Assistant (PyYAML)');
     assert.deepEqual(offsite?.retention, {
       kind: 'generational',
-      policy: {
+      rules: {
         last: 3,
         within: { years: 1, months: 6, days: 0, hours: 0 },
         withinDaily: { years: 0, months: 0, days: 10, hours: 0 },

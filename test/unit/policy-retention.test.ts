@@ -38,7 +38,7 @@ describe('toRetention', () => {
   it('generations: unlimited and -1 are -1, 0 turns a rule off, withins become camelCase durations', () => {
     assert.deepEqual(normalized({ last: 2, hourly: 0, daily: -1, yearly: 'unlimited', within_hourly: '2d', within_monthly: { years: 1 } }), {
       kind: 'generational',
-      policy: {
+      rules: {
         last: 2,
         daily: -1,
         yearly: -1,

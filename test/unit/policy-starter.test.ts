@@ -16,7 +16,7 @@ describe('STARTER_POLICY_FILE', () => {
     assert.equal(nightly?.name, 'nightly');
     assert.equal(nightly?.enabled, true);
     assert.equal(nightly?.schedule.cron, '30 2 * * *');
-    assert.deepEqual(nightly?.retention, { kind: 'generational', policy: { daily: 7, weekly: 4, monthly: 12, yearly: -1 } });
+    assert.deepEqual(nightly?.retention, { kind: 'generational', rules: { daily: 7, weekly: 4, monthly: 12, yearly: -1 } });
     assert.deepEqual(nightly?.backup, { name: 'Backup: %A, %B %-d, %Y', encrypted: false, compressed: true });
     assert.equal(nightly?.purge, 'auto');
 

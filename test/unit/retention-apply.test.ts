@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SnapshotLike } from '../../src/core/retention';
-import { applyPolicy, evaluatePolicy, formatDuration, isEmptyPolicy, parseDuration, parseTimestamp } from '../../src/core/retention';
+import { applyPolicy, evaluateRules, formatDuration, hasNoRules, parseDuration, parseTimestamp } from '../../src/core/retention';
 import { isoWeekKey } from '../../src/core/retention/buckets';
 import { dayKeyOf, daysFromCivil } from '../../src/core/retention/time';
 import { withinThreshold } from '../../src/core/retention/within';
@@ -86,9 +86,9 @@ describe('durations', () => {
 describe('applyPolicy: edges', () => {
   const three = [snap('a', '2024-01-03T00:00:00Z'), snap('b', '2024-01-02T00:00:00Z'), snap('c', '2024-01-01T00:00:00Z')];
 
-  it('an empty policy removes everything (restic function semantics)', () => {
-    assert.ok(isEmptyPolicy({}));
-    assert.ok(isEmptyPolicy({ last: 0, within: { days: 0 }, tags: [] }));
+  it('no rules remove everything (restic function semantics)', () => {
+    assert.ok(hasNoRules({}));
+    assert.ok(hasNoRules({ last: 0, within: { days: 0 }, tags: [] }));
     assert.deepEqual(applyPolicy(three, {}, { now: '2025-01-01T00:00:00Z' }), { keep: [], remove: ['a', 'b', 'c'], reasons: {}, counters: {} });
   });
 
@@ -117,8 +117,8 @@ describe('applyPolicy: edges', () => {
     assert.throws(() => applyPolicy(three, { last: 1 }, { ...now, timeZone: 'Nowhere/Special' }), RangeError);
   });
 
-  it('evaluatePolicy gives structured matches, newest first, with input positions', () => {
-    const ev = evaluatePolicy([three[2]!, three[0]!, three[1]!], { daily: 2 }, { now: '2025-01-01T00:00:00Z' });
+  it('evaluateRules gives structured matches, newest first, with input positions', () => {
+    const ev = evaluateRules([three[2]!, three[0]!, three[1]!], { daily: 2 }, { now: '2025-01-01T00:00:00Z' });
     assert.deepEqual(
       ev.map((e) => [e.snapshot.id, e.index, e.keep]),
       [
@@ -175,14 +175,14 @@ describe('applyPolicy: timeZone', () => {
       const wall = new Date(ms + 19_800_000).toISOString().replace('Z', '+05:30'); // Asia/Kolkata, no DST
       return snap(`s${i}`, wall);
     });
-    const policy = { hourly: 10, daily: 10, weekly: 5, monthly: 3, yearly: 2, withinDaily: { days: 20 } };
+    const rules = { hourly: 10, daily: 10, weekly: 5, monthly: 3, yearly: 2, withinDaily: { days: 20 } };
     const now = '2025-01-01T00:00:00Z';
-    assert.deepEqual(applyPolicy(snaps, policy, { now, timeZone: 'Asia/Kolkata' }), applyPolicy(snaps, policy, { now }));
+    assert.deepEqual(applyPolicy(snaps, rules, { now, timeZone: 'Asia/Kolkata' }), applyPolicy(snaps, rules, { now }));
   });
 });
 
 describe('applyPolicy: size', () => {
-  it('handles 100 000 shuffled snapshots with a full generational policy quickly (O(n log n) guard)', () => {
+  it('handles 100 000 shuffled snapshots with full generational rules quickly (O(n log n) guard)', () => {
     const n = 100_000;
     const start = Date.parse('2014-01-01T00:00:00Z');
     const snaps = Array.from({ length: n }, (_, i) => snap(`s${i}`, new Date(start + i * 3_600_000 + ((i * 7919) % 3_000_000)).toISOString(), i % 97 === 0 ? ['manual'] : []));
@@ -190,9 +190,9 @@ describe('applyPolicy: size', () => {
       const j = (i * 2_654_435_761) % (i + 1);
       [snaps[i], snaps[j]] = [snaps[j]!, snaps[i]!];
     }
-    const policy = { last: 10, hourly: 48, daily: 14, weekly: 8, monthly: 24, yearly: 10, withinDaily: { days: 30 }, withinWeekly: { months: 6 }, tags: [['manual']] };
+    const rules = { last: 10, hourly: 48, daily: 14, weekly: 8, monthly: 24, yearly: 10, withinDaily: { days: 30 }, withinWeekly: { months: 6 }, tags: [['manual']] };
     const t0 = performance.now();
-    const r = applyPolicy(snaps, policy, { now: '2026-01-01T00:00:00Z' });
+    const r = applyPolicy(snaps, rules, { now: '2026-01-01T00:00:00Z' });
     const ms = performance.now() - t0;
     assert.equal(r.keep.length + r.remove.length, n);
     // The target is ≤ 200 ms; this only catches an accidental quadratic step on a busy CI machine.

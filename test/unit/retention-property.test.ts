@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TZDate } from '@date-fns/tz';
-import type { ApplyPolicyResult, Counters, PolicyOwner, RetentionPolicy, SnapshotLike } from '../../src/core/retention';
+import type { ApplyPolicyResult, Counters, PolicyOwner, RetentionRules, SnapshotLike } from '../../src/core/retention';
 import { applyPolicy, planPurge } from '../../src/core/retention';
-import { sortNewestFirst } from '../../src/core/retention/applyPolicy';
+import { sortNewestFirst } from '../../src/core/retention/newestFirst';
 import type { GenTime, Rng } from './retention/random';
-import { BASE_SEED, NOW_MS, forAll, formatTime, genCount, genPolicy, genTags, genTimes } from './retention/random';
+import { BASE_SEED, NOW_MS, forAll, formatTime, genCount, genRules, genTags, genTimes } from './retention/random';
 
 const NOW = new Date(NOW_MS).toISOString();
 
@@ -50,11 +50,11 @@ function dur(d: { years?: number; months?: number; days?: number; hours?: number
   return `${d.years ? `${d.years}y` : ''}${d.months ? `${d.months}m` : ''}${d.days ? `${d.days}d` : ''}${d.hours ? `${d.hours}h` : ''}`;
 }
 
-function reference(snaps: readonly Snap[], policy: RetentionPolicy, nowMs: number): ApplyPolicyResult {
+function reference(snaps: readonly Snap[], rules: RetentionRules, nowMs: number): ApplyPolicyResult {
   const list = snaps.map((s, index) => ({ s, index, ...refParse(s.time) }));
   list.sort((a, b) => b.ms - a.ms || b.ns - a.ns || a.index - b.index);
   const anchor = list.find((x) => x.ms < nowMs);
-  const threshold = (d: RetentionPolicy['within']): { ms: number; ns: number } | null => {
+  const threshold = (d: RetentionRules['within']): { ms: number; ns: number } | null => {
     if (!dur(d)) return null;
     if (!anchor) return { ms: -Infinity, ns: 0 }; // Go's zero time: every generated snapshot is after it
     const w = new Date(anchor.ms + anchor.offsetMs);
@@ -90,15 +90,15 @@ function reference(snaps: readonly Snap[], policy: RetentionPolicy, nowMs: numbe
         return y;
     }
   };
-  const counts: Record<string, number> = Object.fromEntries(RULES.map((r) => [r, policy[r] ?? 0]));
+  const counts: Record<string, number> = Object.fromEntries(RULES.map((r) => [r, rules[r] ?? 0]));
   const last: Record<string, number> = Object.fromEntries([...RULES, ...WITHIN].map((r) => [r, -1]));
-  const withinT = threshold(policy.within);
-  const wT = Object.fromEntries(WITHIN.map((r) => [r, threshold(policy[r])]));
+  const withinT = threshold(rules.within);
+  const wT = Object.fromEntries(WITHIN.map((r) => [r, threshold(rules[r])]));
   const res: ApplyPolicyResult = { keep: [], remove: [], reasons: {}, counters: {} };
   list.forEach((x, nr) => {
     const oldest = nr === list.length - 1;
     const why: string[] = [];
-    for (const l of policy.tags ?? []) {
+    for (const l of rules.tags ?? []) {
       // restic's HasTags: "" on an untagged snapshot matches at once; otherwise every tag must be present.
       const hasTags = (() => {
         for (const t of l) {
@@ -109,7 +109,7 @@ function reference(snaps: readonly Snap[], policy: RetentionPolicy, nowMs: numbe
       })();
       if (hasTags) why.push(`has tags [${l.join(', ')}]`);
     }
-    if (withinT && after(x, withinT)) why.push(`within ${dur(policy.within)}`);
+    if (withinT && after(x, withinT)) why.push(`within ${dur(rules.within)}`);
     for (const r of RULES) {
       const c = counts[r] as number;
       if (!(c > 0 || c === -1)) continue;
@@ -126,7 +126,7 @@ function reference(snaps: readonly Snap[], policy: RetentionPolicy, nowMs: numbe
       const period = r.slice('within'.length).toLowerCase();
       const v = key(period, x, nr);
       if (v !== last[r] || oldest) {
-        why.push(`${v === last[r] && oldest ? 'oldest ' : ''}${period} within ${dur(policy[r])}`);
+        why.push(`${v === last[r] && oldest ? 'oldest ' : ''}${period} within ${dur(rules[r])}`);
         last[r] = v;
       }
     }
@@ -185,9 +185,9 @@ describe(`applyPolicy properties (base seed ${BASE_SEED})`, () => {
   it('agrees with an independent reference model, and partitions the input newest first', () => {
     forAll(400, (rng) => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: rng.chance(0.5) });
-      const policy = genPolicy(rng);
-      const r = applyPolicy(snaps, policy, { now: NOW });
-      assert.deepEqual(r, reference(snaps, policy, NOW_MS), `policy ${JSON.stringify(policy)}`);
+      const rules = genRules(rng);
+      const r = applyPolicy(snaps, rules, { now: NOW });
+      assert.deepEqual(r, reference(snaps, rules, NOW_MS), `rules ${JSON.stringify(rules)}`);
 
       const ids = snaps.map((s) => s.id);
       assert.deepEqual([...r.keep, ...r.remove].sort(), [...ids].sort(), 'keep ∪ remove = input, disjoint');
@@ -202,11 +202,11 @@ describe(`applyPolicy properties (base seed ${BASE_SEED})`, () => {
   it('respects the counts: last n keeps at least min(n, len); positive counts keep at most their sum; the newest is kept', () => {
     forAll(300, (rng) => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: rng.chance(0.5) });
-      const policy: RetentionPolicy = {};
-      for (const k of RULES) if (rng.chance(0.4)) policy[k] = rng.int(1, 10);
-      const r = applyPolicy(snaps, policy, { now: NOW });
-      const sum = RULES.reduce((acc, k) => acc + (policy[k] ?? 0), 0);
-      if (policy.last) assert.ok(r.keep.length >= Math.min(policy.last, snaps.length), `last ${policy.last}: kept ${r.keep.length} of ${snaps.length}`);
+      const rules: RetentionRules = {};
+      for (const k of RULES) if (rng.chance(0.4)) rules[k] = rng.int(1, 10);
+      const r = applyPolicy(snaps, rules, { now: NOW });
+      const sum = RULES.reduce((acc, k) => acc + (rules[k] ?? 0), 0);
+      if (rules.last) assert.ok(r.keep.length >= Math.min(rules.last, snaps.length), `last ${rules.last}: kept ${r.keep.length} of ${snaps.length}`);
       assert.ok(r.keep.length <= sum, `kept ${r.keep.length} > sum of counts ${sum}`);
       if (sum > 0 && snaps.length > 0) {
         const newest = [...snaps].map((s, index) => ({ s, index, ...instantOf(s) })).sort((a, b) => b.ms - a.ms || b.ns - a.ns || a.index - b.index)[0]!;
@@ -232,16 +232,16 @@ describe(`applyPolicy properties (base seed ${BASE_SEED})`, () => {
     });
   });
 
-  it('is idempotent for last-only, within-only and tags-only policies', () => {
+  it('is idempotent for last-only, within-only and tags-only rules', () => {
     forAll(300, (rng) => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: rng.chance(0.5) });
       const kind = rng.pick(['last', 'within', 'tags'] as const);
-      const policy: RetentionPolicy =
-        kind === 'last' ? { last: genCount(rng) || 1 } : kind === 'within' ? genPolicy(rng, { within: true }) : { tags: genPolicy(rng, { tags: true }).tags ?? [['a']] };
-      const first = applyPolicy(snaps, policy, { now: NOW });
+      const rules: RetentionRules =
+        kind === 'last' ? { last: genCount(rng) || 1 } : kind === 'within' ? genRules(rng, { within: true }) : { tags: genRules(rng, { tags: true }).tags ?? [['a']] };
+      const first = applyPolicy(snaps, rules, { now: NOW });
       const kept = snaps.filter((s) => first.keep.includes(s.id));
-      const second = applyPolicy(kept, policy, { now: NOW });
-      assert.deepEqual(second.remove, [], `second pass removed ${second.remove.join(', ')} (${JSON.stringify(policy)})`);
+      const second = applyPolicy(kept, rules, { now: NOW });
+      assert.deepEqual(second.remove, [], `second pass removed ${second.remove.join(', ')} (${JSON.stringify(rules)})`);
       assert.deepEqual(second.keep, first.keep);
     });
   });
@@ -257,9 +257,9 @@ describe(`applyPolicy properties (base seed ${BASE_SEED})`, () => {
         seen.add(k);
         return true;
       });
-      const policy = genPolicy(rng);
-      const a = applyPolicy(distinct, policy, { now: NOW });
-      const b = applyPolicy(rng.shuffle([...distinct]), policy, { now: NOW });
+      const rules = genRules(rng);
+      const a = applyPolicy(distinct, rules, { now: NOW });
+      const b = applyPolicy(rng.shuffle([...distinct]), rules, { now: NOW });
       assert.deepEqual(b, a);
     });
   });
@@ -293,8 +293,8 @@ describe('applyPolicy timeZone properties', () => {
     forAll(200, (rng) => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true });
       const zone = rng.pick(ZONES);
-      const policy = genPolicy(rng, { counts: true, tags: true });
-      assert.deepEqual(applyPolicy(snaps, policy, { now: NOW, timeZone: zone }), applyPolicy(snaps.map((s) => inZone(s, zone)), policy, { now: NOW }), zone);
+      const rules = genRules(rng, { counts: true, tags: true });
+      assert.deepEqual(applyPolicy(snaps, rules, { now: NOW, timeZone: zone }), applyPolicy(snaps.map((s) => inZone(s, zone)), rules, { now: NOW }), zone);
     });
   });
 
@@ -302,8 +302,8 @@ describe('applyPolicy timeZone properties', () => {
     forAll(150, (rng) => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true });
       const zone = rng.pick(['Asia/Kolkata', 'UTC', 'Etc/GMT+5']);
-      const policy = genPolicy(rng);
-      assert.deepEqual(applyPolicy(snaps, policy, { now: NOW, timeZone: zone }), applyPolicy(snaps.map((s) => inZone(s, zone)), policy, { now: NOW }), zone);
+      const rules = genRules(rng);
+      assert.deepEqual(applyPolicy(snaps, rules, { now: NOW, timeZone: zone }), applyPolicy(snaps.map((s) => inZone(s, zone)), rules, { now: NOW }), zone);
     });
   });
 
@@ -312,16 +312,16 @@ describe('applyPolicy timeZone properties', () => {
     forAll(250, (rng) => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true, midday: rng.chance(0.8) });
       const zone = rng.pick(ZONES);
-      const policy: RetentionPolicy = {};
-      for (const k of ['daily', 'weekly', 'monthly', 'yearly'] as const) if (rng.chance(0.5)) policy[k] = genCount(rng);
+      const rules: RetentionRules = {};
+      for (const k of ['daily', 'weekly', 'monthly', 'yearly'] as const) if (rng.chance(0.5)) rules[k] = genCount(rng);
       const sameDays = snaps.every((s) => {
         const t = instantOf(s);
         return keyOf('daily', t.ms + t.offsetMs) === keyOf('daily', t.ms - new TZDate(t.ms, zone).getTimezoneOffset() * 60_000);
       });
       if (!sameDays) return;
       exercised++;
-      const a = applyPolicy(snaps, policy, { now: NOW });
-      const b = applyPolicy(snaps, policy, { now: NOW, timeZone: zone });
+      const a = applyPolicy(snaps, rules, { now: NOW });
+      const b = applyPolicy(snaps, rules, { now: NOW, timeZone: zone });
       assert.deepEqual(b.keep, a.keep, zone);
       assert.deepEqual(b.remove, a.remove, zone);
     });
@@ -342,8 +342,8 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: rng.chance(0.5) }, 40);
       const backups: B[] = snaps.map((s) => ({ slug: s.id, date: rng.chance(0.05) ? s.time.slice(0, 19) : s.time }));
       const ownerOf = new Map<string, PolicyOwner>(backups.map((b) => [b.slug, rng.pick<PolicyOwner>([true, true, 'p1', 'p2', 'ghost', false, null, undefined, ''])]));
-      const policy = rng.chance(0.7) ? genPolicy(rng) : undefined;
-      const policies: Record<string, RetentionPolicy> = { p1: genPolicy(rng), p2: genPolicy(rng) };
+      const rules = rng.chance(0.7) ? genRules(rng) : undefined;
+      const rulesByPolicy: Record<string, RetentionRules> = { p1: genRules(rng), p2: genRules(rng) };
       const expiries = new Map<string, string>();
       for (const b of backups) {
         if (rng.chance(0.5)) expiries.set(b.slug, rng.chance(0.05) ? 'garbage' : new Date(NOW_MS + rng.int(-10, 10) * 86_400_000 + rng.pick([0, 1, -1])).toISOString());
@@ -351,7 +351,7 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
       const pins = new Set(backups.filter(() => rng.chance(0.15)).map((b) => b.slug));
       const includeUnmanaged = rng.chance(0.2);
       const confirmAbove = rng.pick([0, 1, 3, 5, 10, Infinity]);
-      const plan = planPurge(backups, { managed: (b) => ownerOf.get(b.slug), policy, policies, expiries, pins, now: NOW, includeUnmanaged, confirmAbove });
+      const plan = planPurge(backups, { managed: (b) => ownerOf.get(b.slug), rules, rulesByPolicy, expiries, pins, now: NOW, includeUnmanaged, confirmAbove });
 
       // Shape.
       assert.deepEqual(
@@ -372,8 +372,8 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
         return includeUnmanaged ? '<default>' : undefined;
       };
       const readable = (b: B) => /[zZ]$|[+-]\d\d:\d\d$/.test(b.date);
-      // A policy without any rule is no policy.
-      const hasRule = (p: RetentionPolicy | undefined): p is RetentionPolicy =>
+      // A policy without any rule has no generational verdict.
+      const hasRule = (p: RetentionRules | undefined): p is RetentionRules =>
         !!p &&
         (RULES.some((k) => (p[k] ?? 0) !== 0) ||
           (['within', ...WITHIN] as const).some((k) => dur(p[k]) !== '') ||
@@ -388,7 +388,7 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
       for (const [g, list] of members) {
         const snapsOf = list.map((b) => ({ id: b.slug, time: b.date }));
         newest.add(reference(snapsOf.map((x) => ({ ...x, tags: [] })), { last: 1 }, NOW_MS).keep[0] as string);
-        const p = g === '<default>' ? policy : policies[g];
+        const p = g === '<default>' ? rules : rulesByPolicy[g];
         if (hasRule(p)) for (const id of reference(snapsOf.map((x) => ({ ...x, tags: [] })), p, NOW_MS).remove) notKept.add(id);
       }
 
@@ -419,7 +419,7 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true }, 30);
       const backups: B[] = snaps.map((s) => ({ slug: s.id, date: s.time }));
       const expiries = new Map(backups.filter(() => rng.chance(0.5)).map((b) => [b.slug, new Date(NOW_MS + rng.int(-5, 5) * 86_400_000).toISOString()]));
-      const options = { managed: () => true, policy: genPolicy(rng), expiries, now: NOW };
+      const options = { managed: () => true, rules: genRules(rng), expiries, now: NOW };
       const before = planPurge(backups, options);
       const pin = backups.length > 0 ? rng.pick(backups).slug : 'none';
       const after = planPurge(backups, { ...options, pins: new Set([pin]) });

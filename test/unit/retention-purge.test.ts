@@ -2,7 +2,7 @@
 // policy, unreadable dates, confirmation) and the words it gives a UI.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PurgeOptions, PurgePlan, RetentionPolicy } from '../../src/core/retention';
+import type { PurgeOptions, PurgePlan, RetentionRules } from '../../src/core/retention';
 import { DEFAULT_CONFIRM_ABOVE, formatSpan, planPurge } from '../../src/core/retention';
 import type { Backup } from '../../src/core/supervisor/schemas';
 import { backupSchema } from '../../src/core/supervisor/schemas';
@@ -92,17 +92,17 @@ describe('planPurge: what is never removed', () => {
 
   it('pins win over expiry and over the policy', () => {
     const backups = [backup('new', 0.5), backup('old', 5), backup('older', 9)];
-    const p = plan(backups, { policy: { last: 1 }, expiries: expired(['old', 'older']), pins: new Set(['old']) });
+    const p = plan(backups, { rules: { last: 1 }, expiries: expired(['old', 'older']), pins: new Set(['old']) });
     assert.deepEqual(p.remove, ['older']);
     assert.deepEqual(decision(p, 'old'), { action: 'keep', reasons: ['pinned', 'not kept by its policy', 'expired 1 d ago'] });
     // an array of slugs works too
-    assert.deepEqual(plan(backups, { policy: { last: 1 }, pins: ['old', 'older'] }).remove, []);
+    assert.deepEqual(plan(backups, { rules: { last: 1 }, pins: ['old', 'older'] }).remove, []);
   });
 
   it('backups nobody manages (manual, Home Assistant automatic, app-update, other tools) stay, even when expired', () => {
     const backups = [backup('mine', 1), backup('manual', 2), backup('ha-auto', 3), backup('mine-old', 4)];
     const managed = (b: Backup) => b.slug.startsWith('mine');
-    const p = plan(backups, { managed, policy: { last: 1 }, expiries: expired(['manual', 'mine-old']) });
+    const p = plan(backups, { managed, rules: { last: 1 }, expiries: expired(['manual', 'mine-old']) });
     assert.deepEqual(p.remove, ['mine-old']);
     assert.deepEqual(decision(p, 'manual'), { action: 'keep', reasons: ['not managed', 'expired 1 d ago'] });
     assert.deepEqual(decision(p, 'ha-auto'), { action: 'keep', reasons: ['not managed'] });
@@ -112,7 +112,7 @@ describe('planPurge: what is never removed', () => {
   it('opting in (includeUnmanaged) puts unmanaged backups under the default policy', () => {
     const backups = [backup('mine', 1), backup('manual', 2), backup('ha-auto', 3)];
     const managed = (b: Backup) => b.slug === 'mine';
-    const p = plan(backups, { managed, policy: { last: 2 }, includeUnmanaged: true });
+    const p = plan(backups, { managed, rules: { last: 2 }, includeUnmanaged: true });
     assert.deepEqual(p.remove, ['ha-auto']);
     assert.deepEqual(decision(p, 'manual'), { action: 'keep', reasons: ['last 2/2'] });
   });
@@ -120,8 +120,8 @@ describe('planPurge: what is never removed', () => {
   it('keeps the newest backup of each policy, even when expired or not matched by the policy', () => {
     const backups = [backup('n1', 1), backup('n2', 2), backup('w1', 3), backup('w2', 4)];
     const managed = (b: Backup) => (b.slug.startsWith('n') ? 'nightly' : 'weekly');
-    const policies = { nightly: { tags: [['never']] }, weekly: { tags: [['never']] } };
-    const p = plan(backups, { managed, policies, expiries: expired(['n1', 'n2', 'w1', 'w2']) });
+    const rulesByPolicy = { nightly: { tags: [['never']] }, weekly: { tags: [['never']] } };
+    const p = plan(backups, { managed, rulesByPolicy, expiries: expired(['n1', 'n2', 'w1', 'w2']) });
     assert.deepEqual(p.remove, ['n2', 'w2']);
     assert.deepEqual(decision(p, 'n1'), { action: 'keep', reasons: ['newest of its policy', 'not kept by its policy', 'expired 1 d ago'] });
     assert.deepEqual(decision(p, 'w1').reasons, ['newest of its policy', 'not kept by its policy', 'expired 1 d ago']);
@@ -133,31 +133,31 @@ describe('planPurge: what is never removed', () => {
   it('never removes a backup whose date it cannot read, and leaves it out of the policy', () => {
     const broken = { ...backup('broken', 30), date: '2025-02-08 12:00' }; // no offset: the instant is unknown
     const backups = [backup('a', 1), backup('b', 2), broken];
-    const p = plan(backups, { policy: { last: 1 }, expiries: expired(['broken']) });
+    const p = plan(backups, { rules: { last: 1 }, expiries: expired(['broken']) });
     assert.deepEqual(p.remove, ['b']);
     assert.deepEqual(decision(p, 'broken'), { action: 'keep', reasons: ['date not readable', 'expired 1 d ago'] });
   });
 
   it('a policy with no rule removes nothing (restic would remove everything)', () => {
     const backups = [backup('a', 1), backup('b', 2)];
-    assert.deepEqual(plan(backups, { policy: {} }).remove, []);
+    assert.deepEqual(plan(backups, { rules: {} }).remove, []);
   });
 
   it("a policy id without a policy only applies expiries; the default policy never applies to another policy's backups", () => {
     const backups = [backup('x1', 1), backup('x2', 2), backup('x3', 3)];
-    const p = plan(backups, { managed: () => 'unknown', policy: { last: 1 }, expiries: expired(['x3']) });
+    const p = plan(backups, { managed: () => 'unknown', rules: { last: 1 }, expiries: expired(['x3']) });
     assert.deepEqual(p.remove, ['x3']);
     assert.equal(p.decisions[0]?.policy, 'unknown');
   });
 });
 
-describe('planPurge: the generational policy', () => {
+describe('planPurge: the generational rules', () => {
   // One backup a day at 03:00 UTC for 20 days.
   const daily = Array.from({ length: 20 }, (_, i) => backup(`d${String(i).padStart(2, '0')}`, i + 0.375));
 
   it('removes what the policy does not keep, with UI reasons for what it keeps', () => {
     // NOW is Monday 2025-03-10: d00 is the newest of ISO week 11, d01 (Sunday) of week 10, d08 of week 9.
-    const p = plan(daily, { policy: { last: 2, daily: 3, weekly: 3 } });
+    const p = plan(daily, { rules: { last: 2, daily: 3, weekly: 3 } });
     const kept = p.decisions.filter((d) => d.action === 'keep').map((d) => d.slug);
     assert.deepEqual(kept, ['d00', 'd01', 'd02', 'd08']);
     assert.deepEqual(decision(p, 'd00').reasons, ['newest of its policy', 'last 1/2', 'daily 1/3', 'weekly 1/3']);
@@ -171,7 +171,7 @@ describe('planPurge: the generational policy', () => {
 
   it('shows unlimited counts, the oldest rule and within rules', () => {
     const few = daily.slice(0, 3);
-    const p = plan(few, { policy: { monthly: -1, withinDaily: { days: 1 }, within: { hours: 12 } } });
+    const p = plan(few, { rules: { monthly: -1, withinDaily: { days: 1 }, within: { hours: 12 } } });
     assert.deepEqual(decision(p, 'd00').reasons, ['newest of its policy', 'within 12h', 'monthly 1/∞', 'daily within 1d']);
     assert.deepEqual(decision(p, 'd02').reasons, ['monthly 2/∞ (oldest)']);
     assert.deepEqual(decision(p, 'd01'), { action: 'remove', reasons: ['not kept by its policy'] });
@@ -180,7 +180,7 @@ describe('planPurge: the generational policy', () => {
   it('applies each policy to its own backups only', () => {
     const backups = [backup('a1', 1), backup('b1', 1.5), backup('a2', 2), backup('b2', 2.5), backup('a3', 3), backup('b3', 3.5)];
     const managed = (b: Backup) => (b.slug.startsWith('a') ? 'alpha' : 'beta');
-    const p = plan(backups, { managed, policies: new Map<string, RetentionPolicy>([['alpha', { last: 2 }], ['beta', { last: 1 }]]) });
+    const p = plan(backups, { managed, rulesByPolicy: new Map<string, RetentionRules>([['alpha', { last: 2 }], ['beta', { last: 1 }]]) });
     assert.deepEqual(p.remove, ['b2', 'a3', 'b3']);
     assert.deepEqual(decision(p, 'a2').reasons, ['last 2/2']);
     assert.equal(p.decisions.find((d) => d.slug === 'b1')?.policy, 'beta');
@@ -193,20 +193,20 @@ describe('planPurge: the generational policy', () => {
       { ...backup('later', 2), date: '2025-03-08T23:30:00+00:00' },
       { ...backup('early', 3), date: '2025-03-07T12:00:00+00:00' },
     ];
-    assert.deepEqual(plan(backups, { policy: { daily: 5 } }).remove, ['late']);
-    assert.deepEqual(plan(backups, { policy: { daily: 5 }, timeZone: 'Europe/Amsterdam' }).remove, []);
+    assert.deepEqual(plan(backups, { rules: { daily: 5 } }).remove, ['late']);
+    assert.deepEqual(plan(backups, { rules: { daily: 5 }, timeZone: 'Europe/Amsterdam' }).remove, []);
   });
 
   it('passes tags to the tags rule', () => {
     const backups = [backup('a', 1), backup('b', 2), backup('c', 3)];
-    const p = plan(backups, { policy: { last: 1, tags: [['keep']] }, tags: (b) => (b.slug === 'c' ? ['keep'] : []) });
+    const p = plan(backups, { rules: { last: 1, tags: [['keep']] }, tags: (b) => (b.slug === 'c' ? ['keep'] : []) });
     assert.deepEqual(p.remove, ['b']);
     assert.deepEqual(decision(p, 'c').reasons, ['has tags [keep]']);
   });
 
-  it('rejects an invalid policy', () => {
-    assert.throws(() => plan(daily, { policy: { daily: -2 } }), RangeError);
-    assert.throws(() => plan(daily, { policies: { x: { weekly: 1.5 } } }), RangeError);
+  it('rejects invalid rules', () => {
+    assert.throws(() => plan(daily, { rules: { daily: -2 } }), RangeError);
+    assert.throws(() => plan(daily, { rulesByPolicy: { x: { weekly: 1.5 } } }), RangeError);
     assert.throws(() => plan(daily, { timeZone: 'Mars/Olympus_Mons' }), RangeError);
   });
 });
@@ -246,7 +246,7 @@ describe('planPurge: confirmation and output shape', () => {
   });
 
   it('handles no backups', () => {
-    assert.deepEqual(plan([], { policy: { last: 1 } }), { decisions: [], remove: [], needsConfirmation: false, confirmAbove: DEFAULT_CONFIRM_ABOVE });
+    assert.deepEqual(plan([], { rules: { last: 1 } }), { decisions: [], remove: [], needsConfirmation: false, confirmAbove: DEFAULT_CONFIRM_ABOVE });
   });
 });
 

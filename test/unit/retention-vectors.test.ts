@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Counters, RetentionPolicy, SnapshotLike } from '../../src/core/retention';
+import type { Counters, RetentionRules, SnapshotLike } from '../../src/core/retention';
 import { applyPolicy } from '../../src/core/retention';
 
 const VECTORS_DIR = path.resolve(__dirname, '../fixtures/retention-vectors');
@@ -15,7 +15,7 @@ interface Vector {
   case: number | string;
   description?: string;
   now: string;
-  policy: RetentionPolicy;
+  policy: RetentionRules;
   snapshots: SnapshotLike[];
   expectKeep: string[];
   expectRemove: string[];

@@ -13,7 +13,7 @@
 import { FUTURE_TOLERANCE_MS } from '../policy/due';
 import type { Retention } from '../policy/retention';
 import { describeReason, planPurge, type PurgeDecision, type PurgeReason } from '../retention/purgePlan';
-import type { RetentionPolicy } from '../retention/policy';
+import type { RetentionRules } from '../retention/rules';
 import type { LedgerEntry, ListedBackup } from './ledger';
 
 /** What the plan needs of a policy of the saved policy file. */
@@ -135,14 +135,14 @@ export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): 
     }
   });
 
-  const generational = new Map<string, RetentionPolicy>();
-  for (const p of filePolicies) if (p.retention?.kind === 'generational') generational.set(p.name, p.retention.policy);
+  const rulesByPolicy = new Map<string, RetentionRules>();
+  for (const p of filePolicies) if (p.retention?.kind === 'generational') rulesByPolicy.set(p.name, p.retention.rules);
 
   // Backups dated in the future take no part: no slot, never "newest".
   const present = input.backups.filter((_, i) => !future[i]);
   const purge = planPurge(present, {
     managed: (b) => group.get(b.slug),
-    policies: generational,
+    rulesByPolicy,
     expiries,
     pins: input.pins,
     now: input.now,

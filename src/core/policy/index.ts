@@ -8,7 +8,7 @@ export {
   WITHIN_KEYS,
   parsePolicyDuration,
   toRetention,
-  type GenerationalPolicy,
+  type GenerationalRules,
   type Retention,
 } from './retention';
 export {

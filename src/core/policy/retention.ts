@@ -1,28 +1,28 @@
 // Retention as written in a policy, and the normalized form handed to the retention module
-// (src/core/retention): restic's `forget` policy (restic/restic internal/data/snapshot_policy.go
+// (src/core/retention): restic's `forget` rules (restic/restic internal/data/snapshot_policy.go
 // ExpirePolicy @ a80be1478) with its keys last/hourly/daily/weekly/monthly/yearly (-1 = unlimited)
 // and within… durations {years, months, days, hours}; or Auto Backup's simpler `keep_days`.
 
-import type { RetentionDuration as LooseDuration, RetentionPolicy } from '../retention';
+import type { RetentionDuration as LooseDuration, RetentionRules } from '../retention';
 
 /** A duration as this file parses it: every part present (0 when not written). */
 export type RetentionDuration = Required<LooseDuration>;
 
-/** restic's ExpirePolicy as a policy file gives it: the retention module's policy without tags. */
-export type GenerationalPolicy = Omit<RetentionPolicy, 'tags'>;
+/** restic's ExpirePolicy as a policy file gives it: the retention module's rules without tags. */
+export type GenerationalRules = Omit<RetentionRules, 'tags'>;
 
 export type Retention =
   /** Each backup expires `keepDays` days (fractions allowed) after it was made. */
   | { kind: 'keep_days'; keepDays: number }
   /** Generations, restic semantics, over this policy's backups only. */
-  | { kind: 'generational'; policy: GenerationalPolicy };
+  | { kind: 'generational'; rules: GenerationalRules };
 
 export const COUNT_KEYS = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 export const WITHIN_KEYS = ['within', 'within_hourly', 'within_daily', 'within_weekly', 'within_monthly', 'within_yearly'] as const;
 export type CountKey = (typeof COUNT_KEYS)[number];
 export type WithinKey = (typeof WITHIN_KEYS)[number];
 
-const WITHIN_FIELDS: Record<WithinKey, keyof GenerationalPolicy> = {
+const WITHIN_FIELDS: Record<WithinKey, keyof GenerationalRules> = {
   within: 'within',
   within_hourly: 'withinHourly',
   within_daily: 'withinDaily',
@@ -103,19 +103,19 @@ export function durationOf(input: DurationInput): RetentionDuration | string {
 /** Normalizes a retention block that passed the schema. */
 export function toRetention(input: RetentionInput): Retention {
   if (input.keep_days !== undefined) return { kind: 'keep_days', keepDays: input.keep_days };
-  const policy: GenerationalPolicy = {};
+  const rules: GenerationalRules = {};
   for (const key of COUNT_KEYS) {
     const value = input[key];
     if (value === undefined || value === 0) continue;
-    policy[key] = value === 'unlimited' ? -1 : value;
+    rules[key] = value === 'unlimited' ? -1 : value;
   }
   for (const key of WITHIN_KEYS) {
     const value = input[key];
     if (value === undefined) continue;
     const duration = durationOf(value);
-    if (typeof duration !== 'string') (policy as Record<string, RetentionDuration>)[WITHIN_FIELDS[key]] = duration;
+    if (typeof duration !== 'string') (rules as Record<string, RetentionDuration>)[WITHIN_FIELDS[key]] = duration;
   }
-  return { kind: 'generational', policy };
+  return { kind: 'generational', rules };
 }
 
 /** Whether a retention block has at least one rule that keeps something. */

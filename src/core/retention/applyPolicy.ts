@@ -1,14 +1,28 @@
 // restic's `ApplyPolicy` (restic/restic internal/data/snapshot_policy.go @ a80be1478, v0.18+
-// semantics), rule for rule. The numbered steps in runPolicy follow the order of ApplyPolicy's
-// code; test/fixtures/retention-vectors holds restic's golden cases for it.
+// semantics), rule for rule; test/fixtures/retention-vectors holds restic's golden cases for it.
+// `applyPolicy` (and ApplyPolicyOptions/Result) keep restic's function name; what it applies are retention rules.
+//
+// restic walks the snapshots newest first and asks every rule about each one. A snapshot is
+// kept when at least one rule keeps it, and every rule that does is a reason:
+//   * tags: it has all the tags of one of the lists (tags are never counted);
+//   * within: it is newer than the duration back from the anchor, the newest snapshot before now;
+//   * last, hourly, daily, weekly, monthly, yearly: it is the newest snapshot of its period (for `last`:
+//     every snapshot is a period), until the rule has kept its count (-1: never);
+//   * within-hourly … within-yearly: it is the newest snapshot of its period and within the duration;
+//   * the oldest rule: every period rule still running keeps the oldest snapshot too, even when its period
+//     already has one, so the history kept reaches back as far as the rules allow.
 //
 // Cost: one hand-written parse per snapshot, one sort (O(n) for ordered or spread-out histories, at worst
-// O(n log n)), then a single pass with integer bucket keys that stops once no rule can keep anything.
-import { hourKey, isoWeekKey, monthKey, wallDay, yearKey } from './buckets';
-import type { CountRule, Duration, Period, RetentionPolicy, WithinRule } from './policy';
-import { COUNT_RULES, WITHIN_PERIOD, WITHIN_RULES, formatDuration, isZeroDuration, normalizeDuration, validatePolicy } from './policy';
+// O(n log n)), then a single pass with integer period keys that stops once no rule can keep anything.
+// The snapshots' times are columns of typed arrays (no object per snapshot), read by index with `!`:
+// the indices are in range by construction, which noUncheckedIndexedAccess cannot see.
+import { PeriodKeys } from './buckets';
+import { sortNewestFirst } from './newestFirst';
+import type { CountRule, Duration, Period, RetentionRules, WithinRule } from './rules';
+import { COUNT_RULES, WITHIN_PERIOD, WITHIN_RULES, formatDuration, isZeroDuration, normalizeDuration, validateRules } from './rules';
 import type { Instant, TimeColumns, Timestamp } from './time';
-import { dayKeyOf, GO_ZERO_TIME_MS, isAfter, parseTimestampInto, timeColumns, toTimestamp } from './time';
+import { GO_ZERO_TIME_MS, isAfter, parseTimestampInto, timeColumns, toTimestamp } from './time';
+import type { Anchor } from './within';
 import { withinThreshold } from './within';
 import type { ZoneOffsets } from './zone';
 import { zoneOffsets } from './zone';
@@ -32,7 +46,7 @@ export interface ApplyPolicyOptions {
 }
 
 /** Why a snapshot is kept, one entry per matching rule, in restic's order. */
-export type PolicyMatch =
+export type RuleMatch =
   | { kind: 'tags'; tags: readonly string[] }
   | { kind: 'within'; duration: Duration }
   | {
@@ -42,7 +56,7 @@ export type PolicyMatch =
       oldest: boolean;
       /** This is the rule's n-th pick (1-based). */
       ordinal: number;
-      /** The rule's count from the policy; -1 = unlimited. */
+      /** The rule's count as given; -1 = unlimited. */
       count: number;
     }
   | { kind: 'withinPeriod'; rule: WithinRule; period: Period; oldest: boolean; duration: Duration };
@@ -56,7 +70,7 @@ export interface SnapshotEvaluation<S> {
   index: number;
   keep: boolean;
   /** Empty when removed. */
-  matches: readonly PolicyMatch[];
+  matches: readonly RuleMatch[];
   /** Set when kept. */
   counters: Counters | undefined;
 }
@@ -70,7 +84,7 @@ export interface ApplyPolicyResult {
 }
 
 /** restic's reason text for a match, e.g. `has tags [a, b]`, `within 1y2m`, `oldest daily snapshot`, `weekly within 1m`. */
-export function formatMatch(m: PolicyMatch): string {
+export function formatMatch(m: RuleMatch): string {
   switch (m.kind) {
     case 'tags':
       return `has tags [${m.tags.join(', ')}]`;
@@ -83,7 +97,7 @@ export function formatMatch(m: PolicyMatch): string {
   }
 }
 
-/** Tags of the snapshot at input position `i` (only asked for when the policy has tag rules). */
+/** Tags of the snapshot at input position `i` (only asked for when there are tag rules). */
 export type TagsAt = (i: number) => readonly string[] | null | undefined;
 
 /** restic's `Snapshot.HasTags(l)`. */
@@ -95,124 +109,117 @@ function hasTags(tags: readonly string[] | null | undefined, list: readonly stri
   return true;
 }
 
-const NO_MATCHES: readonly PolicyMatch[] = Object.freeze([]);
-const BUCKET_LAST = 0;
-const BUCKET_HOURLY = 1;
-const BUCKET_DAILY = 2;
-const BUCKET_WEEKLY = 3;
-const BUCKET_MONTHLY = 4;
-// 5 = yearly
-
-// Local bindings: the hot loop then calls plain functions instead of going through module export objects.
-const wallDayFn = wallDay;
-const dayKeyFn = dayKeyOf;
-const isAfterFn = isAfter;
-const parseInto = parseTimestampInto;
-const hourKeyFn = hourKey;
-const isoWeekKeyFn = isoWeekKey;
-const monthKeyFn = monthKey;
-const yearKeyFn = yearKey;
-
-function bucketKey(bucket: number, wallMs: number, day: number, dayKey: number): number {
-  switch (bucket) {
-    case BUCKET_HOURLY:
-      return hourKeyFn(wallMs, dayKey);
-    case BUCKET_DAILY:
-      return dayKey;
-    case BUCKET_WEEKLY:
-      return isoWeekKeyFn(day);
-    case BUCKET_MONTHLY:
-      return monthKeyFn(dayKey);
-    default:
-      return yearKeyFn(dayKey);
-  }
-}
+const NO_MATCHES: readonly RuleMatch[] = Object.freeze([]);
 
 /** `hits[i * lists.length + l]` = 1 when snapshot `i` has the tags of `lists[l]`. */
 function tagMatrix(n: number, tagsAt: TagsAt, lists: readonly (readonly string[])[]): Uint8Array {
   const hits = new Uint8Array(n * lists.length);
   for (let i = 0; i < n; i++) {
     const tags = tagsAt(i);
-    for (let l = 0; l < lists.length; l++) hits[i * lists.length + l] = hasTags(tags, lists[l] as readonly string[]) ? 1 : 0;
+    lists.forEach((list, l) => (hits[i * lists.length + l] = hasTags(tags, list) ? 1 : 0));
   }
   return hits;
 }
 
 /** Each time's wall clock as UTC milliseconds: in its own offset, or in `zone`. */
-function wallClocks(times: TimeColumns, zone: ZoneOffsets | undefined): Float64Array {
-  const { ms, offsetMs } = times;
+function wallClocks({ ms, offsetMs }: TimeColumns, zone: ZoneOffsets | undefined): Float64Array {
   const wall = new Float64Array(ms.length);
-  if (zone) for (let i = 0; i < ms.length; i++) wall[i] = (ms[i] as number) + zone.offsetAt(ms[i] as number);
-  else for (let i = 0; i < ms.length; i++) wall[i] = (ms[i] as number) + (offsetMs[i] as number);
+  if (zone) for (let i = 0; i < ms.length; i++) wall[i] = ms[i]! + zone.offsetAt(ms[i]!);
+  else for (let i = 0; i < ms.length; i++) wall[i] = ms[i]! + offsetMs[i]!;
   return wall;
 }
 
+/** An instant with nanoseconds; a snapshot strictly after it is within a rule's duration. */
+interface Threshold {
+  ms: number;
+  ns: number;
+}
+
+/** Whether the instant `(ms, ns)` is within a rule's duration: strictly after its threshold, as Go's `After`. */
+function isWithin(ms: number, ns: number, threshold: Threshold): boolean {
+  return ms > threshold.ms || (ms === threshold.ms && ns > threshold.ns);
+}
+
+const GO_ZERO_TIME: Anchor = { ms: GO_ZERO_TIME_MS, ns: 0, offsetMs: 0 };
+
 /**
- * Input indices by instant, newest first, equal instants in input order. O(n) when already ordered either
- * way; otherwise a bucket sort on the millisecond (O(n) for spread-out histories) with a comparison sort
- * inside each bucket, so never worse than O(n log n).
+ * restic's `findLatestTimestamp`: the newest snapshot strictly before `now`, which the within rules count
+ * back from, with the offset of its wall clock. Undefined when there is none (after Go's zero time).
  */
-export function sortNewestFirst(ms: Float64Array, ns: Float64Array): Int32Array {
-  const n = ms.length;
-  const order = new Int32Array(n);
-  let desc = true; // non-increasing: the identity is the stable order
-  let asc = true; // strictly increasing: the reverse is
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const m = ms[i] as number;
-    if (m < min) min = m;
-    if (m > max) max = m;
-    if (i > 0) {
-      const d = m - (ms[i - 1] as number) || (ns[i] as number) - (ns[i - 1] as number);
-      if (d > 0) desc = false;
-      if (d <= 0) asc = false;
-    }
+function withinAnchor(times: TimeColumns, order: Int32Array, wall: Float64Array, now: Timestamp): Anchor | undefined {
+  for (const i of order) {
+    const ms = times.ms[i]!;
+    const ns = times.ns[i]!;
+    // Newest first: the first one before now is the newest, and if it is not after Go's zero time, none is.
+    if (isAfter(now.ms, now.ns, ms, ns)) return isAfter(ms, ns, GO_ZERO_TIME.ms, GO_ZERO_TIME.ns) ? { ms, ns, offsetMs: wall[i]! - ms } : undefined;
   }
-  if (desc || asc) {
-    for (let i = 0; i < n; i++) order[i] = desc ? i : n - 1 - i;
-    return order;
+  return undefined;
+}
+
+/** A count rule as the walk goes: restic's `buckets[i]`. */
+interface CountState {
+  readonly rule: CountRule;
+  /** The count as given (-1 = unlimited), for the match's `count`. */
+  readonly count: number;
+  /** restic's `Count`: how many the rule may still keep; -1 = unlimited, 0 = done. */
+  left: number;
+  /** restic's `Last`: the key of the period the rule last kept a snapshot in; -1 before the first. */
+  lastKey: number;
+  /** How many snapshots the rule has kept: the next match's `ordinal` is one more. */
+  kept: number;
+}
+
+/** A keep-within-<period> rule as the walk goes: restic's `bucketsWithin[i]`. */
+interface WithinPeriodState {
+  readonly rule: WithinRule;
+  readonly period: Period;
+  readonly duration: Duration;
+  readonly threshold: Threshold;
+  /** False from the first snapshot outside the duration: all later ones are older still. */
+  open: boolean;
+  lastKey: number;
+}
+
+/** The plain keep-within rule. */
+interface WithinState {
+  readonly duration: Duration;
+  readonly threshold: Threshold;
+  open: boolean;
+}
+
+/** The rules that are on, in restic's order, with their state for the walk. */
+interface RuleStates {
+  tags: readonly (readonly string[])[];
+  within: WithinState | undefined;
+  counts: CountState[];
+  withinPeriods: WithinPeriodState[];
+}
+
+function ruleStates(rules: RetentionRules, anchor: Anchor | undefined, zone: ZoneOffsets | undefined): RuleStates {
+  // Without an anchor restic counts back from Go's zero time, which is in UTC whatever the zone.
+  const thresholdOf = (d: Duration): Threshold => (anchor ? withinThreshold(anchor, d, zone) : withinThreshold(GO_ZERO_TIME, d));
+  const states: RuleStates = { tags: rules.tags ?? [], within: undefined, counts: [], withinPeriods: [] };
+  if (!isZeroDuration(rules.within)) {
+    const duration = normalizeDuration(rules.within);
+    states.within = { duration, threshold: thresholdOf(duration), open: true };
   }
-  const cmp = (a: number, b: number): number => (ms[b] as number) - (ms[a] as number) || (ns[b] as number) - (ns[a] as number) || a - b;
-  if (!(max > min)) {
-    for (let i = 0; i < n; i++) order[i] = i;
-    return order.sort(cmp);
+  for (const rule of COUNT_RULES) {
+    const count = rules[rule] ?? 0; // 0 or missing: off
+    if (count !== 0) states.counts.push({ rule, count, left: count, lastKey: -1, kept: 0 });
   }
-  // Bucket k holds instants in the k-th slice of [max, min]; the mapping is monotonic, so buckets are in order.
-  const scale = (n - 1) / (max - min);
-  const bucket = new Int32Array(n);
-  const start = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const k = Math.min(n - 1, Math.floor((max - (ms[i] as number)) * scale));
-    bucket[i] = k;
-    start[k + 1] = (start[k + 1] as number) + 1;
+  for (const rule of WITHIN_RULES) {
+    if (isZeroDuration(rules[rule])) continue;
+    const duration = normalizeDuration(rules[rule]);
+    states.withinPeriods.push({ rule, period: WITHIN_PERIOD[rule], duration, threshold: thresholdOf(duration), open: true, lastKey: -1 });
   }
-  for (let k = 0; k < n; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
-  const fill = start.slice(0, n);
-  for (let i = 0; i < n; i++) {
-    const k = bucket[i] as number;
-    order[fill[k] as number] = i; // ascending i: input order within a bucket
-    fill[k] = (fill[k] as number) + 1;
-  }
-  for (let k = 0; k < n; k++) {
-    const from = start[k] as number;
-    const to = start[k + 1] as number;
-    if (to - from < 2) continue;
-    if (to - from > 16) {
-      order.subarray(from, to).sort(cmp);
-      continue;
-    }
-    for (let x = from + 1; x < to; x++) {
-      const v = order[x] as number;
-      let y = x - 1;
-      while (y >= from && cmp(order[y] as number, v) > 0) {
-        order[y + 1] = order[y] as number;
-        y--;
-      }
-      order[y + 1] = v;
-    }
-  }
-  return order;
+  return states;
+}
+
+/** The counts left after a kept snapshot, as restic prints them: rules at 0 left out. */
+function countersLeft(counts: readonly CountState[]): Counters {
+  const counters: Counters = {};
+  for (const c of counts) if (c.left !== 0) counters[c.rule] = c.left;
+  return counters;
 }
 
 export interface EngineResult {
@@ -221,161 +228,92 @@ export interface EngineResult {
   /** By sorted position: 1 = kept. */
   keep: Uint8Array;
   /** Kept snapshots only, in sorted order (the k-th kept snapshot's matches are `matches[k]`). */
-  matches: (readonly PolicyMatch[])[];
+  matches: (readonly RuleMatch[])[];
   /** Kept snapshots only, like `matches`. */
   counters: Counters[];
 }
 
 /**
  * The engine: restic's algorithm over already parsed times. `zone` replaces each time's own offset by the
- * zone's (for bucket keys and the keep-within anchor's location).
+ * zone's (for period keys and the keep-within anchor's location).
  */
-export function runPolicy(times: TimeColumns, tagsAt: TagsAt, policy: RetentionPolicy, now: Timestamp, zone?: ZoneOffsets): EngineResult {
-  validatePolicy(policy);
-  const { ms, ns } = times;
-  const n = ms.length;
+export function runRules(times: TimeColumns, tagsAt: TagsAt, rules: RetentionRules, now: Timestamp, zone?: ZoneOffsets): EngineResult {
+  validateRules(rules);
+  // Newest first; equal instants in input order (restic: sort.Stable).
+  const order = sortNewestFirst(times.ms, times.ns);
+  const n = order.length;
+  if (n === 0) return { order, keep: new Uint8Array(0), matches: [], counters: [] };
   const wall = wallClocks(times, zone);
-
-  // 1. Newest first; equal instants in input order (Go's sort.Stable).
-  const order = sortNewestFirst(ms, ns);
-
-  const result: EngineResult = { order, keep: new Uint8Array(n), matches: [], counters: [] };
-  // 2. Empty list.
-  if (n === 0) return result;
-
-  // 3. Anchor: the newest time strictly before now (and after Go's zero time, where it starts).
-  let anchor = { ms: GO_ZERO_TIME_MS, ns: 0, offsetMs: 0 };
-  let anchorZone: ZoneOffsets | undefined; // Go's zero time is in UTC, whatever the zone
-  for (const i of order) {
-    const m = ms[i] as number;
-    const s = ns[i] as number;
-    if (isAfter(now.ms, now.ns, m, s) && isAfter(m, s, anchor.ms, anchor.ns)) {
-      anchor = { ms: m, ns: s, offsetMs: (wall[i] as number) - m };
-      anchorZone = zone;
-      break; // sorted newest first: the first one before now is the newest
-    }
-  }
-
-  // 4. State.
-  const counts = COUNT_RULES.map((k) => policy[k] ?? 0);
-  const policyCounts = counts.slice();
-  const picks = counts.map(() => 0);
-  const lastVal = counts.map(() => -1);
-  // Rules that can still keep something. Count buckets die when used up; within windows close for good at
-  // the first snapshot outside them (the list is newest first). When nothing is alive, the rest goes.
-  let liveCounts = counts.filter((c) => c > 0 || c === -1).length;
-
-  const within = isZeroDuration(policy.within) ? undefined : normalizeDuration(policy.within);
-  const withinT = within ? withinThreshold(anchor, within, anchorZone) : undefined;
-  const wDur = WITHIN_RULES.map((k) => (isZeroDuration(policy[k]) ? undefined : normalizeDuration(policy[k])));
-  const wT = wDur.map((d) => (d ? withinThreshold(anchor, d, anchorZone) : undefined));
-  const wLast = wDur.map(() => -1);
-  const wLive = wDur.map(Boolean);
-  let liveWithin = wLive.filter(Boolean).length + (within ? 1 : 0);
-  let withinLive = !!within;
-  const tagLists = policy.tags ?? [];
+  const states = ruleStates(rules, withinAnchor(times, order, wall, now), zone);
   // Tag matches up front, in input order: reading the snapshots in memory order is much cheaper than in
   // time order when they are many.
-  const tagHits = tagLists.length > 0 ? tagMatrix(n, tagsAt, tagLists) : undefined;
+  const tagHits = states.tags.length > 0 ? tagMatrix(n, tagsAt, states.tags) : undefined;
+  return walk(times, wall, order, states, tagHits);
+}
 
-  // 5. One pass.
-  for (let nr = 0; nr < n; nr++) {
-    if (liveCounts === 0 && liveWithin === 0 && tagLists.length === 0) break; // keep[] is 0 for the rest
-    const i = order[nr] as number;
-    const m = ms[i] as number;
-    const s = ns[i] as number;
+/** restic's loop: every snapshot, newest first, through every rule that is on. */
+function walk(times: TimeColumns, wall: Float64Array, order: Int32Array, states: RuleStates, tagHits: Uint8Array | undefined): EngineResult {
+  const n = order.length;
+  const { tags, within, counts, withinPeriods } = states;
+  const result: EngineResult = { order, keep: new Uint8Array(n), matches: [], counters: [] };
+  // Rules that can still keep something: a count rule stops when it has kept its count, a within rule at
+  // the first snapshot outside its duration. Once none is left, only tags can keep the rest.
+  let running = counts.length + withinPeriods.length + (within ? 1 : 0);
+  const periods = new PeriodKeys();
+  for (let nr = 0; nr < n && (running > 0 || tagHits); nr++) {
+    const i = order[nr]!;
+    const ms = times.ms[i]!;
+    const ns = times.ns[i]!;
     const isOldest = nr === n - 1;
-    let found: PolicyMatch[] | undefined;
+    periods.set(wall[i]!);
+    let found: RuleMatch[] | undefined; // allocated only for a snapshot that is kept: most are not
 
-    // 5.1 tags
+    // Each tag list the snapshot has is a reason of its own; tags are not counted.
     if (tagHits) {
-      for (let l = 0; l < tagLists.length; l++) {
-        if (tagHits[i * tagLists.length + l]) (found ??= []).push({ kind: 'tags', tags: tagLists[l] as readonly string[] });
-      }
+      for (let l = 0; l < tags.length; l++) if (tagHits[i * tags.length + l]) (found ??= []).push({ kind: 'tags', tags: tags[l]! });
     }
-    // 5.2 within
-    if (withinLive && within && withinT) {
-      if (isAfterFn(m, s, withinT.ms, withinT.ns)) {
-        (found ??= []).push({ kind: 'within', duration: within });
+
+    if (within?.open) {
+      if (isWithin(ms, ns, within.threshold)) {
+        (found ??= []).push({ kind: 'within', duration: within.duration });
       } else {
-        withinLive = false;
-        liveWithin--;
+        within.open = false;
+        running--;
       }
     }
 
-    // Bucket keys: the day key is computed once per snapshot, and only when a bucket needs it.
-    const w = wall[i] as number;
-    let day = 0;
-    let dayKey = Number.NaN;
-
-    // 5.3 count buckets
-    if (liveCounts > 0) {
-      for (let b = 0; b < 6; b++) {
-        const c = counts[b] as number;
-        if (!(c > 0 || c === -1)) continue;
-        let val: number;
-        if (b === BUCKET_LAST) {
-          val = nr;
-        } else {
-          if (dayKey !== dayKey) {
-            day = wallDayFn(w);
-            dayKey = dayKeyFn(day);
-          }
-          val = bucketKey(b, w, day, dayKey);
-        }
-        const prev = lastVal[b] as number;
-        if (val !== prev || isOldest) {
-          picks[b] = (picks[b] as number) + 1;
-          (found ??= []).push({
-            kind: 'count',
-            rule: COUNT_RULES[b] as CountRule,
-            oldest: val === prev && isOldest,
-            ordinal: picks[b] as number,
-            count: policyCounts[b] as number,
-          });
-          lastVal[b] = val;
-          if (c > 0) {
-            counts[b] = c - 1;
-            if (c === 1) liveCounts--;
-          }
-        }
-      }
-    }
-    // 5.4 within buckets
-    if (liveWithin > 0) {
-      for (let b = 0; b < 5; b++) {
-        const d = wDur[b];
-        const t = wT[b];
-        if (!wLive[b] || !d || !t) continue;
-        if (!isAfterFn(m, s, t.ms, t.ns)) {
-          wLive[b] = false;
-          liveWithin--;
-          continue;
-        }
-        if (dayKey !== dayKey) {
-          day = wallDayFn(w);
-          dayKey = dayKeyFn(day);
-        }
-        const val = bucketKey(b + 1, w, day, dayKey);
-        const prev = wLast[b] as number;
-        if (val !== prev || isOldest) {
-          const rule = WITHIN_RULES[b] as WithinRule;
-          (found ??= []).push({ kind: 'withinPeriod', rule, period: WITHIN_PERIOD[rule], oldest: val === prev && isOldest, duration: d });
-          wLast[b] = val;
-        }
-      }
+    // The newest snapshot of each period keeps its period's place, for `last` every snapshot; the oldest
+    // snapshot of all is kept even in a period that has one (the oldest rule).
+    for (let r = 0; r < counts.length; r++) {
+      const c = counts[r]!;
+      if (c.left === 0) continue;
+      const key = c.rule === 'last' ? nr : periods.key(c.rule);
+      if (key === c.lastKey && !isOldest) continue;
+      c.kept++;
+      (found ??= []).push({ kind: 'count', rule: c.rule, oldest: key === c.lastKey, ordinal: c.kept, count: c.count });
+      c.lastKey = key;
+      if (c.left > 0 && --c.left === 0) running--; // -1 (unlimited) is never used up
     }
 
-    // 5.5
+    // The same per period, without a count: while the snapshots are within the duration.
+    for (let r = 0; r < withinPeriods.length; r++) {
+      const w = withinPeriods[r]!;
+      if (!w.open) continue;
+      if (!isWithin(ms, ns, w.threshold)) {
+        w.open = false;
+        running--;
+        continue;
+      }
+      const key = periods.key(w.period);
+      if (key === w.lastKey && !isOldest) continue;
+      (found ??= []).push({ kind: 'withinPeriod', rule: w.rule, period: w.period, oldest: key === w.lastKey, duration: w.duration });
+      w.lastKey = key;
+    }
+
     if (found) {
       result.keep[nr] = 1;
       result.matches.push(found);
-      const counters: Counters = {};
-      for (let b = 0; b < 6; b++) {
-        const c = counts[b] as number;
-        if (c !== 0) counters[COUNT_RULES[b] as CountRule] = c;
-      }
-      result.counters.push(counters);
+      result.counters.push(countersLeft(counts)); // the counts left after this snapshot
     }
   }
   return result;
@@ -386,8 +324,8 @@ function prepare(snapshots: readonly SnapshotLike[]): { cols: TimeColumns; ids: 
   const cols = timeColumns(snapshots.length);
   const ids: string[] = [];
   for (let i = 0; i < snapshots.length; i++) {
-    const sn = snapshots[i] as SnapshotLike;
-    if (!parseInto(sn.time, cols, i)) {
+    const sn = snapshots[i]!;
+    if (!parseTimestampInto(sn.time, cols, i)) {
       throw new TypeError(`snapshot ${JSON.stringify(sn.id)} (#${i}): time is not RFC 3339 with an offset: ${JSON.stringify(sn.time)}`);
     }
     ids.push(sn.id);
@@ -395,51 +333,51 @@ function prepare(snapshots: readonly SnapshotLike[]): { cols: TimeColumns; ids: 
   return { cols, ids };
 }
 
-function run(snapshots: readonly SnapshotLike[], policy: RetentionPolicy, options: ApplyPolicyOptions): EngineResult & { ids: string[] } {
+function run(snapshots: readonly SnapshotLike[], rules: RetentionRules, options: ApplyPolicyOptions): EngineResult & { ids: string[] } {
   const now = toTimestamp(options.now, 'now');
   const zone = options.timeZone ? zoneOffsets(options.timeZone) : undefined;
   const { cols, ids } = prepare(snapshots);
-  return { ...runPolicy(cols, (i) => (snapshots[i] as SnapshotLike).tags, policy, now, zone), ids };
+  return { ...runRules(cols, (i) => snapshots[i]!.tags, rules, now, zone), ids };
 }
 
 /**
  * Every snapshot with its decision, newest first (equal instants in input order), with structured
  * matches (for UIs) and the counts left after it.
  */
-export function evaluatePolicy<S extends SnapshotLike>(snapshots: readonly S[], policy: RetentionPolicy, options: ApplyPolicyOptions): SnapshotEvaluation<S>[] {
-  const r = run(snapshots, policy, options);
+export function evaluateRules<S extends SnapshotLike>(snapshots: readonly S[], rules: RetentionRules, options: ApplyPolicyOptions): SnapshotEvaluation<S>[] {
+  const r = run(snapshots, rules, options);
   let k = 0;
   return Array.from(r.order, (index, nr) => {
     const keep = r.keep[nr] === 1;
     return {
-      snapshot: snapshots[index] as S,
+      snapshot: snapshots[index]!,
       index,
       keep,
-      matches: keep ? (r.matches[k] as readonly PolicyMatch[]) : NO_MATCHES,
+      matches: keep ? r.matches[k]! : NO_MATCHES,
       counters: keep ? r.counters[k++] : undefined,
     };
   });
 }
 
 /**
- * restic-exact `forget` policy over one group of snapshots:
- * `applyPolicy(snapshots, policy, { now })` → `{ keep, remove, reasons, counters }`, `keep` and `remove` as
+ * restic-exact `forget` rules over one group of snapshots:
+ * `applyPolicy(snapshots, rules, { now })` → `{ keep, remove, reasons, counters }`, `keep` and `remove` as
  * ids newest first (equal instants in input order), `reasons[id]` restic's match texts and `counters[id]`
- * the counts left after that snapshot, for kept snapshots. An empty policy removes everything, as restic's
+ * the counts left after that snapshot, for kept snapshots. No rules remove everything, as restic's
  * function does (its CLI refuses instead); ids are expected to be unique. Throws `TypeError` for a time
- * that is not RFC 3339 with an offset, `RangeError` for an invalid policy or time zone.
+ * that is not RFC 3339 with an offset, `RangeError` for invalid rules or time zone.
  */
-export function applyPolicy(snapshots: readonly SnapshotLike[], policy: RetentionPolicy, options: ApplyPolicyOptions): ApplyPolicyResult {
-  const r = run(snapshots, policy, options);
+export function applyPolicy(snapshots: readonly SnapshotLike[], rules: RetentionRules, options: ApplyPolicyOptions): ApplyPolicyResult {
+  const r = run(snapshots, rules, options);
   const keep: string[] = [];
   const remove: string[] = [];
   const reasons: [string, string[]][] = [];
   const counters: [string, Counters][] = [];
   for (let nr = 0; nr < r.order.length; nr++) {
-    const id = r.ids[r.order[nr] as number] as string;
+    const id = r.ids[r.order[nr]!]!;
     if (r.keep[nr]) {
-      reasons.push([id, (r.matches[keep.length] as readonly PolicyMatch[]).map(formatMatch)]);
-      counters.push([id, r.counters[keep.length] as Counters]);
+      reasons.push([id, r.matches[keep.length]!.map(formatMatch)]);
+      counters.push([id, r.counters[keep.length]!]);
       keep.push(id);
     } else {
       remove.push(id);

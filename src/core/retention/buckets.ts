@@ -1,5 +1,6 @@
 // restic's bucket functions (snapshot_policy.go: ymdh, ymd, yw, ym, y), computed from a wall clock given as
 // milliseconds "as if UTC" (instant + offset) with integer arithmetic only.
+import type { Period } from './rules';
 import { daysFromCivil, dayKeyOf, MS_PER_DAY, MS_PER_HOUR } from './time';
 
 /** Day number (days since 1970-01-01) of a wall clock. */
@@ -30,4 +31,40 @@ export function isoWeekKey(day: number): number {
   const isoYear = Math.floor(dayKeyOf(thursday) / 10000);
   const week = Math.floor((thursday - daysFromCivil(isoYear, 1, 1)) / 7) + 1;
   return isoYear * 100 + week;
+}
+
+/**
+ * The periods one wall clock falls in, keyed like restic's bucket functions: two snapshots are in the same
+ * hour, day, week, month or year when their keys are equal. The day is worked out once per wall clock, and
+ * only when a rule asks: this runs for every snapshot while any period rule is running.
+ */
+export class PeriodKeys {
+  private wallMs = 0;
+  private day = 0;
+  private dayKey = Number.NaN;
+
+  /** Moves on to another wall clock. */
+  set(wallMs: number): void {
+    this.wallMs = wallMs;
+    this.dayKey = Number.NaN;
+  }
+
+  key(period: Period): number {
+    if (Number.isNaN(this.dayKey)) {
+      this.day = wallDay(this.wallMs);
+      this.dayKey = dayKeyOf(this.day);
+    }
+    switch (period) {
+      case 'hourly':
+        return hourKey(this.wallMs, this.dayKey);
+      case 'daily':
+        return this.dayKey;
+      case 'weekly':
+        return isoWeekKey(this.day);
+      case 'monthly':
+        return monthKey(this.dayKey);
+      case 'yearly':
+        return yearKey(this.dayKey);
+    }
+  }
 }

@@ -1,10 +1,10 @@
-// Retention: restic-exact generational policies (`applyPolicy`, the calling convention of the
+// Retention: restic-exact generational rules (`applyPolicy`, the calling convention of the
 // retention vectors in test/fixtures/retention-vectors) and the product's purge plan over Home
 // Assistant backups (`planPurge`).
-export { applyPolicy, evaluatePolicy, formatMatch } from './applyPolicy';
-export type { ApplyPolicyOptions, ApplyPolicyResult, Counters, PolicyMatch, SnapshotEvaluation, SnapshotLike } from './applyPolicy';
-export { formatDuration, isEmptyPolicy, parseDuration, validatePolicy } from './policy';
-export type { CountRule, Duration, Period, RetentionDuration, RetentionPolicy, WithinRule } from './policy';
+export { applyPolicy, evaluateRules, formatMatch } from './applyPolicy';
+export type { ApplyPolicyOptions, ApplyPolicyResult, Counters, RuleMatch, SnapshotEvaluation, SnapshotLike } from './applyPolicy';
+export { formatDuration, hasNoRules, parseDuration, validateRules } from './rules';
+export type { CountRule, Duration, Period, RetentionDuration, RetentionRules, WithinRule } from './rules';
 export {
   DEFAULT_CONFIRM_ABOVE,
   describeMatch,

@@ -3,17 +3,17 @@
 //
 // A backup is removed only when a rule positively marks it:
 //   * its keep_days expiry has passed, strictly `now > expiry` (as Auto Backup's purge), or
-//   * the generational policy of the policy that manages it (restic semantics, applyPolicy) does not keep it;
+//   * the generational retention rules of the policy that manages it (restic semantics, applyPolicy) do not keep it;
 // and nothing overrides that. Overrides, which always keep a backup:
 //   * it is pinned;
 //   * nobody manages it (manual backups, Home Assistant's automatic and app-update backups, other tools),
 //     unless the caller opts in with `includeUnmanaged`;
 //   * it is the newest backup of its policy;
 //   * its date cannot be read.
-import type { PolicyMatch } from './applyPolicy';
-import { formatMatch, runPolicy } from './applyPolicy';
-import type { RetentionPolicy } from './policy';
-import { formatDuration, isEmptyPolicy, validatePolicy } from './policy';
+import type { RuleMatch } from './applyPolicy';
+import { formatMatch, runRules } from './applyPolicy';
+import type { RetentionRules } from './rules';
+import { formatDuration, hasNoRules, validateRules } from './rules';
 import type { Instant, TimeColumns } from './time';
 import { isAfter, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, parseTimestamp, parseTimestampInto, timeColumns, toTimestamp } from './time';
 import { zoneOffsets } from './zone';
@@ -31,10 +31,10 @@ export interface PurgeBackup {
 /**
  * Which policy manages a backup:
  * * `false`, `null`, `undefined` or `''`: none. The backup is never removed (unless `includeUnmanaged`).
- * * `true`: the default policy, `PurgeOptions.policy`.
- * * a policy id: the policy of that id in `PurgeOptions.policies`. An id with no entry there still makes
- *   the backup managed (its expiry applies, it counts for "newest of its policy"), with no generational rule:
- *   a default policy is never applied to another policy's backups.
+ * * `true`: the default policy, whose rules are `PurgeOptions.rules`.
+ * * a policy id: the policy of that id, whose rules are in `PurgeOptions.rulesByPolicy`. An id with no entry
+ *   there still makes the backup managed (its expiry applies, it counts for "newest of its policy"), with no
+ *   generational rule: the default policy's rules never apply to another policy's backups.
  */
 export type PolicyOwner = boolean | string | null | undefined;
 
@@ -47,10 +47,10 @@ export interface PurgeOptions<B extends PurgeBackup> {
    * the extension's ledger.
    */
   managed: (backup: B) => PolicyOwner;
-  /** The generational policy of backups `managed` answers `true` for. A policy with no rule is no policy (it removes nothing). */
-  policy?: RetentionPolicy;
-  /** Generational policies by id, for backups `managed` answers an id for. */
-  policies?: ReadonlyMap<string, RetentionPolicy> | Readonly<Record<string, RetentionPolicy>>;
+  /** The generational retention rules of the default policy (backups `managed` answers `true` for). No rule set: nothing is removed by rules. */
+  rules?: RetentionRules;
+  /** Generational retention rules by policy id, for backups `managed` answers an id for. */
+  rulesByPolicy?: ReadonlyMap<string, RetentionRules> | Readonly<Record<string, RetentionRules>>;
   /** keep_days expiries by slug. A managed backup is expired when `now > expiry`, strictly. */
   expiries?: ReadonlyMap<string, ExpiryValue> | Readonly<Record<string, ExpiryValue>>;
   /** Slugs that are never removed. */
@@ -61,11 +61,11 @@ export interface PurgeOptions<B extends PurgeBackup> {
   /** More removals than this need confirmation (default {@link DEFAULT_CONFIRM_ABOVE}; `Infinity` = never). */
   confirmAbove?: number;
   /**
-   * Opt-in: backups nobody manages are treated as managed by the default `policy` (and their expiries apply),
+   * Opt-in: backups nobody manages are treated as managed by the default policy (its `rules` and their expiries apply),
    * e.g. to thin out manual and Home Assistant backups too. Pins still win.
    */
   includeUnmanaged?: boolean;
-  /** Tags for the policy's `tags` rules (backups have none by default). */
+  /** Tags for the `tags` rules (backups have none by default). */
   tags?: (backup: B) => readonly string[] | null | undefined;
 }
 
@@ -75,7 +75,7 @@ export type PurgeReason =
   | { code: 'unreadable-date'; date: string }
   | { code: 'not-managed' }
   | { code: 'newest-of-policy'; policy: string | true }
-  | { code: 'kept-by-policy'; policy: string | true; match: PolicyMatch }
+  | { code: 'kept-by-policy'; policy: string | true; match: RuleMatch }
   | { code: 'not-kept-by-policy'; policy: string | true }
   | { code: 'expires'; expires: string; inMs: number }
   | { code: 'expired'; expires: string; agoMs: number }
@@ -114,8 +114,8 @@ export function formatSpan(ms: number): string {
   return `${Math.floor(ms / MS_PER_DAY)} d`;
 }
 
-/** A policy match for a UI: `weekly 2/4`, `last 3/∞`, `monthly 5/6 (oldest)`, `daily within 7d`; tags and `within` as restic words them. */
-export function describeMatch(m: PolicyMatch): string {
+/** A rule match for a UI: `weekly 2/4`, `last 3/∞`, `monthly 5/6 (oldest)`, `daily within 7d`; tags and `within` as restic words them. */
+export function describeMatch(m: RuleMatch): string {
   switch (m.kind) {
     case 'tags':
     case 'within':
@@ -159,10 +159,10 @@ function lookup<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>> 
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
-function policiesOf(source: PurgeOptions<PurgeBackup>['policies']): RetentionPolicy[] {
+function everyRules(source: PurgeOptions<PurgeBackup>['rulesByPolicy']): RetentionRules[] {
   if (!source) return [];
-  if (source instanceof Map) return [...(source as ReadonlyMap<string, RetentionPolicy>).values()];
-  return Object.values(source as Readonly<Record<string, RetentionPolicy>>);
+  if (source instanceof Map) return [...(source as ReadonlyMap<string, RetentionRules>).values()];
+  return Object.values(source as Readonly<Record<string, RetentionRules>>);
 }
 
 function expiryText(v: ExpiryValue): string {
@@ -172,14 +172,15 @@ function expiryText(v: ExpiryValue): string {
 
 interface Group {
   owner: string | true;
-  policy: RetentionPolicy | undefined;
+  /** The owner's retention rules; undefined when it has none. */
+  rules: RetentionRules | undefined;
   /** Backup indices with a readable date, in input order. */
   members: number[];
 }
 
 /**
  * Plans a purge pass over `backups` (see the rules at the top of this file). Pure: deletes nothing.
- * Throws `RangeError` for an invalid policy, time zone or `confirmAbove`, `TypeError` for an invalid `now`.
+ * Throws `RangeError` for invalid rules, time zone or `confirmAbove`, `TypeError` for an invalid `now`.
  */
 export function planPurge<B extends PurgeBackup>(backups: readonly B[], options: PurgeOptions<B>): PurgePlan<B> {
   const now = toTimestamp(options.now, 'now');
@@ -188,7 +189,7 @@ export function planPurge<B extends PurgeBackup>(backups: readonly B[], options:
   if (typeof confirmAbove !== 'number' || Number.isNaN(confirmAbove) || confirmAbove < 0) {
     throw new RangeError(`confirmAbove must be a number ≥ 0 (got ${String(confirmAbove)})`);
   }
-  for (const p of [options.policy, ...policiesOf(options.policies)]) if (p) validatePolicy(p);
+  for (const rules of [options.rules, ...everyRules(options.rulesByPolicy)]) if (rules) validateRules(rules);
   const pins = options.pins instanceof Set ? (options.pins as ReadonlySet<string>) : new Set(options.pins ?? []);
 
   const n = backups.length;
@@ -207,24 +208,24 @@ export function planPurge<B extends PurgeBackup>(backups: readonly B[], options:
     const key = owner === true ? DEFAULT_GROUP : owner;
     let g = groups.get(key);
     if (!g) {
-      const policy = owner === true ? options.policy : lookup(options.policies, owner);
-      g = { owner, policy: policy && !isEmptyPolicy(policy) ? policy : undefined, members: [] };
+      const rules = owner === true ? options.rules : lookup(options.rulesByPolicy, owner);
+      g = { owner, rules: rules && !hasNoRules(rules) ? rules : undefined, members: [] };
       groups.set(key, g);
     }
     g.members.push(i);
   }
 
-  // Per group: its newest backup, and the generational verdict when it has a policy.
+  // Per group: its newest backup, and the generational verdict when it has rules.
   const newest = new Uint8Array(n);
-  const policyKept = new Int8Array(n); // 0: no policy; 1: kept; -1: not kept
-  const policyMatches = new Map<number, readonly PolicyMatch[]>();
+  const keptByRules = new Int8Array(n); // 0: no rules; 1: kept; -1: not kept
+  const ruleMatches = new Map<number, readonly RuleMatch[]>();
   for (const g of groups.values()) {
     let best = g.members[0] as number;
     for (const i of g.members) {
       if (isAfter(times.ms[i] as number, times.ns[i] as number, times.ms[best] as number, times.ns[best] as number)) best = i;
     }
     newest[best] = 1;
-    if (!g.policy) continue;
+    if (!g.rules) continue;
     const sub = timeColumns(g.members.length);
     g.members.forEach((i, k) => {
       sub.ms[k] = times.ms[i] as number;
@@ -232,12 +233,12 @@ export function planPurge<B extends PurgeBackup>(backups: readonly B[], options:
       sub.offsetMs[k] = times.offsetMs[i] as number;
     });
     const tagsOf = options.tags;
-    const r = runPolicy(sub, (k) => (tagsOf ? tagsOf(backups[g.members[k] as number] as B) : undefined), g.policy, now, zone);
+    const r = runRules(sub, (k) => (tagsOf ? tagsOf(backups[g.members[k] as number] as B) : undefined), g.rules, now, zone);
     let kept = 0;
     r.order.forEach((k, nr) => {
       const i = g.members[k] as number;
-      policyKept[i] = r.keep[nr] ? 1 : -1;
-      if (r.keep[nr]) policyMatches.set(i, r.matches[kept++] as readonly PolicyMatch[]);
+      keptByRules[i] = r.keep[nr] ? 1 : -1;
+      if (r.keep[nr]) ruleMatches.set(i, r.matches[kept++] as readonly RuleMatch[]);
     });
   }
 
@@ -254,9 +255,9 @@ export function planPurge<B extends PurgeBackup>(backups: readonly B[], options:
     if (owner === undefined) overrides.push({ code: 'not-managed' });
     else if (newest[i]) overrides.push({ code: 'newest-of-policy', policy: owner });
 
-    if (owner !== undefined && policyKept[i] === 1) {
-      for (const match of policyMatches.get(i) ?? []) verdict.push({ code: 'kept-by-policy', policy: owner, match });
-    } else if (owner !== undefined && policyKept[i] === -1) {
+    if (owner !== undefined && keptByRules[i] === 1) {
+      for (const match of ruleMatches.get(i) ?? []) verdict.push({ code: 'kept-by-policy', policy: owner, match });
+    } else if (owner !== undefined && keptByRules[i] === -1) {
       verdict.push({ code: 'not-kept-by-policy', policy: owner });
       marked = true;
     }

@@ -1,7 +1,7 @@
 // keep-within thresholds: `latest.AddDate(-Y, -M, -D).Add(-H * time.Hour)` as Go computes it. AddDate works
 // on the anchor's wall clock in the anchor's location and normalises out-of-range days like `time.Date`
 // (2024-03-31 − 1m = "2024-02-31" = 2024-03-02, not clamped); the hours come off afterwards, in absolute time.
-import type { Duration } from './policy';
+import type { Duration } from './rules';
 import { daysFromCivil, splitDayKey, dayKeyOf, MS_PER_DAY, MS_PER_HOUR } from './time';
 import type { ZoneOffsets } from './zone';
 

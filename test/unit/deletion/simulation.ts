@@ -35,7 +35,7 @@ export class World {
   backups: Instance[] = [];
   readonly origins = new Map<number, Origin>();
   readonly downloads: Omit<Instance, 'id'>[] = [];
-  policies: FilePolicy[] = [{ name: 'nightly', enabled: true, purge: 'auto', retention: { kind: 'generational', policy: { last: 2 } } }];
+  policies: FilePolicy[] = [{ name: 'nightly', enabled: true, purge: 'auto', retention: { kind: 'generational', rules: { last: 2 } } }];
   fileStatus: 'valid' | 'broken-syntax' | 'broken-policy' | 'missing' = 'valid';
   ledger: LedgerEntry[] = [];
   readonly tags = new Map<string, string>();
@@ -203,7 +203,7 @@ export class World {
             name,
             enabled: true,
             purge: this.rng.chance(0.7) ? 'auto' : 'manual',
-            retention: this.rng.chance(0.5) ? { kind: 'keep_days', keepDays: this.rng.int(1, 3) } : { kind: 'generational', policy: { last: this.rng.int(1, 3) } },
+            retention: this.rng.chance(0.5) ? { kind: 'keep_days', keepDays: this.rng.int(1, 3) } : { kind: 'generational', rules: { last: this.rng.int(1, 3) } },
           });
         }
         return `add ${name}`;

@@ -33,7 +33,7 @@ export function made(backup: Backup, how: { policy?: string; keepDays?: number; 
   );
 }
 
-export const generational = (policy: Record<string, number>): Retention => ({ kind: 'generational', policy });
+export const generational = (rules: Record<string, number>): Retention => ({ kind: 'generational', rules });
 export const keepDays = (days: number): Retention => ({ kind: 'keep_days', keepDays: days });
 
 export function policy(name: string, retention: Retention | null, options: Partial<FilePolicy> = {}): FilePolicy {

@@ -1,5 +1,5 @@
 // A small seeded PRNG and generators for the retention property tests (no fast-check in this project).
-import type { RetentionDuration, RetentionPolicy } from '../../../src/core/retention';
+import type { RetentionDuration, RetentionRules } from '../../../src/core/retention';
 
 /** mulberry32: 32-bit state, good enough for test data, identical on every platform. */
 export class Rng {
@@ -131,9 +131,9 @@ export function genCount(rng: Rng): number {
   return rng.chance(0.15) ? -1 : rng.int(0, 12);
 }
 
-/** A random policy: each rule on with some probability; may come out empty. */
-export function genPolicy(rng: Rng, kinds: { counts?: boolean; within?: boolean; tags?: boolean } = { counts: true, within: true, tags: true }): RetentionPolicy {
-  const p: RetentionPolicy = {};
+/** Random retention rules: each rule on with some probability; may come out empty. */
+export function genRules(rng: Rng, kinds: { counts?: boolean; within?: boolean; tags?: boolean } = { counts: true, within: true, tags: true }): RetentionRules {
+  const p: RetentionRules = {};
   if (kinds.counts) {
     for (const k of ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const) if (rng.chance(0.35)) p[k] = genCount(rng);
   }

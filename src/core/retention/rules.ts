@@ -1,5 +1,8 @@
-// The retention policy: restic's `ExpirePolicy` (restic/restic internal/data/snapshot_policy.go
+// Retention rules: restic's `ExpirePolicy` (restic/restic internal/data/snapshot_policy.go
 // @ a80be1478) with the key names of the test vectors in test/fixtures/retention-vectors.
+//
+// "Rules", not "policy": in this project a policy is an entry of the policy file (src/core/policy);
+// a policy's generational retention is a set of these rules.
 
 /** restic's `Duration`: calendar years, months (not minutes), days and hours. Missing parts are 0. */
 export interface RetentionDuration {
@@ -25,11 +28,11 @@ export const WITHIN_PERIOD: Readonly<Record<WithinRule, Period>> = {
 };
 
 /**
- * A generational policy (restic `forget`). Counts: a missing key or 0 turns the rule off, -1 is unlimited.
+ * Generational retention rules (restic `forget`). Counts: a missing key or 0 turns the rule off, -1 is unlimited.
  * `tags`: each inner list must match completely (AND), the lists are alternatives (OR); `[""]` matches
  * untagged snapshots only.
  */
-export interface RetentionPolicy {
+export interface RetentionRules {
   last?: number;
   hourly?: number;
   daily?: number;
@@ -95,20 +98,20 @@ export function parseDuration(text: string): Duration {
 }
 
 /** True when no rule is set: restic's `ApplyPolicy` then removes everything (its CLI refuses to run). */
-export function isEmptyPolicy(p: RetentionPolicy): boolean {
+export function hasNoRules(rules: RetentionRules): boolean {
   return (
-    COUNT_RULES.every((k) => !p[k]) &&
-    isZeroDuration(p.within) &&
-    WITHIN_RULES.every((k) => isZeroDuration(p[k])) &&
-    (p.tags === undefined || p.tags.length === 0)
+    COUNT_RULES.every((k) => !rules[k]) &&
+    isZeroDuration(rules.within) &&
+    WITHIN_RULES.every((k) => isZeroDuration(rules[k])) &&
+    (rules.tags === undefined || rules.tags.length === 0)
   );
 }
 
 /**
- * Checks a policy the way restic's CLI does: counts are integers ≥ -1, duration parts non-negative
- * integers, tags lists of strings. Throws a `RangeError` naming the key.
+ * Checks rules the way restic's CLI does: counts are integers ≥ -1, duration parts non-negative
+ * integers, tags lists of strings. Throws a `RangeError` naming the key, as `policy.<key>`.
  */
-export function validatePolicy(p: RetentionPolicy): void {
+export function validateRules(p: RetentionRules): void {
   if (typeof p !== 'object' || p === null) throw new RangeError('policy must be an object');
   for (const k of COUNT_RULES) {
     const v = p[k];
