@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
 import { configFolder } from '../policy/policyFile';
 import type { Services } from '../services';
-import { backupFileTarget, notAConfigFile } from './backupFileTarget';
+import { backupFileTarget, notAConfigFile } from '../targets/backupFileTarget';
 
 export interface CompareResult {
   left: string;

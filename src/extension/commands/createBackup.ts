@@ -8,8 +8,8 @@ import type { Location } from '../../core/supervisor';
 import type { RunResult } from '../backupRunner';
 import { folderLabel, locationLabel } from '../format';
 import type { Services } from '../services';
-import { askName } from './createFullBackup';
-import { askLocations } from './pickLocation';
+import { askName } from '../pickers/askBackupName';
+import { askLocations } from '../pickers/pickLocation';
 
 type Content =
   | { kind: 'full' }

@@ -6,10 +6,10 @@ import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { remainsNote } from './purgeBackups';
-import { selectedBackups } from './targets';
-import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
+import { remainsNote } from '../locations/copies';
+import { describeUnavailable, unavailableBackupMounts } from '../locations/unavailableMounts';
+import { pickBackup } from '../pickers/pickBackup';
+import { selectedBackups } from '../targets/selectedBackups';
 
 export interface DeleteResult {
   deleted: string[];

@@ -6,9 +6,9 @@ import type { DownloadResult } from '../../core/download';
 import type { Location } from '../../core/supervisor';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { selectedBackups } from './targets';
-import { pickLocation } from './pickLocation';
+import { pickBackup } from '../pickers/pickBackup';
+import { pickLocation } from '../pickers/pickLocation';
+import { selectedBackups } from '../targets/selectedBackups';
 
 export interface DownloadArgs {
   directory?: string;

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { selectedBackups } from './targets';
+import { pickBackup } from '../pickers/pickBackup';
+import { selectedBackups } from '../targets/selectedBackups';
 
 export function registerPinCommands(s: Services): vscode.Disposable[] {
   const run = (pinned: boolean) => async (node?: BackupNode, selected?: BackupNode[]): Promise<string[] | undefined> => {

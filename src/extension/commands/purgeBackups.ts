@@ -9,7 +9,8 @@ import type { DeletionDecision } from '../../core/deletion';
 import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
 import type { Services } from '../services';
-import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
+import { remainsNote } from '../locations/copies';
+import { describeUnavailable, unavailableBackupMounts } from '../locations/unavailableMounts';
 
 export interface PurgeResult {
   previewed: string[];
@@ -127,13 +128,6 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
   } else if (leftBehind) void vscode.window.showWarningMessage(leftBehind);
   await s.store.refreshUntil((list) => !list.some((b) => gone.includes(b.slug)));
   return result;
-}
-
-/** What a failed delete may have left: the Supervisor stops at the first copy it cannot delete. */
-export function remainsNote(backup: Backup | undefined): string {
-  const copies = backup?.locations ?? [];
-  if (copies.length < 2) return '';
-  return vscode.l10n.t('Some of its copies ({0}) may remain; the Backups view shows what is left.', copies.map((l) => l ?? vscode.l10n.t('local')).join(', '));
 }
 
 /** The automatic purge never deletes what needs a confirmation: it says so, once per set. */

@@ -9,8 +9,9 @@ import { folderLabel, locationLabel } from '../format';
 import { stageLabel } from '../jobStages';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { isProtectedAt, pickLocation } from './pickLocation';
+import { isProtectedAt } from '../locations/copies';
+import { pickBackup } from '../pickers/pickBackup';
+import { pickLocation } from '../pickers/pickLocation';
 
 export interface RestoreArgs {
   kind?: 'full' | 'partial';

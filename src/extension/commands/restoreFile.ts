@@ -8,7 +8,7 @@ import { keepCopy, resolveRestoreTarget, RestoreRefusedError, writeRestoredFile 
 import { formatDateTime } from '../../core/format/dates';
 import { configFolder } from '../policy/policyFile';
 import type { Services } from '../services';
-import { backupFileTarget, notAConfigFile } from './backupFileTarget';
+import { backupFileTarget, notAConfigFile } from '../targets/backupFileTarget';
 
 export interface RestoreFileResult {
   status: 'restored' | 'cancelled' | 'refused' | 'failed';

@@ -11,7 +11,7 @@ import { FILENAME_SINCE, supervisorAtLeast, type Location } from '../../core/sup
 import { describeError } from '../errors';
 import { locationLabel } from '../format';
 import type { Services } from '../services';
-import { askLocations } from './pickLocation';
+import { askLocations } from '../pickers/pickLocation';
 
 export interface UploadArgs {
   file?: string;

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { VerifyOutcome } from '../browse/verifier';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { selectedBackups } from './targets';
+import { pickBackup } from '../pickers/pickBackup';
+import { selectedBackups } from '../targets/selectedBackups';
 
 export function registerVerifyBackup(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand('haBackups.verifyBackup', async (node?: BackupNode, selected?: BackupNode[], options?: { password?: string; remember?: boolean }): Promise<VerifyOutcome[] | undefined> => {
