@@ -1,6 +1,6 @@
 // Entry point: wires the core (Supervisor client) to VS Code (tree, status bar, log, commands).
 import * as vscode from 'vscode';
-import { BackupRunner } from './backupRunner';
+import { BackupRunner } from './runner/backupRunner';
 import { ArchiveSource } from './browse/archiveSource';
 import { BackupContents } from './browse/backupContents';
 import { BackupFileSystem } from './browse/backupFileSystem';
@@ -83,15 +83,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const ledger = new LedgerStore(context.globalState);
   void ledger.retireOldState();
   const pins = new PinStore(context.globalState);
-  const runner = new BackupRunner(store, events, log, downloads, ledger);
   const retention = new RetentionState(store, ledger, pins, log);
   const previews = new PurgePreviewDocuments();
-  const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
   const passwords = new BackupPasswords(context.secrets, store);
   const source = new ArchiveSource(context.globalStorageUri, store, log);
   const contents = new BackupContents(source, passwords, store, log);
   const verifier = new Verifier(source, contents, log);
-  runner.verify = (backup, password) => verifier.run(backup, { password, interactive: false, quiet: true, remember: false });
+  const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
+  const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
   const tree = new BackupsTreeProvider(store, pins, retention, contents);
   const decorations = new RetentionDecorations(retention, pins, store);
   const view = vscode.window.createTreeView<TreeNode>('haBackups.backups', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });

@@ -1,6 +1,6 @@
 // The parts a command needs, created once in activate().
 import type * as vscode from 'vscode';
-import type { BackupRunner } from './backupRunner';
+import type { BackupRunner } from './runner/backupRunner';
 import type { BackupContents } from './browse/backupContents';
 import type { BackupPasswords } from './browse/backupPasswords';
 import type { Verifier } from './browse/verifier';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { parseBackupRequest, type BackupRequestInput } from '../../core/options';
 import type { Location } from '../../core/supervisor';
-import type { RunResult } from '../backupRunner';
+import type { RunResult } from '../runner/runResult';
 import { folderLabel, locationLabel } from '../format';
 import type { Services } from '../services';
 import { askName } from '../pickers/askBackupName';

@@ -1,7 +1,7 @@
 // Create Full Backup: the quick way. The name defaults to Auto Backup's "Monday, Jan 06, 2025" in
 // the Home Assistant time zone (strftime codes allowed); everything else as the Supervisor defaults.
 import * as vscode from 'vscode';
-import type { RunResult } from '../backupRunner';
+import type { RunResult } from '../runner/runResult';
 import { askName } from '../pickers/askBackupName';
 import type { Services } from '../services';
 

@@ -1,7 +1,7 @@
 // Run Policy: makes the backup a policy describes, now, tagged with the policy's name (retention
 // only ever touches the backups of the policy). Only in a trusted workspace.
 import * as vscode from 'vscode';
-import type { RunResult } from '../backupRunner';
+import type { RunResult } from '../runner/runResult';
 import { readPolicies, requestOf } from '../policy/policyFile';
 import type { Services } from '../services';
 
