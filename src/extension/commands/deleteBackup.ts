@@ -44,7 +44,7 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
     };
     if (removed.length) {
       const names = targets.filter((b) => removed.includes(b.slug)).map((b) => b.name || b.slug);
-      s.runner.events.fire('purged_backups', { backups: removed }, { names, trigger: 'manual' });
+      s.events.fire('purged_backups', { backups: removed }, { names, trigger: 'manual' });
     }
     // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted.
     const down = removed.length ? await unavailableBackupMounts(connection) : undefined;

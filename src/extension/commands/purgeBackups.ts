@@ -117,7 +117,7 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
     : undefined;
   if (gone.length) {
     if (!down?.length) await s.ledger.forget(connection.url, gone);
-    s.runner.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger: args.unattended ? 'auto' : 'retention' });
+    s.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger: args.unattended ? 'auto' : 'retention' });
   }
   if (leftBehind) s.log.warn(leftBehind);
   for (const f of result.failed) s.log.error(`could not purge backup ${f.slug} (it is tried again next time): ${f.error}`);

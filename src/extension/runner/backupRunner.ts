@@ -36,7 +36,7 @@ export class BackupRunner implements vscode.Disposable {
 
   constructor(
     private readonly store: BackupStore,
-    readonly events: BackupEvents,
+    private readonly events: BackupEvents,
     private readonly log: EventLog,
     downloads: Downloads,
     ledger: LedgerStore,

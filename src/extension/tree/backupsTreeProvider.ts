@@ -11,7 +11,7 @@ import { PolicyGroupNode } from './policyGroupNode';
 
 export type TreeNode = BackupNode | PolicyGroupNode | PartNode | EntryNode | MessageNode;
 
-/** Internal command of the "try again" line under a part that could not be opened. */
+/** Internal command of the "try again" line under a part that could not be opened (registered by backupsView.ts). */
 export const RETRY_COMMAND = 'haBackups.retryContents';
 
 export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -32,7 +32,6 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('haBackups.groupByPolicy')) this.changed.fire(undefined);
       }),
-      vscode.commands.registerCommand(RETRY_COMMAND, (node: TreeNode) => this.retry(node)),
     );
   }
 

@@ -2,12 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ApiSnapshot, HaBackupsApi } from '../../../src/extension/extension';
+import type { HaBackupsApi } from '../../../src/extension/api';
+import type { ApiSnapshot, TestProbe } from '../../../src/extension/testProbe';
 
 export const EXTENSION_ID = 'ha-auto-backup.home-assistant-auto-backup';
 
-export async function api(): Promise<HaBackupsApi> {
-  const ext = vscode.extensions.getExtension<HaBackupsApi>(EXTENSION_ID);
+export async function api(): Promise<HaBackupsApi & TestProbe> {
+  const ext = vscode.extensions.getExtension<HaBackupsApi & TestProbe>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in this host`);
   return ext.activate();
 }
