@@ -1,9 +1,10 @@
 // Create Full Backup: the quick way. The name defaults to Auto Backup's "Monday, Jan 06, 2025" in
 // the Home Assistant time zone (strftime codes allowed); everything else as the Supervisor defaults.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { RunResult } from '../runner/runResult';
 import { askName } from '../pickers/askBackupName';
 import type { Services } from '../services';
+import { registerConnectedCommand } from './command';
 
 export interface CreateFullBackupArgs {
   /** Use this name (a template) without asking. */
@@ -13,11 +14,7 @@ export interface CreateFullBackupArgs {
 }
 
 export function registerCreateFullBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.createFullBackup', async (args?: CreateFullBackupArgs): Promise<RunResult | undefined> => {
-    if (!s.store.connection) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
-      return undefined;
-    }
+  return registerConnectedCommand(s, 'haBackups.createFullBackup', async (_connection, args?: CreateFullBackupArgs): Promise<RunResult | undefined> => {
     const name = args?.name ?? (args?.useDefaults ? undefined : await askName(s));
     if (name === null) return undefined;
     return s.runner.create({ name: name?.trim() || undefined });

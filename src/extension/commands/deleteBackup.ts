@@ -10,6 +10,7 @@ import { remainsNote } from '../locations/copies';
 import { describeUnavailable, unavailableBackupMounts } from '../locations/unavailableMounts';
 import { pickBackup } from '../pickers/pickBackup';
 import { selectedBackups } from '../targets/selectedBackups';
+import { registerConnectedCommand } from './command';
 
 export interface DeleteResult {
   deleted: string[];
@@ -18,9 +19,7 @@ export interface DeleteResult {
 }
 
 export function registerDeleteBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.deleteBackup', async (node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
-    const connection = s.store.connection;
-    if (!connection) return undefined;
+  return registerConnectedCommand(s, 'haBackups.deleteBackup', async (connection, node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
     const chosen = selectedBackups(node, selected);
     const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Delete Backups'), true);
     if (!targets?.length) return undefined;

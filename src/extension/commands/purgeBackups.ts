@@ -8,9 +8,11 @@ import * as vscode from 'vscode';
 import type { DeletionDecision } from '../../core/deletion';
 import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
+import type { Connection } from '../connection/connectionManager';
 import type { Services } from '../services';
 import { remainsNote } from '../locations/copies';
 import { describeUnavailable, unavailableBackupMounts } from '../locations/unavailableMounts';
+import { registerConnectedCommand } from './command';
 
 export interface PurgeResult {
   previewed: string[];
@@ -25,15 +27,15 @@ export interface PurgeArgs {
 }
 
 export function registerPurgeCommands(s: Services): vscode.Disposable[] {
-  const preview = vscode.commands.registerCommand('haBackups.previewRetention', async (policy?: string): Promise<string[] | undefined> => {
-    if (!s.store.connection) return undefined;
+  const preview = registerConnectedCommand(s, 'haBackups.previewRetention', async (_connection, policy?: string): Promise<string[] | undefined> => {
     await learn(s);
     const plan = s.retention.recompute();
     if (!plan) return undefined;
     await s.previews.show(plan, s.store.timeZone, typeof policy === 'string' ? policy : undefined);
     return plan.remove;
   });
-  const purge = vscode.commands.registerCommand('haBackups.purgeBackups', (args?: PurgeArgs) => purgeBackups(s, args ?? {}));
+  // The automatic purge after a backup says nothing when the connection went away meanwhile.
+  const purge = registerConnectedCommand(s, 'haBackups.purgeBackups', (connection, args?: PurgeArgs) => purgeBackups(s, connection, args ?? {}), { quiet: (args) => args?.unattended === true });
   return [preview, purge];
 }
 
@@ -44,9 +46,7 @@ async function learn(s: Services): Promise<void> {
 /** Sets of removals that wait for a confirmation and were already pointed out (once per session). */
 const pointedOut = new Set<string>();
 
-export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeResult | undefined> {
-  const connection = s.store.connection;
-  if (!connection) return undefined;
+async function purgeBackups(s: Services, connection: Connection, args: PurgeArgs): Promise<PurgeResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     if (!args.unattended) void vscode.window.showWarningMessage(vscode.l10n.t('Backups are purged only in a trusted workspace.'));
     return undefined;

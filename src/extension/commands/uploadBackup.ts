@@ -12,6 +12,7 @@ import { describeError } from '../errors';
 import { locationLabel } from '../format';
 import type { Services } from '../services';
 import { askLocations } from '../pickers/pickLocation';
+import { registerConnectedCommand } from './command';
 
 export interface UploadArgs {
   file?: string;
@@ -24,9 +25,7 @@ export interface UploadResult {
 }
 
 export function registerUploadBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.uploadBackup', async (args?: UploadArgs): Promise<UploadResult | undefined> => {
-    const connection = s.store.connection;
-    if (!connection) return undefined;
+  return registerConnectedCommand(s, 'haBackups.uploadBackup', async (connection, args?: UploadArgs): Promise<UploadResult | undefined> => {
     const file = args?.file ?? (await askFile());
     if (!file) return undefined;
     const locations = args?.locations ?? (await askLocations(s, { title: vscode.l10n.t('Upload to'), preselectLocal: true }));
