@@ -1,6 +1,7 @@
 // What the extension's integration tests (test/integration/support/extensionApi.ts) read of its
 // inside: a read-only picture of the state (the connection, the backups as the view shows them, the
-// status bar, the log folder).
+// status bar, the log folder). Exported by activate() only when the extension runs in Test mode
+// (extensionTestsPath set), never to other extensions.
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import type { BackupsView } from './tree/backupsView';
