@@ -1,8 +1,9 @@
 // What the extension's integration tests (test/integration/support/extensionApi.ts) read of its
 // inside: a read-only picture of the state (the connection, the backups as the view shows them, the
-// status bar, the log folder). Exported by activate() only when the extension runs in Test mode
-// (extensionTestsPath set), never to other extensions.
+// status bar, the log folder), and a way to reveal a row of the Backups view. Exported by activate()
+// only when the extension runs in Test mode (extensionTestsPath set), never to other extensions.
 import * as vscode from 'vscode';
+import { parseBackupUri } from './browse/backupUri';
 import type { Services } from './services';
 import type { BackupsView } from './tree/backupsView';
 import { PolicyGroupNode } from './tree/policyGroupNode';
@@ -26,15 +27,26 @@ export interface ApiSnapshot {
   warnings: { id: string; short: string; text: string }[];
   /** The top-level groups when the view is grouped by policy. */
   groups?: { label: string; slugs: string[] }[];
+  /** The ids of the rows selected in the Backups view. */
+  selection: string[];
 }
 
 export interface TestProbe {
   /** A read-only picture of the current state. */
   snapshot(): ApiSnapshot;
+  /** Reveals and selects the row of a backup, a part or a file (`ha-backup://<slug>/<part>/<path>`); resolves with the row's id. */
+  reveal(address: string): Promise<string>;
 }
 
 export function testProbe(s: Services, backupsView: BackupsView): TestProbe {
-  return { snapshot: () => snapshot(s, backupsView) };
+  return { snapshot: () => snapshot(s, backupsView), reveal: (address) => reveal(backupsView, address) };
+}
+
+async function reveal({ tree, view }: BackupsView, address: string): Promise<string> {
+  const node = await tree.nodeAt(parseBackupUri(vscode.Uri.parse(address)));
+  if (!node) throw new Error(`the Backups view has no row for ${address}`);
+  await view.reveal(node, { select: true, focus: true });
+  return tree.getTreeItem(node).id ?? '';
 }
 
 function snapshot(s: Services, { tree, view }: BackupsView): ApiSnapshot {
@@ -70,5 +82,6 @@ function snapshot(s: Services, { tree, view }: BackupsView): ApiSnapshot {
       .rootNodes()
       .filter((n): n is PolicyGroupNode => n instanceof PolicyGroupNode)
       .map((g) => ({ label: g.label, slugs: g.backups.map((b) => b.slug) })),
+    selection: view.selection.map((node) => tree.getTreeItem(node).id ?? ''),
   };
 }
