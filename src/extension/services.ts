@@ -1,38 +1,85 @@
-// The parts a command needs, created once in activate().
+// The parts of the extension, built once by createServices() with everything each one needs passed to
+// its constructor, then handed to the commands (commands/registerCommands.ts), the Backups view
+// (tree/backupsView.ts) and the providers (providers.ts).
 import type * as vscode from 'vscode';
-import type { BackupRunner } from './backupRunner';
-import type { BackupContents } from './browse/backupContents';
-import type { BackupPasswords } from './browse/backupPasswords';
-import type { Verifier } from './browse/verifier';
-import type { ConnectionManager } from './connection/connectionManager';
-import type { Downloads } from './downloads';
-import type { EventLog } from './log';
-import type { PolicyScheduler } from './policy/scheduler';
-import type { PurgePreviewDocuments } from './retention/purgePreview';
-import type { RetentionState } from './retention/retentionState';
-import type { BackupStatusBar } from './statusBar';
-import type { BackupStore } from './store/backupStore';
-import type { LedgerStore } from './store/ledgerStore';
-import type { PinStore } from './store/pinStore';
-import type { TreeNode } from './tree/backupsTreeProvider';
-import type { BackupWarnings } from './warnings';
+import { ArchiveSource } from './browse/archiveSource';
+import { BackupContents } from './browse/backupContents';
+import { BackupPasswords } from './browse/backupPasswords';
+import { Verifier } from './browse/verifier';
+import { ConnectionManager } from './connection/connectionManager';
+import { Downloads } from './downloads';
+import { BackupEvents } from './events';
+import { EventLog } from './log';
+import { PolicyScheduler } from './policy/scheduler';
+import { PurgePreviewDocuments } from './retention/purgePreview';
+import { RetentionState } from './retention/retentionState';
+import { BackupRunner } from './runner/backupRunner';
+import { BackupStatusBar } from './statusBar';
+import { BackupStore } from './store/backupStore';
+import { LedgerStore } from './store/ledgerStore';
+import { PinStore } from './store/pinStore';
+import { BackupWarnings } from './warnings';
 
 export interface Services {
-  context: vscode.ExtensionContext;
-  connections: ConnectionManager;
-  store: BackupStore;
-  log: EventLog;
-  runner: BackupRunner;
-  downloads: Downloads;
-  ledger: LedgerStore;
-  pins: PinStore;
-  retention: RetentionState;
-  previews: PurgePreviewDocuments;
-  scheduler: PolicyScheduler;
-  view: vscode.TreeView<TreeNode>;
-  statusBar: BackupStatusBar;
-  warnings: BackupWarnings;
-  contents: BackupContents;
-  passwords: BackupPasswords;
-  verifier: Verifier;
+  readonly context: vscode.ExtensionContext;
+  readonly log: EventLog;
+  readonly connections: ConnectionManager;
+  readonly store: BackupStore;
+  readonly events: BackupEvents;
+  readonly downloads: Downloads;
+  readonly ledger: LedgerStore;
+  readonly pins: PinStore;
+  readonly retention: RetentionState;
+  readonly previews: PurgePreviewDocuments;
+  readonly passwords: BackupPasswords;
+  readonly contents: BackupContents;
+  readonly verifier: Verifier;
+  readonly runner: BackupRunner;
+  readonly scheduler: PolicyScheduler;
+  readonly warnings: BackupWarnings;
+  readonly statusBar: BackupStatusBar;
+}
+
+/** Builds every part, each after what it needs; disposing the result disposes them all. */
+export function createServices(context: vscode.ExtensionContext): Services & vscode.Disposable {
+  const log = new EventLog();
+  const connections = new ConnectionManager(context);
+  const store = new BackupStore(connections, context.globalState, (message) => log.warn(message));
+  const events = new BackupEvents(log);
+  const downloads = new Downloads(store, events, log);
+  const ledger = new LedgerStore(context.globalState);
+  const pins = new PinStore(context.globalState);
+  const retention = new RetentionState(store, ledger, pins, log);
+  const previews = new PurgePreviewDocuments();
+  const passwords = new BackupPasswords(context.secrets, store);
+  const source = new ArchiveSource(context.globalStorageUri, store, log);
+  const contents = new BackupContents(source, passwords, store, log);
+  const verifier = new Verifier(source, contents, log);
+  const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
+  const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
+  const warnings = new BackupWarnings(store, retention, scheduler, log);
+  const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun(), undefined, warnings);
+  const disposables: vscode.Disposable[] = [log, downloads, connections, store, events, runner, statusBar, warnings, retention, previews, scheduler, contents];
+  return {
+    context,
+    log,
+    connections,
+    store,
+    events,
+    downloads,
+    ledger,
+    pins,
+    retention,
+    previews,
+    passwords,
+    contents,
+    verifier,
+    runner,
+    scheduler,
+    warnings,
+    statusBar,
+    dispose: () => {
+      for (const d of disposables) d.dispose();
+    },
+  };
 }

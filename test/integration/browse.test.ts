@@ -15,11 +15,11 @@ import type { VerifyOutcome } from '../../src/extension/browse/verifier';
 import { storeBackup } from './support/backups';
 import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
-import { logText } from './support/extensionApi';
+import { api, logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
 import { NotificationRecorder } from './support/notifications';
-import { clickButton, clickRow, pressKeys, setSidebarWidth, typeText } from './support/ui';
+import { clickButton, clickRow, hoverRow, pressKeys, setSidebarWidth, typeText } from './support/ui';
 import { waitFor } from './support/waitFor';
 
 const PASSWORD = 'test-password';
@@ -81,6 +81,18 @@ describe('Looking inside backups', () => {
     assert.match(log, new RegExp(`browse cache: fetched ${slug}`));
     assert.match(log, new RegExp(`listed homeassistant\\.tar\\.gz of ${slug}: \\d+ entries`));
     assert.ok(!log.includes(PASSWORD), 'the password is never logged');
+  });
+
+  itWithUi('reveals a file inside the expanded backup, opening the folders above it', async () => {
+    const extension = await api();
+    // .storage was not opened by the test before: revealing walks up from the file to the backup.
+    const file = await extension.reveal(uri(slug, 'homeassistant/data/.storage/core.uuid').toString());
+    assert.equal(file, `${slug}/homeassistant/data/.storage/core.uuid`);
+    await waitFor('the revealed file selected', async () => (await snapshot()).selection.includes(file));
+    await hoverRow('core.uuid', '62b-browse-reveal');
+    const part = await extension.reveal(uri(slug, 'homeassistant').toString());
+    assert.equal(part, `${slug}/homeassistant`);
+    await waitFor('the revealed part selected', async () => (await snapshot()).selection.includes(part));
   });
 
   it('serves the parts, folders and files as a read-only file system', async () => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { BackupEvent } from '../../src/extension/events';
 import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
 import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import type { RestoreFileResult } from '../../src/extension/commands/restoreFile';

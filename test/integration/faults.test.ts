@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';
 import { storeBackup } from './support/backups';
 import { emulator } from './support/emulatorControl';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
 import { screenshot } from './support/screenshot';

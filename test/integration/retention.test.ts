@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import { storeBackup } from './support/backups';
 import { connectToEmulator } from './support/connection';

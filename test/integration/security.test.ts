@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';

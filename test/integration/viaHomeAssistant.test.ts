@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { DownloadResult } from '../../src/core/download';
-import type { RunResult } from '../../src/extension/backupRunner';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { ConnectResult } from '../../src/extension/commands/connect';
 import type { DeleteResult } from '../../src/extension/commands/deleteBackup';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Backup } from '../../src/core/supervisor';
-import { selectedBackups } from '../../src/extension/commands/targets';
+import { selectedBackups } from '../../src/extension/targets/selectedBackups';
 
 const backup = (slug: string) => ({ slug }) as Backup;
 

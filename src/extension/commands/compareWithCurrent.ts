@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
 import { configFolder } from '../policy/policyFile';
 import type { Services } from '../services';
-import { backupFileTarget, notAConfigFile } from './backupFileTarget';
+import { backupFileTarget, notAConfigFile } from '../targets/backupFileTarget';
+import { registerConnectedCommand } from './command';
 
 export interface CompareResult {
   left: string;
@@ -14,7 +15,7 @@ export interface CompareResult {
 }
 
 export function registerCompareWithCurrent(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.compareWithCurrent', async (arg?: unknown): Promise<CompareResult | undefined> => {
+  return registerConnectedCommand(s, 'haBackups.compareWithCurrent', async (_connection, arg?: unknown): Promise<CompareResult | undefined> => {
     const target = backupFileTarget(s, arg);
     const problem = notAConfigFile(target);
     if (problem || !target?.configPath) {

@@ -7,6 +7,7 @@ import { isSupervisorError } from '../../core/supervisor';
 import type { ConnectionMode } from '../connection/connectionManager';
 import { describeError } from '../errors';
 import type { Services } from '../services';
+import { registerCommand } from './command';
 
 export interface ConnectArgs {
   mode?: ConnectionMode;
@@ -21,7 +22,7 @@ export interface ConnectResult {
 }
 
 export function registerConnect(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.connect', async (args?: ConnectArgs): Promise<ConnectResult | undefined> => {
+  return registerCommand(s, 'haBackups.connect', async (args?: ConnectArgs): Promise<ConnectResult | undefined> => {
     const mode = args?.mode ?? (args?.url ? 'supervisor' : await askMode());
     if (!mode) return undefined;
     const url = args?.url ?? (await askUrl(s, mode));

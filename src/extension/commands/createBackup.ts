@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { parseBackupRequest, type BackupRequestInput } from '../../core/options';
 import type { Location } from '../../core/supervisor';
-import type { RunResult } from '../backupRunner';
+import type { RunResult } from '../runner/runResult';
 import { folderLabel, locationLabel } from '../format';
 import type { Services } from '../services';
-import { askName } from './createFullBackup';
-import { askLocations } from './pickLocation';
+import { askName } from '../pickers/askBackupName';
+import { askLocations } from '../pickers/pickLocation';
+import { registerConnectedCommand } from './command';
 
 type Content =
   | { kind: 'full' }
@@ -33,11 +34,7 @@ interface Draft {
 const FOLDERS = ['config', 'share', 'ssl', 'media', 'addons/local'] as const;
 
 export function registerCreateBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.createBackup', async (request?: BackupRequestInput): Promise<RunResult | undefined> => {
-    if (!s.store.connection) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
-      return undefined;
-    }
+  return registerConnectedCommand(s, 'haBackups.createBackup', async (_connection, request?: BackupRequestInput): Promise<RunResult | undefined> => {
     if (request !== undefined) {
       const parsed = parseBackupRequest(request);
       if (!parsed.success) {

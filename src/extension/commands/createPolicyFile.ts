@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import { STARTER_POLICY_FILE } from '../../core/policy';
 import { policyFilePath } from '../policy/policyFile';
 import type { Services } from '../services';
+import { registerCommand } from './command';
 
 export function registerCreatePolicyFile(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.createPolicyFile', async (): Promise<string | undefined> => {
+  return registerCommand(s, 'haBackups.createPolicyFile', async (): Promise<string | undefined> => {
     const file = policyFilePath();
     if (!file) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Open your Home Assistant configuration folder (the one with configuration.yaml) first.'));

@@ -6,10 +6,11 @@ import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { remainsNote } from './purgeBackups';
-import { selectedBackups } from './targets';
-import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
+import { remainsNote } from '../locations/copies';
+import { describeUnavailable, unavailableBackupMounts } from '../locations/unavailableMounts';
+import { pickBackup } from '../pickers/pickBackup';
+import { selectedBackups } from '../targets/selectedBackups';
+import { registerConnectedCommand } from './command';
 
 export interface DeleteResult {
   deleted: string[];
@@ -18,9 +19,7 @@ export interface DeleteResult {
 }
 
 export function registerDeleteBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.deleteBackup', async (node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
-    const connection = s.store.connection;
-    if (!connection) return undefined;
+  return registerConnectedCommand(s, 'haBackups.deleteBackup', async (connection, node?: BackupNode, selected?: BackupNode[]): Promise<DeleteResult | undefined> => {
     const chosen = selectedBackups(node, selected);
     const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Delete Backups'), true);
     if (!targets?.length) return undefined;
@@ -44,7 +43,7 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
     };
     if (removed.length) {
       const names = targets.filter((b) => removed.includes(b.slug)).map((b) => b.name || b.slug);
-      s.runner.events.fire('purged_backups', { backups: removed }, { names, trigger: 'manual' });
+      s.events.fire('purged_backups', { backups: removed }, { names, trigger: 'manual' });
     }
     // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted.
     const down = removed.length ? await unavailableBackupMounts(connection) : undefined;

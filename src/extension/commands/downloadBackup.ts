@@ -6,9 +6,10 @@ import type { DownloadResult } from '../../core/download';
 import type { Location } from '../../core/supervisor';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { selectedBackups } from './targets';
-import { pickLocation } from './pickLocation';
+import { pickBackup } from '../pickers/pickBackup';
+import { pickLocation } from '../pickers/pickLocation';
+import { selectedBackups } from '../targets/selectedBackups';
+import { registerConnectedCommand } from './command';
 
 export interface DownloadArgs {
   directory?: string;
@@ -17,9 +18,10 @@ export interface DownloadArgs {
 }
 
 export function registerDownloadBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(
+  return registerConnectedCommand(
+    s,
     'haBackups.downloadBackup',
-    async (node?: BackupNode, selected?: BackupNode[], args?: DownloadArgs): Promise<(DownloadResult | undefined)[] | undefined> => {
+    async (_connection, node?: BackupNode, selected?: BackupNode[], args?: DownloadArgs): Promise<(DownloadResult | undefined)[] | undefined> => {
       const chosen = selectedBackups(node, selected);
       const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Download Backup'));
       if (!targets?.length) return undefined;

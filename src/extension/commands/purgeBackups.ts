@@ -5,11 +5,14 @@
 // delete is not forgotten (the rule still marks the backup next time). Nothing is purged in an
 // untrusted workspace.
 import * as vscode from 'vscode';
-import type { DeletionDecision } from '../../core/deletion';
+import type { DeletionDecision, DeletionPlan } from '../../core/deletion';
 import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
+import type { Connection } from '../connection/connectionManager';
 import type { Services } from '../services';
-import { describeUnavailable, unavailableBackupMounts } from './unavailableMounts';
+import { remainsNote } from '../locations/copies';
+import { describeUnavailable, unavailableBackupMounts } from '../locations/unavailableMounts';
+import { registerConnectedCommand } from './command';
 
 export interface PurgeResult {
   previewed: string[];
@@ -24,15 +27,15 @@ export interface PurgeArgs {
 }
 
 export function registerPurgeCommands(s: Services): vscode.Disposable[] {
-  const preview = vscode.commands.registerCommand('haBackups.previewRetention', async (policy?: string): Promise<string[] | undefined> => {
-    if (!s.store.connection) return undefined;
+  const preview = registerConnectedCommand(s, 'haBackups.previewRetention', async (_connection, policy?: string): Promise<string[] | undefined> => {
     await learn(s);
     const plan = s.retention.recompute();
     if (!plan) return undefined;
     await s.previews.show(plan, s.store.timeZone, typeof policy === 'string' ? policy : undefined);
     return plan.remove;
   });
-  const purge = vscode.commands.registerCommand('haBackups.purgeBackups', (args?: PurgeArgs) => purgeBackups(s, args ?? {}));
+  // The automatic purge after a backup says nothing when the connection went away meanwhile.
+  const purge = registerConnectedCommand(s, 'haBackups.purgeBackups', (connection, args?: PurgeArgs) => purgeBackups(s, connection, args ?? {}), { quiet: (args) => args?.unattended ?? false });
   return [preview, purge];
 }
 
@@ -43,56 +46,79 @@ async function learn(s: Services): Promise<void> {
 /** Sets of removals that wait for a confirmation and were already pointed out (once per session). */
 const pointedOut = new Set<string>();
 
-export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeResult | undefined> {
-  const connection = s.store.connection;
-  if (!connection) return undefined;
+async function purgeBackups(s: Services, connection: Connection, args: PurgeArgs): Promise<PurgeResult | undefined> {
+  const unattended = args.unattended ?? false;
   if (!vscode.workspace.isTrusted) {
-    if (!args.unattended) void vscode.window.showWarningMessage(vscode.l10n.t('Backups are purged only in a trusted workspace.'));
+    if (!unattended) void vscode.window.showWarningMessage(vscode.l10n.t('Backups are purged only in a trusted workspace.'));
     return undefined;
   }
-  await s.store.refresh();
-  await learn(s);
-  const plan = s.retention.recompute();
-  if (!plan || s.store.connection !== connection) {
-    if (!args.unattended) void vscode.window.showWarningMessage(vscode.l10n.t('The backup list could not be loaded, so nothing was purged: {0}', s.store.error ?? ''));
+  const plan = await freshPlan(s, connection);
+  if (!plan) {
+    if (!unattended) void vscode.window.showWarningMessage(vscode.l10n.t('The backup list could not be loaded, so nothing was purged: {0}', s.store.error ?? ''));
     return undefined;
   }
   const byslug = new Map(plan.decisions.map((d) => [d.slug, d]));
-  const previewed = args.unattended ? plan.unattended : plan.remove;
+  const previewed = unattended ? plan.unattended : plan.remove;
   const result: PurgeResult = { previewed, deleted: [], alreadyGone: [], failed: [] };
-  if (args.unattended) {
-    const waiting = plan.remove.filter((slug) => byslug.get(slug)?.consent === 'ask');
-    if (waiting.length) pointOut(s, waiting, byslug);
-    if (s.retention.file.state.status === 'invalid') s.log.info(`automatic purge: nothing a policy made is deleted while the policy file has errors (${s.retention.file.state.problem})`);
-  }
+  if (unattended) noteWaiting(s, plan, byslug);
   if (!previewed.length) {
-    if (!args.unattended) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to purge: every backup is kept by a rule, pinned, or not managed.'));
+    if (!unattended) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to purge: every backup is kept by a rule, pinned, or not managed.'));
     return result;
   }
-  if (args.unattended) {
-    if (previewed.length > plan.confirmAbove) {
-      const review = vscode.l10n.t('Review…');
-      void vscode.window
-        .showWarningMessage(vscode.l10n.t('{0} backups could be purged, more than {1}: nothing was deleted without you.', previewed.length, plan.confirmAbove), review)
-        .then((choice) => choice === review && vscode.commands.executeCommand('haBackups.purgeBackups'));
-      return result;
-    }
-  } else {
-    await s.previews.show(plan, s.store.timeZone);
-    const lines = previewed.map((slug) => {
-      const d = byslug.get(slug)!;
-      return `• ${d.backup.name || slug} (${slug}): ${d.reasons.join(', ')}`;
-    });
-    const action = vscode.l10n.t('Delete');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Delete {0} backups marked REMOVE in the preview?', previewed.length),
-      { modal: true, detail: `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}` },
-      action,
-    );
-    if (answer !== action) return result;
-  }
+  if (!(unattended ? withinLimit(previewed, plan) : await confirmPurge(s, plan, previewed, byslug))) return result;
   // The user may have switched instance or pinned a backup while the confirmation was open.
   if (s.store.connection !== connection) return result;
+  await deleteEach(s, connection, previewed, result);
+  await report(s, connection, result, byslug, unattended ? 'auto' : 'retention');
+  return result;
+}
+
+type Plan = DeletionPlan<Backup>;
+type Decisions = ReadonlyMap<string, DeletionDecision<Backup>>;
+
+/** The plan on a list loaded now, with the owners of new backups learnt; undefined when the list is not there (or the connection changed). */
+async function freshPlan(s: Services, connection: Connection): Promise<Plan | undefined> {
+  await s.store.refresh();
+  await learn(s);
+  const plan = s.retention.recompute();
+  return plan && s.store.connection === connection ? plan : undefined;
+}
+
+/** What the automatic purge leaves for a person: said once per set, and logged. */
+function noteWaiting(s: Services, plan: Plan, byslug: Decisions): void {
+  const waiting = plan.remove.filter((slug) => byslug.get(slug)?.consent === 'ask');
+  if (waiting.length) pointOut(s, waiting, byslug);
+  if (s.retention.file.state.status === 'invalid') s.log.info(`automatic purge: nothing a policy made is deleted while the policy file has errors (${s.retention.file.state.problem})`);
+}
+
+/** The automatic purge deletes no more than `purgeConfirmAbove` backups without a person; above, it offers a review. */
+function withinLimit(previewed: string[], plan: Plan): boolean {
+  if (previewed.length <= plan.confirmAbove) return true;
+  const review = vscode.l10n.t('Review…');
+  void vscode.window
+    .showWarningMessage(vscode.l10n.t('{0} backups could be purged, more than {1}: nothing was deleted without you.', previewed.length, plan.confirmAbove), review)
+    .then((choice) => choice === review && vscode.commands.executeCommand('haBackups.purgeBackups'));
+  return false;
+}
+
+/** Shows the preview, then a modal confirmation naming each backup and why it goes. */
+async function confirmPurge(s: Services, plan: Plan, previewed: string[], byslug: Decisions): Promise<boolean> {
+  await s.previews.show(plan, s.store.timeZone);
+  const lines = previewed.map((slug) => {
+    const d = byslug.get(slug)!;
+    return `• ${d.backup.name || slug} (${slug}): ${d.reasons.join(', ')}`;
+  });
+  const action = vscode.l10n.t('Delete');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Delete {0} backups marked REMOVE in the preview?', previewed.length),
+    { modal: true, detail: `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}` },
+    action,
+  );
+  return answer === action;
+}
+
+/** Deletes the previewed backups one by one, except those pinned since the preview. */
+async function deleteEach(s: Services, connection: Connection, previewed: string[], result: PurgeResult): Promise<void> {
   const pinnedNow = s.pins.pinnedAnywhere();
   for (const slug of previewed) {
     if (pinnedNow.has(slug)) {
@@ -106,6 +132,10 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
       result.failed.push({ slug, error: describeError(e, connection.url) });
     }
   }
+}
+
+/** Forgets what is gone, fires `purged_backups`, says what failed or was left behind, and reloads the list. */
+async function report(s: Services, connection: Connection, result: PurgeResult, byslug: Decisions, trigger: 'auto' | 'retention'): Promise<void> {
   const gone = [...result.deleted, ...result.alreadyGone];
   const label = (slug: string) => `"${byslug.get(slug)?.backup.name || slug}" (${slug})`;
   // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted:
@@ -116,7 +146,7 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
     : undefined;
   if (gone.length) {
     if (!down?.length) await s.ledger.forget(connection.url, gone);
-    s.runner.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger: args.unattended ? 'auto' : 'retention' });
+    s.events.fire('purged_backups', { backups: gone }, { names: gone.map((slug) => byslug.get(slug)?.backup.name ?? slug), trigger });
   }
   if (leftBehind) s.log.warn(leftBehind);
   for (const f of result.failed) s.log.error(`could not purge backup ${f.slug} (it is tried again next time): ${f.error}`);
@@ -126,18 +156,10 @@ export async function purgeBackups(s: Services, args: PurgeArgs): Promise<PurgeR
     );
   } else if (leftBehind) void vscode.window.showWarningMessage(leftBehind);
   await s.store.refreshUntil((list) => !list.some((b) => gone.includes(b.slug)));
-  return result;
-}
-
-/** What a failed delete may have left: the Supervisor stops at the first copy it cannot delete. */
-export function remainsNote(backup: Backup | undefined): string {
-  const copies = backup?.locations ?? [];
-  if (copies.length < 2) return '';
-  return vscode.l10n.t('Some of its copies ({0}) may remain; the Backups view shows what is left.', copies.map((l) => l ?? vscode.l10n.t('local')).join(', '));
 }
 
 /** The automatic purge never deletes what needs a confirmation: it says so, once per set. */
-function pointOut(s: Services, waiting: string[], byslug: ReadonlyMap<string, DeletionDecision<Backup>>): void {
+function pointOut(s: Services, waiting: string[], byslug: Decisions): void {
   const key = [...waiting].sort().join(',');
   s.log.info(`automatic purge: ${waiting.length} backup(s) wait for a confirmation: ${waiting.map((slug) => `${slug} (${byslug.get(slug)?.reasons.join(', ')})`).join('; ')}`);
   if (pointedOut.has(key)) return;

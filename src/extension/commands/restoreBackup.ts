@@ -3,14 +3,17 @@
 // overwritten. The job is followed through its stages; cancelling stops the wait, not the restore.
 import * as vscode from 'vscode';
 import { isSupervisorError, JobLostError, waitForJob, type Backup, type BackupDetails, type Location } from '../../core/supervisor';
+import type { Connection } from '../connection/connectionManager';
 import { describeError } from '../errors';
 import { formatDateTime } from '../../core/format/dates';
 import { folderLabel, locationLabel } from '../format';
 import { stageLabel } from '../jobStages';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { isProtectedAt, pickLocation } from './pickLocation';
+import { isProtectedAt } from '../locations/copies';
+import { pickBackup } from '../pickers/pickBackup';
+import { pickLocation } from '../pickers/pickLocation';
+import { registerConnectedCommand } from './command';
 
 export interface RestoreArgs {
   kind?: 'full' | 'partial';
@@ -35,11 +38,10 @@ interface Selection {
 }
 
 export function registerRestoreBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(
+  return registerConnectedCommand(
+    s,
     'haBackups.restoreBackup',
-    async (node?: BackupNode, _selected?: BackupNode[], args?: RestoreArgs): Promise<RestoreResult | undefined> => {
-      const connection = s.store.connection;
-      if (!connection) return undefined;
+    async (connection, node?: BackupNode, _selected?: BackupNode[], args?: RestoreArgs): Promise<RestoreResult | undefined> => {
       const chosen0 = node?.backup ?? (await pickBackup(s, vscode.l10n.t('Restore Backup')))?.[0];
       if (!chosen0) return undefined;
       // The tree node may be older than the list: decide protection and locations on the current entry.
@@ -83,7 +85,7 @@ export function registerRestoreBackup(s: Services): vscode.Disposable {
         const error = wrongPassword ? vscode.l10n.t('The password is wrong for backup "{0}".', name) : describeError(e, connection.url);
         return failed(s, name, error);
       }
-      return follow(s, name, jobId);
+      return follow(s, connection, name, jobId);
     },
   );
 }
@@ -151,8 +153,7 @@ async function confirm(s: Services, backup: Backup, details: BackupDetails | und
   return answer === action;
 }
 
-function follow(s: Services, name: string, jobId: string): Thenable<RestoreResult> {
-  const connection = s.store.connection!;
+function follow(s: Services, connection: Connection, name: string, jobId: string): Thenable<RestoreResult> {
   const intervalMs = vscode.workspace.getConfiguration('haBackups').get<number>('jobPollIntervalMilliseconds') ?? 1000;
   let current = vscode.l10n.t('started');
   const finished = waitForJob(connection.client, jobId, {

@@ -8,7 +8,8 @@ import { keepCopy, resolveRestoreTarget, RestoreRefusedError, writeRestoredFile 
 import { formatDateTime } from '../../core/format/dates';
 import { configFolder } from '../policy/policyFile';
 import type { Services } from '../services';
-import { backupFileTarget, notAConfigFile } from './backupFileTarget';
+import { backupFileTarget, notAConfigFile } from '../targets/backupFileTarget';
+import { registerConnectedCommand } from './command';
 
 export interface RestoreFileResult {
   status: 'restored' | 'cancelled' | 'refused' | 'failed';
@@ -19,7 +20,7 @@ export interface RestoreFileResult {
 }
 
 export function registerRestoreFile(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.restoreFile', async (arg?: unknown, options?: { password?: string }): Promise<RestoreFileResult> => {
+  return registerConnectedCommand(s, 'haBackups.restoreFile', async (_connection, arg?: unknown, options?: { password?: string }): Promise<RestoreFileResult> => {
     const t = backupFileTarget(s, arg);
     const problem = notAConfigFile(t);
     const folder = configFolder();

@@ -1,12 +1,13 @@
 // Run Policy: makes the backup a policy describes, now, tagged with the policy's name (retention
 // only ever touches the backups of the policy). Only in a trusted workspace.
 import * as vscode from 'vscode';
-import type { RunResult } from '../backupRunner';
+import type { RunResult } from '../runner/runResult';
 import { readPolicies, requestOf } from '../policy/policyFile';
 import type { Services } from '../services';
+import { registerConnectedCommand } from './command';
 
 export function registerRunPolicy(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.runPolicy', async (name?: string): Promise<RunResult | undefined> => {
+  return registerConnectedCommand(s, 'haBackups.runPolicy', async (_connection, name?: string): Promise<RunResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Policies run only in a trusted workspace.'));
       return undefined;
@@ -30,5 +31,5 @@ export function registerRunPolicy(s: Services): vscode.Disposable {
 }
 
 export function registerRunDuePolicies(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.runDuePolicies', () => s.scheduler.tick());
+  return registerConnectedCommand(s, 'haBackups.runDuePolicies', () => s.scheduler.tick());
 }

@@ -1,6 +1,8 @@
-import * as vscode from 'vscode';
+// Show Log: the "Home Assistant Backups" output channel.
+import type * as vscode from 'vscode';
 import type { Services } from '../services';
+import { registerCommand } from './command';
 
 export function registerShowLog(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.showLog', () => s.log.channel.show());
+  return registerCommand(s, 'haBackups.showLog', () => s.log.channel.show());
 }

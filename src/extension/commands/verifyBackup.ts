@@ -3,11 +3,12 @@ import * as vscode from 'vscode';
 import type { VerifyOutcome } from '../browse/verifier';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
-import { pickBackup } from './pickBackup';
-import { selectedBackups } from './targets';
+import { pickBackup } from '../pickers/pickBackup';
+import { selectedBackups } from '../targets/selectedBackups';
+import { registerConnectedCommand } from './command';
 
 export function registerVerifyBackup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('haBackups.verifyBackup', async (node?: BackupNode, selected?: BackupNode[], options?: { password?: string; remember?: boolean }): Promise<VerifyOutcome[] | undefined> => {
+  return registerConnectedCommand(s, 'haBackups.verifyBackup', async (_connection, node?: BackupNode, selected?: BackupNode[], options?: { password?: string; remember?: boolean }): Promise<VerifyOutcome[] | undefined> => {
     const chosen = selectedBackups(node, selected);
     const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Verify Backup'), true);
     if (!targets?.length) return undefined;

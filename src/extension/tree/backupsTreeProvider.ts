@@ -5,13 +5,14 @@ import type { PinStore } from '../store/pinStore';
 import type { RetentionState } from '../retention/retentionState';
 import type { Backup } from '../../core/supervisor';
 import type { BackupContents } from '../browse/backupContents';
+import type { BackupLocation } from '../browse/backupUri';
 import { BackupNode, type BackupNodeContext } from './backupNode';
 import { EntryNode, MessageNode, PartNode } from './contentNodes';
 import { PolicyGroupNode } from './policyGroupNode';
 
 export type TreeNode = BackupNode | PolicyGroupNode | PartNode | EntryNode | MessageNode;
 
-/** Internal command of the "try again" line under a part that could not be opened. */
+/** Internal command of the "try again" line under a part that could not be opened (registered by backupsView.ts). */
 export const RETRY_COMMAND = 'haBackups.retryContents';
 
 export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -32,7 +33,6 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('haBackups.groupByPolicy')) this.changed.fire(undefined);
       }),
-      vscode.commands.registerCommand(RETRY_COMMAND, (node: TreeNode) => this.retry(node)),
     );
   }
 
@@ -40,7 +40,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     if (element instanceof PolicyGroupNode) return element.backups.map((b) => new BackupNode(b));
     if (element instanceof BackupNode) {
       const parts = this.contents.parts(element.backup).map((p) => new PartNode(element.backup, p, this.store.addonNames));
-      return parts.length ? parts : [new MessageNode(`${element.backup.slug}/empty`, vscode.l10n.t('This backup holds nothing.'), false)];
+      return parts.length ? parts : [new MessageNode(element, `${element.backup.slug}/empty`, vscode.l10n.t('This backup holds nothing.'), false)];
     }
     if (element instanceof PartNode) return this.entries(element, element.backup, element.partId, '.');
     if (element instanceof EntryNode) return this.entries(element, element.backup, element.partId, element.node.path);
@@ -65,14 +65,14 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       const index = await this.contents.index(backup, partId);
       const nodes: TreeNode[] = index.list(path).map((n) => new EntryNode(backup, partId, n));
       if (path === '.' && index.unsafe.length) {
-        nodes.push(new MessageNode(`${id}#unsafe`, vscode.l10n.t('{0} unsafe entries left out (see the log)', index.unsafe.length), true));
+        nodes.push(new MessageNode(parent, `${id}#unsafe`, vscode.l10n.t('{0} unsafe entries left out (see the log)', index.unsafe.length), true));
       }
-      return nodes.length ? nodes : [new MessageNode(`${id}#empty`, vscode.l10n.t('empty'), false)];
+      return nodes.length ? nodes : [new MessageNode(parent, `${id}#empty`, vscode.l10n.t('empty'), false)];
     } catch (e) {
       // BackupContents reported the failure once; this row stays until "try again" or a collapse.
       const cancelled = e instanceof vscode.CancellationError;
       const text = cancelled ? vscode.l10n.t('Not opened: click to try again') : vscode.l10n.t('Could not be opened: {0}', e instanceof Error ? e.message : String(e));
-      return [new MessageNode(`${id}#error`, text, !cancelled, { command: RETRY_COMMAND, title: vscode.l10n.t('Try Again'), arguments: [parent] })];
+      return [new MessageNode(parent, `${id}#error`, text, !cancelled, { command: RETRY_COMMAND, title: vscode.l10n.t('Try Again'), arguments: [parent] })];
     }
   }
 
@@ -145,8 +145,40 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     };
   }
 
-  getParent(): undefined {
+  /** The row above `node` (TreeView.reveal walks up with it): a backup's group, a part's backup, an entry's folder or part. */
+  async getParent(node: TreeNode): Promise<TreeNode | undefined> {
+    if (node instanceof BackupNode) return this.groupOf(node.backup.slug);
+    if (node instanceof PartNode) return new BackupNode(node.backup);
+    if (node instanceof EntryNode) {
+      const cut = node.node.path.lastIndexOf('/');
+      return cut < 0 ? this.partNode(node.backup, node.partId) : this.entryNode(node.backup, node.partId, node.node.path.slice(0, cut));
+    }
+    if (node instanceof MessageNode) return node.parent;
+    // Groups are the top level.
     return undefined;
+  }
+
+  /** The row of a backup, one of its parts, or an entry of a part (an `ha-backup:` address); undefined when there is none. */
+  async nodeAt(where: BackupLocation): Promise<TreeNode | undefined> {
+    const backup = this.store.backups.find((b) => b.slug === where.slug);
+    if (!backup || where.partId === undefined) return backup && new BackupNode(backup);
+    return where.path === '.' ? this.partNode(backup, where.partId) : this.entryNode(backup, where.partId, where.path);
+  }
+
+  private groupOf(slug: string): PolicyGroupNode | undefined {
+    if (!vscode.workspace.getConfiguration('haBackups').get<boolean>('groupByPolicy')) return undefined;
+    return this.groups().find((g) => g.backups.some((b) => b.slug === slug));
+  }
+
+  private partNode(backup: Backup, partId: string): PartNode | undefined {
+    const part = this.contents.part(backup, partId);
+    return part && new PartNode(backup, part, this.store.addonNames);
+  }
+
+  /** Lists the part when it has not been (as expanding it would). */
+  private async entryNode(backup: Backup, partId: string, path: string): Promise<EntryNode | undefined> {
+    const found = (await this.contents.index(backup, partId)).find(path);
+    return found && new EntryNode(backup, partId, found);
   }
 
   /** Re-renders without a new request (ages move on). */

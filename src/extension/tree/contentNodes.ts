@@ -8,6 +8,7 @@ import { formatSize } from '../../core/format/size';
 import type { Backup } from '../../core/supervisor';
 import { backupUri } from '../browse/backupUri';
 import { folderLabel } from '../format';
+import type { BackupNode } from './backupNode';
 
 export class PartNode {
   readonly kind = 'part';
@@ -17,6 +18,10 @@ export class PartNode {
     readonly part: Part,
     private readonly addonNames: ReadonlyMap<string, string>,
   ) {}
+
+  get id(): string {
+    return `${this.backup.slug}/${this.part.id}`;
+  }
 
   get partId(): string {
     return this.part.id;
@@ -34,7 +39,7 @@ export class PartNode {
 
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `${this.backup.slug}/${this.part.id}`;
+    item.id = this.id;
     item.description = this.part.archive;
     item.iconPath = new vscode.ThemeIcon(this.part.kind === 'homeassistant' ? 'home' : this.part.kind === 'addon' ? 'extensions' : 'folder');
     item.contextValue = `part ${this.part.kind}`;
@@ -52,6 +57,10 @@ export class EntryNode {
     readonly node: IndexNode,
   ) {}
 
+  get id(): string {
+    return `${this.backup.slug}/${this.partId}/${this.node.path}`;
+  }
+
   get uri(): vscode.Uri {
     return backupUri(this.backup.slug, this.partId, this.node.path);
   }
@@ -64,7 +73,7 @@ export class EntryNode {
   toTreeItem(): vscode.TreeItem {
     const dir = this.node.type === 'directory';
     const item = new vscode.TreeItem(this.uri, dir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `${this.backup.slug}/${this.partId}/${this.node.path}`;
+    item.id = this.id;
     item.label = this.node.name;
     const tokens = ['entry', this.node.type];
     if (this.node.type === 'file' && this.configPath !== undefined) tokens.push('configFile');
@@ -81,11 +90,13 @@ export class EntryNode {
   }
 }
 
-/** A line in the tree saying why a backup or part could not be opened. */
+/** A line in the tree saying why a backup or part could not be opened (or that it is empty). */
 export class MessageNode {
   readonly kind = 'message';
 
   constructor(
+    /** The row it is shown under. */
+    readonly parent: BackupNode | PartNode | EntryNode,
     readonly id: string,
     readonly text: string,
     readonly error: boolean,

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ConnectResult } from '../../../src/extension/commands/connect';
-import type { ApiSnapshot } from '../../../src/extension/extension';
+import type { ApiSnapshot } from '../../../src/extension/testProbe';
 import { emulator } from './emulatorControl';
 import { snapshot } from './extensionApi';
 import { waitFor } from './waitFor';

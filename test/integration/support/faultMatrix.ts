@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../../src/extension/backupRunner';
+import type { RunResult } from '../../../src/extension/runner/runResult';
 import { connectToEmulator } from './connection';
 import { emulator } from './emulatorControl';
 import { logText, snapshot } from './extensionApi';

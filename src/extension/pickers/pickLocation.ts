@@ -1,15 +1,10 @@
-// Choosing which copy of a backup to use when it is stored in several locations.
+// Choosing locations: which copy of a backup to read when it is stored in several, and where a new one is written.
 import * as vscode from 'vscode';
 import { formatSize } from '../../core/format/size';
 import type { Backup, Location } from '../../core/supervisor';
-import type { Services } from '../services';
 import { locationLabel } from '../format';
-
-/** Whether the copy of `backup` in `location` (undefined = primary) is password protected. */
-export function isProtectedAt(backup: Backup, location: Location | undefined): boolean {
-  const key = location === undefined ? (backup.locations[0] ?? '.local') : (location ?? '.local');
-  return backup.location_attributes?.[key ?? '.local']?.protected ?? backup.protected;
-}
+import { isProtectedAt } from '../locations/copies';
+import type { Services } from '../services';
 
 /** Asks only when there are several copies (`location` undefined = the primary); undefined = cancelled. */
 export async function pickLocation(backup: Backup, title: string): Promise<{ location: Location | undefined } | undefined> {

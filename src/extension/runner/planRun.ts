@@ -1,0 +1,38 @@
+// Plans a backup (src/core/options) with what only the running extension knows: Home Assistant's backup
+// key, the installed add-ons, the time zone and versions, whether the download paths exist; then tags
+// its `extra` with keep_days and the policy, where the Supervisor keeps `extra`.
+import { planBackup, withExtraTag, type BackupPlan, type BackupRequestInput } from '../../core/options';
+import { EXTRA_SINCE, FILENAME_SINCE, supervisorAtLeast, type Addon } from '../../core/supervisor';
+import type { Connection } from '../connection/connectionManager';
+import { readDefaultBackupKey } from '../defaultKey';
+import type { BackupStore } from '../store/backupStore';
+import { downloadPathProblems } from './downloadPaths';
+
+export async function planRun(store: BackupStore, connection: Connection, request: BackupRequestInput, policy: string | undefined): Promise<BackupPlan> {
+  const wantsKey = request.encrypted === true && !request.password;
+  const key = wantsKey ? await readDefaultBackupKey(connection) : { key: null };
+  const plan = planBackup(request, {
+    installedAddons: await installedAddons(store, connection),
+    now: new Date(),
+    timeZone: store.timeZone,
+    defaultKey: 'key' in key ? key.key : null,
+    haVersion: store.haVersion,
+    readableFileName: supervisorAtLeast(store.supervisorVersion, FILENAME_SINCE),
+  });
+  // Why the key is missing is worth more than "there is no key".
+  if ('error' in key) plan.errors.unshift(key.error);
+  plan.errors.push(...downloadPathProblems(plan.downloadPaths));
+  const keepsExtra = supervisorAtLeast(store.supervisorVersion, EXTRA_SINCE);
+  if (plan.keepDays !== null && keepsExtra) plan.body.extra = withExtraTag(plan.body.extra, { keepDays: plan.keepDays });
+  if (policy !== undefined && keepsExtra) plan.body.extra = withExtraTag(plan.body.extra, { policy });
+  return plan;
+}
+
+async function installedAddons(store: BackupStore, connection: Connection): Promise<Addon[]> {
+  try {
+    return await connection.client.addons();
+  } catch {
+    // A backup-role token may not list add-ons: fall back to the names the tree already knows.
+    return [...store.addonNames].map(([slug, name]) => ({ slug, name }));
+  }
+}
