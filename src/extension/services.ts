@@ -58,8 +58,8 @@ export function createServices(context: vscode.ExtensionContext): Services & vsc
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
   const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
-  const statusBar = new BackupStatusBar(store, retention, () => scheduler.nextRun(), undefined, warnings);
-  const disposables: vscode.Disposable[] = [log, downloads, connections, store, events, runner, statusBar, warnings, retention, previews, scheduler, contents];
+  const statusBar = new BackupStatusBar(store, retention, warnings, () => scheduler.nextRun());
+  const disposables: vscode.Disposable[] = [log, downloads, connections, store, events, ledger, runner, statusBar, warnings, retention, previews, scheduler, contents];
   return {
     context,
     log,

@@ -18,16 +18,16 @@ export class BackupStatusBar implements vscode.Disposable {
 
   constructor(
     private readonly store: BackupStore,
-    private readonly retention?: RetentionState,
+    private readonly retention: RetentionState,
+    private readonly warnings: BackupWarnings,
     private readonly nextScheduled: () => { policy: string; at: Date } | undefined = () => undefined,
     private readonly now: () => Date = () => new Date(),
-    private readonly warnings?: BackupWarnings,
   ) {
     this.item = vscode.window.createStatusBarItem('haBackups.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Home Assistant Backups');
     this.item.command = 'haBackups.backups.focus';
     // The retention state follows every store change; listening to it renders once, with both up to date.
-    this.subscription = vscode.Disposable.from((retention ?? store).onDidChange(() => this.render()), ...(warnings ? [warnings.onDidChange(() => this.render())] : []));
+    this.subscription = vscode.Disposable.from(retention.onDidChange(() => this.render()), warnings.onDidChange(() => this.render()));
     this.render();
   }
 
@@ -53,7 +53,7 @@ export class BackupStatusBar implements vscode.Disposable {
       this.state = 'error';
       item.text = `$(warning) ${vscode.l10n.t('Backups unavailable')}`;
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-    } else if (this.warnings?.warnings.length) {
+    } else if (this.warnings.warnings.length) {
       const [first, ...more] = this.warnings.warnings;
       this.state = 'attention';
       item.text = `$(warning) ${first!.short}${more.length ? ` +${more.length}` : ''}`;
@@ -83,13 +83,13 @@ export class BackupStatusBar implements vscode.Disposable {
     md.appendMarkdown(`**${vscode.l10n.t('Home Assistant Backups')}**\n\n`);
     for (const r of s.running) md.appendMarkdown(`$(sync~spin) ${vscode.l10n.t('Running: {0}', r.name)}  \n`);
     if (s.error) md.appendMarkdown(`$(warning) ${s.error}  \n`);
-    for (const w of this.warnings?.warnings ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(w.text)}  \n`);
+    for (const w of this.warnings.warnings) md.appendMarkdown(`$(warning) ${escapeMarkdown(w.text)}  \n`);
     const newest = s.backups[0];
     if (newest) {
       md.appendMarkdown(`${vscode.l10n.t('Newest: {0}', newest.name || newest.slug)} (${formatDateTime(new Date(newest.date), s.timeZone)})  \n`);
     }
     md.appendMarkdown(`${vscode.l10n.t('Backups: {0}', s.backups.length)} · ${vscode.l10n.t('stale after {0} days', staleDays)}  \n`);
-    if (this.retention?.plan) {
+    if (this.retention.plan) {
       // What Auto Backup's sensors show: monitored and purgeable backups, the next expiration.
       const next = this.retention.nextExpiration;
       md.appendMarkdown(`${vscode.l10n.t('Monitored by retention: {0}', this.retention.monitored)} · ${vscode.l10n.t('purgeable: {0}', this.retention.plan.remove.length)}  \n`);

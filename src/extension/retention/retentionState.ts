@@ -32,6 +32,8 @@ export class RetentionState implements vscode.Disposable {
   ) {
     this.subscription = vscode.Disposable.from(
       store.onDidChange(() => void this.onStoreChange()),
+      // A backup just recorded (or forgotten) changes what may be deleted, before the next list.
+      ledger.onDidChange(() => this.recompute()),
       // A saved policy file changes what is kept.
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (isPolicyFile(d.uri)) this.recompute();

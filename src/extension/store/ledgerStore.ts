@@ -1,7 +1,7 @@
 // The ledger (src/core/deletion/ledger.ts) of each Home Assistant instance, in VS Code's global state:
 // what this extension recorded about the backups it made. Entries are written when a backup succeeds
 // and dropped when a list shows the backup gone, when it is deleted, or when a copy of it is uploaded.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../core/deletion';
 
 const KEY = 'haBackups.ledger';
@@ -10,7 +10,11 @@ const RETIRED_KEYS = ['haBackups.expiries', 'haBackups.policyOwners'];
 
 type Everything = Record<string, LedgerEntry[]>;
 
-export class LedgerStore {
+export class LedgerStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after every change: what retention may delete follows the ledger at once. */
+  readonly onDidChange = this.changed.event;
+
   constructor(private readonly memento: vscode.Memento) {}
 
   entries(instance: string): LedgerEntry[] {
@@ -42,5 +46,10 @@ export class LedgerStore {
   private async update(instance: string, change: (entries: LedgerEntry[]) => LedgerEntry[]): Promise<void> {
     const everything = this.memento.get<Everything>(KEY) ?? {};
     await this.memento.update(KEY, { ...everything, [instance]: change(everything[instance] ?? []) });
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 }
