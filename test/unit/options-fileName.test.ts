@@ -48,11 +48,15 @@ describe('pythonSlugify (compared with python-slugify 8 on unidecode)', () => {
 });
 
 describe('supervisorFileName', () => {
-  const at = new Date('2025-01-06T13:03:07Z');
+  const at = new Date('2025-01-06T13:03:07.250Z');
 
   it('is the slugified name and the local date and time', () => {
-    assert.equal(supervisorFileName('Nightly', at, 'Europe/Amsterdam'), 'Nightly_2025-01-06_14.03.07.tar');
-    assert.equal(supervisorFileName('Monday, Jan 06, 2025', at, 'UTC'), 'Monday_Jan_06_2025_2025-01-06_13.03.07.tar');
+    assert.equal(supervisorFileName('Nightly', at, 'Europe/Amsterdam'), 'Nightly_2025-01-06_14.03.07.250.tar');
+    assert.equal(supervisorFileName('Monday, Jan 06, 2025', at, 'UTC'), 'Monday_Jan_06_2025_2025-01-06_13.03.07.250.tar');
+  });
+
+  it('keeps two backups of one name made within the same second apart', () => {
+    assert.notEqual(supervisorFileName('Nightly', at, 'UTC'), supervisorFileName('Nightly', new Date(at.getTime() + 1), 'UTC'));
   });
 
   it('is always something the Supervisor accepts', () => {
@@ -62,6 +66,6 @@ describe('supervisorFileName', () => {
       assert.match(file, /^[A-Za-z0-9_.-]+$/, file);
       assert.ok(file.length < 160, file);
     }
-    assert.equal(supervisorFileName('', at, 'UTC'), 'backup_2025-01-06_13.03.07.tar');
+    assert.equal(supervisorFileName('', at, 'UTC'), 'backup_2025-01-06_13.03.07.250.tar');
   });
 });

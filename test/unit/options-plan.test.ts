@@ -207,7 +207,7 @@ describe('planBackup: names and file names', () => {
   });
 
   it('sends a readable file name by default, or the one asked for', () => {
-    assert.equal(planBackup({ name: 'Nightly' }, { ...context, readableFileName: undefined }).body.filename, 'Nightly_2025-01-06_14.03.07.tar');
+    assert.equal(planBackup({ name: 'Nightly' }, { ...context, readableFileName: undefined }).body.filename, 'Nightly_2025-01-06_14.03.07.000.tar');
     assert.equal('filename' in ok(plan({ name: 'Nightly' })).body, false);
     assert.equal(ok(plan({ filename: 'nightly_%Y%m%d.tar' })).body.filename, 'nightly_20250106.tar');
     assert.match(plan({ filename: 'sub/dir.tar' }).errors.join(), /filename 'sub\/dir.tar' must end in .tar and contain no/);

@@ -23,13 +23,14 @@ const MAX_NAME_PART = 120;
 
 /**
  * The `filename` sent to the Supervisor: the name slugified as for downloads, then the local date and
- * time, e.g. `Nightly_2025-01-06_14.03.07.tar`. Core sends something similar (`<name> 2025-01-06 14.03
- * 07123456.tar` with spaces turned into `_`); we slugify the name instead because the file may land on a
- * CIFS/NFS mount, where `:` `?` `*` `"` and friends are not safe. Name first, like Core, so one policy's
- * backups sort together and then by date. Seconds keep two backups of the same name apart.
+ * time to the millisecond, e.g. `Nightly_2025-01-06_14.03.07.250.tar`. Core sends something similar
+ * (`<name> 2025-01-06 14.03 07123456.tar` with spaces turned into `_`, microseconds included); we slugify
+ * the name instead because the file may land on a CIFS/NFS mount, where `:` `?` `*` `"` and friends are
+ * not safe. Name first, like Core, so one policy's backups sort together and then by date. Seconds alone
+ * did not keep two backups of one name apart: the Supervisor refuses the second ("file already exists").
  */
 export function supervisorFileName(name: string, date: Date, timeZone?: string | null): string {
   const base = pythonSlugify(name, '_').slice(0, MAX_NAME_PART).replace(/_+$/, '') || 'backup';
-  const stamp = format(zonedDate(date, timeZone).date, 'yyyy-MM-dd_HH.mm.ss');
+  const stamp = format(zonedDate(date, timeZone).date, 'yyyy-MM-dd_HH.mm.ss.SSS');
   return `${base}_${stamp}.tar`;
 }
