@@ -30,6 +30,4 @@ async function start(s: Services): Promise<void> {
   const connection = await s.connections.load();
   s.log.info(connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}` : 'not connected');
   s.scheduler.start();
-  // Catch up a missed run soon after start-up, once the list is in (not during activation).
-  setTimeout(() => void s.scheduler.tick(), 5_000);
 }

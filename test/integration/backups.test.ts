@@ -104,9 +104,12 @@ describe('Backups view against the Supervisor emulator', () => {
     const target = seeded.find((b) => b.protected) ?? seeded[0]!;
     const row = s.backups.find((b) => b.slug === target.slug)!;
     assert.match(row.contextValue ?? '', new RegExp(`^backup ${target.type} ${target.protected ? 'protected' : 'unprotected'}`));
-    // Hovering asks for the details; a redraw of the tree meanwhile (a refresh) cancels that, so hover again.
+    // Hovering asks for the details; a redraw of the tree meanwhile (a refresh) cancels that, so hover
+    // again — from another row first, or the pointer does not move and nothing is asked.
+    const elsewhere = s.backups.find((b) => b.slug !== target.slug)!.name;
     let tooltip: string | false = false;
     for (let attempt = 0; attempt < 5 && !tooltip; attempt++) {
+      if (attempt > 0) await hoverRow(elsewhere);
       await hoverRow(row.name, attempt === 0 ? '03b-tooltip' : undefined);
       tooltip = await waitFor('the tooltip with details', async () => {
         const t = (await snapshot()).backups.find((b) => b.slug === target.slug)?.tooltip ?? '';

@@ -19,6 +19,8 @@ const SEEN_KEY = 'haBackups.policiesSeen';
 const RETIRED_SEEN_KEY = 'haBackups.policyFirstSeen';
 const ATTEMPTED_KEY = 'haBackups.policyAttempted';
 const BACKUP_JOB = /^backup_manager_/;
+/** Not during activation: the first list comes in meanwhile. */
+const FIRST_PASS_DELAY_MS = 5_000;
 
 export interface NextRun {
   policy: string;
@@ -27,6 +29,7 @@ export interface NextRun {
 
 export class PolicyScheduler implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
+  private firstPass: NodeJS.Timeout | undefined;
   private busy = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -56,15 +59,23 @@ export class PolicyScheduler implements vscode.Disposable {
     return vscode.workspace.isTrusted && vscode.workspace.getConfiguration('haBackups').get<boolean>('scheduler', true);
   }
 
+  /** Starts (or restarts) the passes; the first one soon, to catch up a missed run once the list is in. */
   start(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stop();
     if (!this.active) {
       this.log.debug(`scheduler: not started (${vscode.workspace.isTrusted ? 'haBackups.scheduler is off' : 'the workspace is not trusted'})`);
       return;
     }
     const seconds = Math.max(5, vscode.workspace.getConfiguration('haBackups').get<number>('schedulerIntervalSeconds') ?? 30);
     this.timer = setInterval(() => void this.tick(), seconds * 1000);
+    this.firstPass = setTimeout(() => void this.tick(), FIRST_PASS_DELAY_MS);
+  }
+
+  private stop(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.firstPass);
+    this.timer = undefined;
+    this.firstPass = undefined;
   }
 
   /** One pass: runs every due policy, one after the other. Returns the names of the policies run. */
@@ -209,7 +220,7 @@ export class PolicyScheduler implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    this.stop();
     for (const d of this.disposables) d.dispose();
   }
 }
