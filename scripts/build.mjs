@@ -49,7 +49,10 @@ const lazyPackages = {
     build.onResolve({ filter }, (args) => ({ path: args.path, namespace: args.kind === 'dynamic-import' ? 'lazy-import' : 'lazy-package' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({ contents: standIn(args.path), loader: 'js' }));
     // esbuild compiles import() of a bundled CommonJS module into a require() made when import() runs.
-    build.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`./${LAZY_PACKAGES[args.path]}`)});`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`./${LAZY_PACKAGES[args.path]}`)});`,
+      loader: 'js',
+    }));
     // The chunk itself is required at run time, from extension.js's folder.
     build.onResolve({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({ path: args.path, external: true }));
     build.onResolve({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({ path: args.path, external: true }));

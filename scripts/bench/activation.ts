@@ -99,7 +99,8 @@ async function launch(copy: string): Promise<number> {
       const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-15).join('\n');
       throw new Error(`no "activated in" line in the extension's log (harness exit ${r.code ?? r.signal}, grep "${GREP}"):\n${tail}`);
     }
-    if (r.code !== 0) throw new Error(`the harness run failed (exit ${r.code ?? r.signal}) although the extension activated:\n${r.stdout.trim().split('\n').slice(-10).join('\n')}`);
+    if (r.code !== 0)
+      throw new Error(`the harness run failed (exit ${r.code ?? r.signal}) although the extension activated:\n${r.stdout.trim().split('\n').slice(-10).join('\n')}`);
     return found;
   } finally {
     if (kept && kept.startsWith(os.tmpdir())) rmSync(kept, { recursive: true, force: true });

@@ -310,7 +310,7 @@ function v3Encryptor(s: Sodium, password: string): Encryptor {
       const staging = Buffer.alloc(V3_CHUNK);
       let filled = 0;
       for (const c of chunks) {
-        for (let pos = 0; pos < c.length; ) {
+        for (let pos = 0; pos < c.length;) {
           if (filled === V3_CHUNK) {
             await out.write(s.crypto_secretstream_xchacha20poly1305_push(state, staging, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
             filled = 0;

@@ -121,7 +121,10 @@ export async function downloadBenchmark(opts: BenchOptions): Promise<Row[]> {
         goal: `≤ ${bytes(RSS_GOAL)}`,
         met: peakGrowth <= RSS_GOAL ? 'yes' : 'no',
         notes: [
-          `peak RSS minus RSS just before the download, worst of ${opts.runs} runs: ${list(growth, bytes)} (peak from ${ext.map((r) => r.peakSource).join(', ')}; RSS before: ${bytes(ext[0]?.rssBeforeBytes ?? 0)}); the bare Node pipeline, measured the same way: ${list(bare.map((r) => r.peakRssBytes - r.rssBeforeBytes), bytes)}`,
+          `peak RSS minus RSS just before the download, worst of ${opts.runs} runs: ${list(growth, bytes)} (peak from ${ext.map((r) => r.peakSource).join(', ')}; RSS before: ${bytes(ext[0]?.rssBeforeBytes ?? 0)}); the bare Node pipeline, measured the same way: ${list(
+            bare.map((r) => r.peakRssBytes - r.rssBeforeBytes),
+            bytes,
+          )}`,
         ],
       },
     ];

@@ -14,7 +14,10 @@ export async function machineFacts(): Promise<string[]> {
       ? `${fields[0] ?? '?'} (${fields[1] ?? '?'}) mounted on ${fields[6] ?? '?'}: ${bytes(Number(fields[2]) * 1024)} total, ${bytes(Number(fields[4]) * 1024)} free`
       : 'unknown';
   const virt = await run('systemd-detect-virt', []);
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return [
     `CPU: ${cpus[0]?.model.trim() ?? 'unknown'} × ${cpus.length} (${os.arch()})${virt.code === 0 ? `, virtualised (${virt.stdout.trim()})` : ''}`,
     `RAM: ${bytes(os.totalmem())} (${bytes(os.freemem())} free at start)`,

@@ -14,7 +14,9 @@ const NOW = '2026-01-01T00:00:00Z';
 
 export async function retentionBenchmark(opts: BenchOptions): Promise<Row[]> {
   const restic = await which('restic');
-  const standard = restic ? `restic is installed (${restic}) but not compared: it needs a repository of ${COUNT} snapshots` : 'no standard tool in this run (restic not installed)';
+  const standard = restic
+    ? `restic is installed (${restic}) but not compared: it needs a repository of ${COUNT} snapshots`
+    : 'no standard tool in this run (restic not installed)';
   const rows: Row[] = [];
   const variants: { label: string; timeZone?: string }[] = [{ label: 'each timestamp’s own offset' }, { label: 'in Europe/Amsterdam', timeZone: 'Europe/Amsterdam' }];
   for (const v of variants) {

@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     '',
     ...formatTable(rows),
     '',
-    `Total time: ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+    `Total time: ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end (1/5/15 min): ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exitCode = failed ? 1 : 0;

@@ -243,7 +243,10 @@ async function runBackup(
 /** Flips 32 bytes inside the data of the first inner archive (found by its ustar header's name). */
 function damageFirstPart(archive: Buffer): void {
   for (let at = 0; at + 1024 <= archive.length; at += 512) {
-    const name = archive.subarray(at, at + 100).toString('latin1').replace(/\0.*$/s, '');
+    const name = archive
+      .subarray(at, at + 100)
+      .toString('latin1')
+      .replace(/\0.*$/s, '');
     if (!/\.tar(\.gz)?$/.test(name) || archive.subarray(at + 257, at + 262).toString('latin1') !== 'ustar') continue;
     const start = at + 512 + 100;
     for (let i = start; i < Math.min(start + 32, archive.length); i++) archive[i] = archive[i]! ^ 0xff;
@@ -325,7 +328,8 @@ async function checkPassword(backup: StoredBackup, location: Location, password:
   const entry = await readTarFileMember(copy.path, first);
   let ok: boolean;
   if (!password) ok = false;
-  else if (isSecureTar(entry)) ok = entry[9] === 2 ? secureTarV2PasswordMatches(entry, password) : true; // v3 needs libsodium: not checked
+  else if (isSecureTar(entry))
+    ok = entry[9] === 2 ? secureTarV2PasswordMatches(entry, password) : true; // v3 needs libsodium: not checked
   else ok = legacyPasswordMatches(entry, password);
   if (!ok) throw new SupervisorError('BackupInvalidError', `Invalid password for backup ${backup.slug}`);
 }

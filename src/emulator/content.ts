@@ -133,7 +133,18 @@ export function addonMembers(addon: { slug: string; name: string; version: strin
   const repository = addon.slug.includes('_') ? addon.slug.slice(0, addon.slug.indexOf('_')) : 'local';
   const addonJson = {
     user: { options: {}, version: addon.version, auto_update: false, boot: 'auto', watchdog: true, ingress_panel: false, protected: true, system_managed: false },
-    system: { name: addon.name, version: addon.version, slug: shortSlug, repository, description: `${addon.name} (emulated)`, arch: ['aarch64', 'amd64'], startup: 'application', backup: 'hot', options: {}, schema: {} },
+    system: {
+      name: addon.name,
+      version: addon.version,
+      slug: shortSlug,
+      repository,
+      description: `${addon.name} (emulated)`,
+      arch: ['aarch64', 'amd64'],
+      startup: 'application',
+      backup: 'hot',
+      options: {},
+      schema: {},
+    },
     version: addon.version,
     state: addon.state === 'started' ? 'started' : 'stopped',
   };

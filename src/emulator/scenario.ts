@@ -56,9 +56,15 @@ const BackupSchema = z.strictObject({
   extra: z.record(z.string(), z.unknown()).default({}),
   /** Pseudo-random (seeded) bytes added to the homeassistant part so archive sizes differ. */
   payloadBytes: z.number().int().min(0).default(20_000),
-  slug: z.string().regex(/^[-_.A-Za-z0-9]+$/).optional(),
+  slug: z
+    .string()
+    .regex(/^[-_.A-Za-z0-9]+$/)
+    .optional(),
   /** File name on disk (default `<slug>.tar`). */
-  filename: z.string().regex(/^[^\\/]+\.tar$/).optional(),
+  filename: z
+    .string()
+    .regex(/^[^\\/]+\.tar$/)
+    .optional(),
   supervisorVersion: z.string().optional(),
   homeassistantVersion: z.string().optional(),
   repositories: z.array(z.string()).optional(),

@@ -123,7 +123,12 @@ function datedResponse(clock: Clock): typeof ServerResponse {
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, clock: Clock): void {
   const socketWritable = socket.writable && (socket as Partial<Socket>).bytesWritten === 0;
   if (socketWritable) {
-    const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+    const [status, reason] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
     socket.write(`HTTP/1.1 ${status} ${reason}\r\nDate: ${clock.httpDate()}\r\nConnection: close\r\n\r\n`);
   }
   socket.destroy(err);

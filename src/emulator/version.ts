@@ -3,7 +3,12 @@
 
 /** Compare CalVer strings like "2026.04.1" / "2026.02.3.dev0303" (dev suffixes ignored). */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string): number[] => v.split('.').map((p) => Number.parseInt(p, 10)).filter((n) => !Number.isNaN(n)).slice(0, 3);
+  const parts = (v: string): number[] =>
+    v
+      .split('.')
+      .map((p) => Number.parseInt(p, 10))
+      .filter((n) => !Number.isNaN(n))
+      .slice(0, 3);
   const pa = parts(a);
   const pb = parts(b);
   for (let i = 0; i < 3; i++) {

@@ -16,7 +16,13 @@ export async function readDefaultBackupKey(connection: Connection, signal?: Abor
     }
     if (connection.source === 'addon') {
       // Inside the add-on, Core is reached through the Supervisor's proxy (ws://supervisor/core/websocket).
-      const settings = await readAddonHomeAssistantBackupConfig({ supervisorUrl: connection.url, token: connection.token, signal, timeoutMs: 15_000, rejectUnauthorized: connection.verifyTls });
+      const settings = await readAddonHomeAssistantBackupConfig({
+        supervisorUrl: connection.url,
+        token: connection.token,
+        signal,
+        timeoutMs: 15_000,
+        rejectUnauthorized: connection.verifyTls,
+      });
       return { key: settings.defaultBackupKey };
     }
     return {

@@ -14,7 +14,9 @@ export function describeError(e: unknown, target?: string): string {
     case 'forbidden_role':
       // Through Home Assistant the "role" is the user's: only administrators may use the Supervisor API.
       if (/not an administrator/.test(e.message)) {
-        return vscode.l10n.t("Home Assistant refused: the token's user is not an administrator. Connecting through Home Assistant needs a long-lived access token of an administrator.");
+        return vscode.l10n.t(
+          "Home Assistant refused: the token's user is not an administrator. Connecting through Home Assistant needs a long-lived access token of an administrator.",
+        );
       }
       return vscode.l10n.t("This token's role may not call {0}. Use a token with the manager (or backup) role.", route);
     case 'connection_refused':

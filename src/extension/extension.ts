@@ -28,6 +28,8 @@ export function deactivate(): void {
 async function start(s: Services): Promise<void> {
   void s.ledger.retireOldState();
   const connection = await s.connections.load();
-  s.log.info(connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}` : 'not connected');
+  s.log.info(
+    connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}` : 'not connected',
+  );
   s.scheduler.start();
 }

@@ -27,7 +27,10 @@ export class BackupStatusBar implements vscode.Disposable {
     this.item.name = vscode.l10n.t('Home Assistant Backups');
     this.item.command = 'haBackups.backups.focus';
     // The retention state follows every store change; listening to it renders once, with both up to date.
-    this.subscription = vscode.Disposable.from(retention.onDidChange(() => this.render()), warnings.onDidChange(() => this.render()));
+    this.subscription = vscode.Disposable.from(
+      retention.onDidChange(() => this.render()),
+      warnings.onDidChange(() => this.render()),
+    );
     this.render();
   }
 
@@ -92,7 +95,9 @@ export class BackupStatusBar implements vscode.Disposable {
     if (this.retention.plan) {
       // What Auto Backup's sensors show: monitored and purgeable backups, the next expiration.
       const next = this.retention.nextExpiration;
-      md.appendMarkdown(`${vscode.l10n.t('Monitored by retention: {0}', this.retention.monitored)} · ${vscode.l10n.t('purgeable: {0}', this.retention.plan.remove.length)}  \n`);
+      md.appendMarkdown(
+        `${vscode.l10n.t('Monitored by retention: {0}', this.retention.monitored)} · ${vscode.l10n.t('purgeable: {0}', this.retention.plan.remove.length)}  \n`,
+      );
       if (next) md.appendMarkdown(`${vscode.l10n.t('Next expiration: {0}', formatDateTime(next, s.timeZone))}  \n`);
     }
     const next = this.nextScheduled();

@@ -16,7 +16,16 @@ export interface ApiSnapshot {
   connectionUrl: string | undefined;
   status: string;
   error: string | undefined;
-  backups: { slug: string; name: string; date: string; type: string; protected: boolean; description: string | undefined; tooltip: string; contextValue: string | undefined }[];
+  backups: {
+    slug: string;
+    name: string;
+    date: string;
+    type: string;
+    protected: boolean;
+    description: string | undefined;
+    tooltip: string;
+    contextValue: string | undefined;
+  }[];
   running: { jobId: string; name: string }[];
   statusBar: { state: string; text: string; tooltip: string; background: string | undefined };
   /** Folder of this extension's log files (the "Home Assistant Backups" channel among them). */

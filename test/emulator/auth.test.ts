@@ -77,7 +77,17 @@ void describe('auth and envelope', () => {
     const data = res.json.data as { default_backup_mount: unknown; mounts: Record<string, unknown>[] };
     assert.equal(data.default_backup_mount, null);
     const nas = data.mounts.find((m) => m.name === 'nas_backups');
-    assert.deepEqual(nas, { share: 'backups', server: 'nas.local', name: 'nas_backups', type: 'cifs', usage: 'backup', read_only: false, version: null, state: 'active', user_path: null });
+    assert.deepEqual(nas, {
+      share: 'backups',
+      server: 'nas.local',
+      name: 'nas_backups',
+      type: 'cifs',
+      usage: 'backup',
+      read_only: false,
+      version: null,
+      state: 'active',
+      user_path: null,
+    });
     assert.equal(data.mounts.find((m) => m.name === 'nas_media')?.user_path, '/media/nas_media');
   });
 

@@ -204,7 +204,10 @@ void describe('creating backups', () => {
     const { slug, job_id: jobId } = res.json.data as { slug: string; job_id: string };
     const job = (await emu.call('GET', `/jobs/${jobId}`)).json.data as unknown as JobDict;
     const copy = job.child_jobs.find((c) => c.name === 'backup_copy_to_additional_locations');
-    assert.deepEqual(copy?.child_jobs.map((c) => [c.name, c.reference]), [['backup_copy_to_location', 'nas_backups']]);
+    assert.deepEqual(
+      copy?.child_jobs.map((c) => [c.name, c.reference]),
+      [['backup_copy_to_location', 'nas_backups']],
+    );
     const info = await emu.call('GET', `/backups/${slug}/info`);
     assert.deepEqual(info.json.data?.locations, [null, 'nas_backups']);
     assert.ok(existsSync(path.join(emu.dataDir, 'mounts', 'nas_backups', `${slug}.tar`)));
@@ -281,7 +284,10 @@ void describe('deleting and restoring', () => {
     const job = (await emu.call('GET', `/jobs/${(partial.json.data as { job_id: string }).job_id}`)).json.data as unknown as JobDict;
     assert.equal(job.done, true);
     assert.equal(job.name, 'backup_manager_partial_restore');
-    assert.deepEqual(job.child_jobs[0]?.child_jobs.map((c) => c.reference), ['ssl']);
+    assert.deepEqual(
+      job.child_jobs[0]?.child_jobs.map((c) => c.reference),
+      ['ssl'],
+    );
   });
 
   void it('deletes finished jobs only', async () => {
@@ -316,7 +322,10 @@ void describe('freeze and thaw', () => {
     assert.deepEqual((await emu.call('POST', '/backups/freeze', { body: { timeout: 60 } })).json, { result: 'ok', data: {} });
     assert.equal((await emu.call('GET', '/info')).json.data?.state, 'freeze');
     const jobs = (await emu.call('GET', '/jobs/info')).json.data as { jobs: JobDict[] };
-    assert.deepEqual(jobs.jobs.map((j) => j.name), ['backup_manager_thaw_all']);
+    assert.deepEqual(
+      jobs.jobs.map((j) => j.name),
+      ['backup_manager_thaw_all'],
+    );
     const blocked = await emu.call('POST', '/backups/new/full', { body: {} });
     assert.equal(blocked.json.message, "'BackupManager.do_backup_full' blocked from execution, system is not running - freeze");
     assert.deepEqual((await emu.call('POST', '/backups/thaw')).json, { result: 'ok', data: {} });
@@ -333,7 +342,14 @@ void describe('freeze and thaw', () => {
 
 void describe('default backup mount', () => {
   let emu: TestEmulator;
-  before(async () => (emu = await startTestEmulator({ jobStepDelayMs: 5, mounts: [{ name: 'nas', type: 'nfs', usage: 'backup', server: 'nas.local', path: '/b' }], defaultBackupMount: 'nas' })));
+  before(
+    async () =>
+      (emu = await startTestEmulator({
+        jobStepDelayMs: 5,
+        mounts: [{ name: 'nas', type: 'nfs', usage: 'backup', server: 'nas.local', path: '/b' }],
+        defaultBackupMount: 'nas',
+      })),
+  );
   after(() => emu.close());
 
   void it('writes to the default backup mount when no location is given, and locally for null', async () => {

@@ -42,7 +42,13 @@ void describe('cli', () => {
   });
 
   void it('exits 2 on bad arguments', async () => {
-    for (const args of [['--token', 'x'], ['--port', 'abc', '--token', 'x'], ['--port', '0'], ['--port', '0', '--token', 'x', '--bogus'], ['--port', '0', '--token', 'x', '--scenario', '/nonexistent/scenario.json']]) {
+    for (const args of [
+      ['--token', 'x'],
+      ['--port', 'abc', '--token', 'x'],
+      ['--port', '0'],
+      ['--port', '0', '--token', 'x', '--bogus'],
+      ['--port', '0', '--token', 'x', '--scenario', '/nonexistent/scenario.json'],
+    ]) {
       const { exit, firstLine } = runCli(args);
       firstLine.catch(() => undefined);
       assert.equal(await exit, 2, args.join(' '));

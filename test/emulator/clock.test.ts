@@ -93,13 +93,19 @@ void describe('the emulated host clock', () => {
   void it('dates websocket handshakes and the answers Node writes itself', async () => {
     const key = Buffer.alloc(16, 7).toString('base64');
     for (const p of ['/api/websocket', '/core/websocket']) {
-      const answer = await raw(emu.url, `GET ${p} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      const answer = await raw(
+        emu.url,
+        `GET ${p} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
       assert.match(answer, /^HTTP\/1\.1 101 /, p);
       near(Date.parse(/\r\nDate: ([^\r]+)\r\n/.exec(answer)?.[1] ?? ''), emulatedNow(), `101 on ${p}`);
     }
     for (const [what, text] of [
       ['a bad upgrade (400)', 'GET /api/websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'],
-      ['an upgrade elsewhere (404)', `GET /elsewhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`],
+      [
+        'an upgrade elsewhere (404)',
+        `GET /elsewhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ],
       ['a malformed request (Node 400)', 'NOT HTTP AT ALL\r\n\r\n'],
     ] as const) {
       const answer = await raw(emu.url, text);
@@ -147,7 +153,11 @@ void describe('the emulated host clock', () => {
     await setOffset(-20 * DAY);
     const form = new FormData();
     form.append('file', new Blob([body]), 'again.tar');
-    const up = await fetch(`${emu.url}/backups/new/upload?location=.local&location=nas_backups`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
+    const up = await fetch(`${emu.url}/backups/new/upload?location=.local&location=nas_backups`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      body: form,
+    });
     assert.equal(up.status, 200);
     near((await stat(file)).mtimeMs, emulatedNow(), 'uploaded file mtime');
     near((await stat(path.join(emu.dataDir, 'mounts', 'nas_backups', `${slug}.tar`))).mtimeMs, emulatedNow(), 'copied file mtime');

@@ -121,7 +121,13 @@ void describe('fault injection and control routes', () => {
     assert.equal(full.status, 400);
     const fullJob = (await emu.call('GET', `/jobs/${String(full.json.job_id)}`)).json.data as unknown as JobDict;
     assert.deepEqual(fullJob.errors, [
-      { type: 'HomeAssistantBackupError', message: "Can't backup Home Assistant Core config folder: [Errno 28] No space left on device", stage: 'home_assistant', error_key: null, extra_fields: null },
+      {
+        type: 'HomeAssistantBackupError',
+        message: "Can't backup Home Assistant Core config folder: [Errno 28] No space left on device",
+        stage: 'home_assistant',
+        error_key: null,
+        extra_fields: null,
+      },
     ]);
     assert.equal(fullJob.child_jobs.length, 1);
     assert.equal(fullJob.child_jobs[0]?.errors[0]?.stage, null);
@@ -136,8 +142,14 @@ void describe('fault injection and control routes', () => {
     const slug = job.reference ?? '';
     const result = await verifyBackup(path.join(emu.dataDir, 'backup', `${slug}.tar`));
     assert.equal(result.ok, false);
-    assert.deepEqual(result.parts.filter((p) => !p.ok).map((p) => p.name), [result.parts[0]?.name]);
-    assert.ok(result.parts.slice(1).every((p) => p.ok), 'only the first part is damaged');
+    assert.deepEqual(
+      result.parts.filter((p) => !p.ok).map((p) => p.name),
+      [result.parts[0]?.name],
+    );
+    assert.ok(
+      result.parts.slice(1).every((p) => p.ok),
+      'only the first part is damaged',
+    );
   });
 
   void it('fails a restore job', async () => {
@@ -165,9 +177,16 @@ void describe('fault injection and control routes', () => {
     const apps = job.child_jobs.find((c) => c.name === 'backup_restore_apps');
     assert.deepEqual(apps?.errors, [], 'backup.py catches the failure of one add-on');
     assert.equal(apps?.child_jobs[0]?.reference, 'core_mosquitto');
-    assert.deepEqual(apps?.child_jobs[0]?.errors.map((e) => e.message), ["Can't restore backup core_mosquitto"]);
+    assert.deepEqual(
+      apps?.child_jobs[0]?.errors.map((e) => e.message),
+      ["Can't restore backup core_mosquitto"],
+    );
     const folders = job.child_jobs.find((c) => c.name === 'backup_restore_folders');
-    assert.deepEqual(folders?.child_jobs.map((c) => c.errors.length), [0], 'folders restore fine when an add-on takes the failure');
+    assert.deepEqual(
+      folders?.child_jobs.map((c) => c.errors.length),
+      [0],
+      'folders restore fine when an add-on takes the failure',
+    );
     assert.equal((await emu.call('GET', '/info')).json.data?.state, 'running');
 
     // Without background the answer says the restore was not successful, with the job to look at.
@@ -177,7 +196,11 @@ void describe('fault injection and control routes', () => {
     const jobId = String(sync.json.job_id);
     assert.equal(sync.json.message, `An error occurred during restore of ${slug}, check job '${jobId}' or supervisor logs for details`);
     const folderJob = ((await emu.call('GET', `/jobs/${jobId}`)).json.data as unknown as JobDict).child_jobs[0];
-    assert.deepEqual(folderJob?.child_jobs[0]?.errors.map((e) => e.message), ['share is busy'], 'without add-ons the first folder fails');
+    assert.deepEqual(
+      folderJob?.child_jobs[0]?.errors.map((e) => e.message),
+      ['share is busy'],
+      'without add-ons the first folder fails',
+    );
   });
 
   void it('answers an upload on a full disk with the generic error and stores nothing', async () => {
@@ -210,7 +233,9 @@ void describe('fault injection and control routes', () => {
     const failed = jobs.jobs[0];
     assert.equal(failed?.done, true);
     assert.equal(failed?.reference, null);
-    assert.deepEqual(failed?.errors, [{ type: 'BackupMountDownError', message: "Backup mount 'nas_backups' is down", stage: null, error_key: 'backup_mount_down', extra_fields: { mount: 'nas_backups' } }]);
+    assert.deepEqual(failed?.errors, [
+      { type: 'BackupMountDownError', message: "Backup mount 'nas_backups' is down", stage: null, error_key: 'backup_mount_down', extra_fields: { mount: 'nas_backups' } },
+    ]);
     // Backups stored only there are no longer listed while it is down.
     const partial = ((await emu.call('GET', '/backups')).json.data?.backups as { name: string; locations: unknown[] }[]).find((b) => b.name === 'Seeded partial');
     assert.deepEqual(partial?.locations, [null]);

@@ -10,7 +10,6 @@ const ADMIN = 'admin-llat';
 const USER = 'user-llat';
 const KEY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ12';
 
-
 describe('Home Assistant front: websocket API', () => {
   let emu: TestEmulator;
   let nextId = 1;
@@ -175,10 +174,13 @@ describe('Home Assistant front: websocket API', () => {
       { id: a, type: 'ping' },
       { id: b, type: 'ping' },
     ]);
-    assert.deepEqual([await client.next(), await client.next()], [
-      { id: a, type: 'pong' },
-      { id: b, type: 'pong' },
-    ]);
+    assert.deepEqual(
+      [await client.next(), await client.next()],
+      [
+        { id: a, type: 'pong' },
+        { id: b, type: 'pong' },
+      ],
+    );
     client.ws.close();
   });
 

@@ -90,7 +90,10 @@ void describe('POST /backups/freeze {"timeout": 5.0}', () => {
   });
 
   void it('keeps a float in extra a float in backup.json', async () => {
-    const res = await emu.call('POST', '/backups/new/partial', { rawBody: '{"folders": ["ssl"], "extra": {"ratio": 2.0, "n": 2}}', headers: { 'Content-Type': 'application/json' } });
+    const res = await emu.call('POST', '/backups/new/partial', {
+      rawBody: '{"folders": ["ssl"], "extra": {"ratio": 2.0, "n": 2}}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(res.status, 200, res.text);
     const info = await emu.call('GET', `/backups/${(res.json.data as { slug: string }).slug}/info`);
     assert.deepEqual(info.json.data?.extra, { ratio: 2, n: 2 });

@@ -183,7 +183,16 @@ const SCENARIO: Scenario = {
   backups: [
     { name: 'Full Backup 2024-04-06 00:05:39', date: '2024-04-06T07:05:40.000000+00:00', type: 'full', payloadBytes: 1000 },
     { slug: '69558789', name: 'addon_core_mosquitto_6.4.0', date: '2024-05-31T20:48:03.838030+00:00', type: 'partial', addons: ['core_mosquitto'], payloadBytes: 500 },
-    { slug: 'd9c48f8b', name: 'test_consolidate', date: '2025-01-22T18:09:28.196333+00:00', type: 'partial', folders: ['ssl'], password: 'pw', locations: [null, 'Test'], payloadBytes: 500 },
+    {
+      slug: 'd9c48f8b',
+      name: 'test_consolidate',
+      date: '2025-01-22T18:09:28.196333+00:00',
+      type: 'partial',
+      folders: ['ssl'],
+      password: 'pw',
+      locations: [null, 'Test'],
+      payloadBytes: 500,
+    },
     { slug: 'e0e0e0e0', name: 'With extra', date: '2024-05-31T00:00:00.000000+00:00', type: 'partial', addons: ['core_mosquitto'], extra: { user: 'test', scheduled: true } },
     { slug: 'f1f1f1f1', name: 'With locations', date: '2024-05-30T00:00:00.000000+00:00', type: 'partial', addons: ['core_mosquitto'], locations: [null, 'Test'] },
     { slug: 'd13dedd0', name: 'Studio Code Server', date: '2023-08-10T19:37:01.084215+00:00', type: 'partial', addons: ['a0d7b954_vscode'], locations: ['Test'] },
@@ -260,7 +269,7 @@ void describe('emulator answers have the shapes of real Supervisor answers', () 
 
   void it('finds exactly the known differences, and compares every fixture', () => {
     const lines = [...found].flatMap(([name, diffs]) => diffs.map((d) => `${name}: ${d}`));
-    if (process.env.SHOW_SHAPE_DIFFS) console.log(lines.join("\n"));
+    if (process.env.SHOW_SHAPE_DIFFS) console.log(lines.join('\n'));
     assert.deepEqual(
       lines.filter((l) => !(l in KNOWN_DIFFERENCES)),
       [],
@@ -271,7 +280,11 @@ void describe('emulator answers have the shapes of real Supervisor answers', () 
       [],
       'KNOWN_DIFFERENCES entries that no longer occur',
     );
-    const all = new Set(readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, f.indexOf('@'))));
+    const all = new Set(
+      readdirSync(FIXTURES)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, f.indexOf('@'))),
+    );
     assert.deepEqual(
       [...all].filter((n) => !compared.has(n) && !(n in NOT_COMPARED)),
       [],

@@ -23,10 +23,14 @@ void describe('scenarios', () => {
   void it('has a demo scenario with a realistic spread of backups', async () => {
     const demo = await loadScenario(DEMO);
     assert.ok(demo.backups.length >= 10 && demo.backups.length <= 14);
-    assert.deepEqual(
-      demo.addons.map((a) => a.slug).sort(),
-      ['45df7312_zigbee2mqtt', '5c53de3b_esphome', 'a0d7b954_vscode', 'core_configurator', 'core_mosquitto', 'core_samba'],
-    );
+    assert.deepEqual(demo.addons.map((a) => a.slug).sort(), [
+      '45df7312_zigbee2mqtt',
+      '5c53de3b_esphome',
+      'a0d7b954_vscode',
+      'core_configurator',
+      'core_mosquitto',
+      'core_samba',
+    ]);
     assert.deepEqual(
       demo.mounts.map((m) => [m.name, m.usage, m.state]),
       [

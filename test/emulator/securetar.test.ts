@@ -67,8 +67,19 @@ void describe('SecureTar v2 and archive format against real Supervisor fixtures'
     const mtime = 1738608508.3468127;
     const part = makeInnerPart('ssl', folderMembers('ssl', { mtime }), { compressed: true, password: 'test', mtime });
     const json: BackupJson = {
-      slug: 'abcdef12', version: 2, name: 'x', date: '2025-02-03T18:48:28.273501+00:00', type: 'partial', supervisor_version: '2026.11.0',
-      extra: {}, compressed: true, protected: true, homeassistant: null, folders: ['ssl'], addons: [], repositories: [],
+      slug: 'abcdef12',
+      version: 2,
+      name: 'x',
+      date: '2025-02-03T18:48:28.273501+00:00',
+      type: 'partial',
+      supervisor_version: '2026.11.0',
+      extra: {},
+      compressed: true,
+      protected: true,
+      homeassistant: null,
+      folders: ['ssl'],
+      addons: [],
+      repositories: [],
     };
     const ours = assembleArchive([part], json, 1738608508);
     assert.equal(ours.length % 10240, 0);
@@ -113,7 +124,10 @@ void describe('the emulator reads real Supervisor archives', () => {
     assert.deepEqual(enc.json.data?.folders, ['ssl']);
     const plain = await emu.call('GET', '/backups/7fed74c8/info');
     assert.deepEqual(plain.json.data?.locations, ['nas_backups']);
-    assert.deepEqual((plain.json.data?.addons as { slug: string }[]).map((a) => a.slug), ['a0d7b954_example']);
+    assert.deepEqual(
+      (plain.json.data?.addons as { slug: string }[]).map((a) => a.slug),
+      ['a0d7b954_example'],
+    );
   });
 
   void it('validates the real archive password before restoring', async () => {

@@ -38,8 +38,14 @@ void describe('voluptuous-style validation (unit)', () => {
   });
 
   void it('checks filename, location and folders', () => {
-    assert.equal(message(SCHEMA_BACKUP_FULL, { filename: 'a/b.tar' }), "does not match regular expression ^[^\\\\\\/]+\\.tar$ for dictionary value @ data['filename']. Got 'a/b.tar'");
-    assert.equal(message(SCHEMA_BACKUP_FULL, { location: ['.local', null] }), "contains duplicate items: [None] for dictionary value @ data['location']. Got ['.local', None]");
+    assert.equal(
+      message(SCHEMA_BACKUP_FULL, { filename: 'a/b.tar' }),
+      "does not match regular expression ^[^\\\\\\/]+\\.tar$ for dictionary value @ data['filename']. Got 'a/b.tar'",
+    );
+    assert.equal(
+      message(SCHEMA_BACKUP_FULL, { location: ['.local', null] }),
+      "contains duplicate items: [None] for dictionary value @ data['location']. Got ['.local', None]",
+    );
     assert.equal(
       message(SCHEMA_BACKUP_PARTIAL, { folders: ['ssl', 'config'] }),
       "value must be one of ['addons/local', 'homeassistant', 'media', 'share', 'ssl'] @ data['folders'][1]. Got 'config'",

@@ -153,10 +153,28 @@ void describe('DELETE /backups/{slug} when the local archive vanished (Superviso
 });
 
 void describe('a vanished archive and an unknown slug in older Supervisors', () => {
-  const cases: { version: string; vanished: { status: number; /** 'path': the file-does-not-exist message */ message: string }; reloads: boolean; unknownSlug: number; otherError: string }[] = [
+  const cases: {
+    version: string;
+    vanished: { status: number; /** 'path': the file-does-not-exist message */ message: string };
+    reloads: boolean;
+    unknownSlug: number;
+    otherError: string;
+  }[] = [
     // remove() returned False: api_process's generic error; nothing reloads.
-    { version: '2024.11.4', vanished: { status: 400, message: 'Unknown error, see Supervisor logs' }, reloads: false, unknownSlug: 400, otherError: 'Unknown error, see Supervisor logs' },
-    { version: '2024.12.3', vanished: { status: 400, message: 'Unknown error, see Supervisor logs' }, reloads: false, unknownSlug: 404, otherError: 'Unknown error, see Supervisor logs' },
+    {
+      version: '2024.11.4',
+      vanished: { status: 400, message: 'Unknown error, see Supervisor logs' },
+      reloads: false,
+      unknownSlug: 400,
+      otherError: 'Unknown error, see Supervisor logs',
+    },
+    {
+      version: '2024.12.3',
+      vanished: { status: 400, message: 'Unknown error, see Supervisor logs' },
+      reloads: false,
+      unknownSlug: 404,
+      otherError: 'Unknown error, see Supervisor logs',
+    },
     // BackupFileNotFoundError, without a reload yet; other errors say "Could delete".
     { version: '2025.01.2', vanished: { status: 404, message: 'path' }, reloads: false, unknownSlug: 404, otherError: 'Could' },
     { version: '2025.02.0', vanished: { status: 404, message: 'path' }, reloads: true, unknownSlug: 404, otherError: 'Could' },

@@ -7,16 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import {
-  ANSWER_OK,
-  parseRequestLine,
-  SCREENSHOT_NAME,
-  screenshotFiles,
-  UI_DEFAULT_TIMEOUT_MS,
-  UI_ID,
-  UI_MAX_TIMEOUT_MS,
-  uiAnswerFiles,
-} from './protocol';
+import { ANSWER_OK, parseRequestLine, SCREENSHOT_NAME, screenshotFiles, UI_DEFAULT_TIMEOUT_MS, UI_ID, UI_MAX_TIMEOUT_MS, uiAnswerFiles } from './protocol';
 import { errorMessage, firstLine, log } from './log';
 import { sleep } from './processes';
 

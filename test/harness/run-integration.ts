@@ -228,7 +228,17 @@ async function main(): Promise<void> {
   if (!scenario) log(`WARNING: ${path.relative(REPO, SCENARIO)} not found; starting the emulator without a scenario`);
   log('starting the Supervisor emulator');
   const { SUPERVISOR_TOKEN: _t, HA_BACKUPS_SUPERVISOR_URL: _u, ...baseEnv } = process.env; // tests connect explicitly
-  const started = startEmulator({ repo: REPO, tsx: TSX, cli: EMULATOR_CLI, token, dataDir: emulatorData, scenario, logFile: emulatorLog, env: baseEnv, verbose: opts.verbose });
+  const started = startEmulator({
+    repo: REPO,
+    tsx: TSX,
+    cli: EMULATOR_CLI,
+    token,
+    dataDir: emulatorData,
+    scenario,
+    logFile: emulatorLog,
+    env: baseEnv,
+    verbose: opts.verbose,
+  });
   emulator = started.child;
   const emulatorUrl = await started.url;
   emulator.on('exit', (c, s) => {
@@ -318,7 +328,16 @@ async function main(): Promise<void> {
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 900 },
     env: { ...baseEnv, ...isolation, TMPDIR: browserTmp },
   });

@@ -79,7 +79,10 @@ describe('Backups view against the Supervisor emulator', () => {
       return snap.status === 'ready' && snap.backups.length === 5 && snap;
     });
     const expectedOrder = [...seeded].sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).map((b) => b.slug);
-    assert.deepEqual(s.backups.map((b) => b.slug), expectedOrder);
+    assert.deepEqual(
+      s.backups.map((b) => b.slug),
+      expectedOrder,
+    );
     for (const b of s.backups) {
       const truth = seeded.find((x) => x.slug === b.slug)!;
       const days = Math.floor((Date.now() - Date.parse(truth.date)) / DAY);
@@ -111,10 +114,14 @@ describe('Backups view against the Supervisor emulator', () => {
     for (let attempt = 0; attempt < 5 && !tooltip; attempt++) {
       if (attempt > 0) await hoverRow(elsewhere);
       await hoverRow(row.name, attempt === 0 ? '03b-tooltip' : undefined);
-      tooltip = await waitFor('the tooltip with details', async () => {
-        const t = (await snapshot()).backups.find((b) => b.slug === target.slug)?.tooltip ?? '';
-        return /Home Assistant \d{4}\\\.\d+/.test(t) && t;
-      }, 4_000).catch(() => false as const);
+      tooltip = await waitFor(
+        'the tooltip with details',
+        async () => {
+          const t = (await snapshot()).backups.find((b) => b.slug === target.slug)?.tooltip ?? '';
+          return /Home Assistant \d{4}\\\.\d+/.test(t) && t;
+        },
+        4_000,
+      ).catch(() => false as const);
     }
     assert.ok(tooltip, 'the tooltip gets its details within five hovers');
     assert.match(tooltip, /\(Europe\/Amsterdam\)/);
@@ -166,7 +173,10 @@ describe('Backups view against the Supervisor emulator', () => {
     assert.equal(s.statusBar.state, 'ok');
     assert.equal(s.statusBar.text, '$(archive) now');
 
-    assert.deepEqual(events.filter((e) => e.name === result.name).map((e) => e.type), ['backup_start', 'backup_successful']);
+    assert.deepEqual(
+      events.filter((e) => e.name === result.name).map((e) => e.type),
+      ['backup_start', 'backup_successful'],
+    );
     const log = await logText();
     assert.match(log, new RegExp(`backup_start name="${escapeRe(result.name)}"`));
     assert.match(log, new RegExp(`backup_successful name="${escapeRe(result.name)}" slug=${slug} duration=\\d+\\.\\ds`));
@@ -188,7 +198,10 @@ describe('Backups view against the Supervisor emulator', () => {
     assert.deepEqual(result.failed, []);
     const truth = (await emulator.state()).backups.map((b) => b.slug).sort();
     assert.deepEqual(truth, [...keep].sort(), 'the emulator holds exactly the other backups');
-    assert.deepEqual((await snapshot()).backups.map((b) => b.slug), keep);
+    assert.deepEqual(
+      (await snapshot()).backups.map((b) => b.slug),
+      keep,
+    );
     assert.match(await logText(), new RegExp(`purged_backups backups=\\[${chosen.map((b) => b.slug).join(',')}\\]`));
   });
 
@@ -202,7 +215,10 @@ describe('Backups view against the Supervisor emulator', () => {
     assert.equal(s.statusBar.background, 'statusBarItem.errorBackground');
     assert.match(s.statusBar.tooltip, /Doomed backup/);
     assert.ok(!s.backups.some((b) => b.name === 'Doomed backup'), 'the failed backup is not listed');
-    assert.deepEqual(events.filter((e) => e.name === 'Doomed backup').map((e) => e.type), ['backup_start', 'backup_failed']);
+    assert.deepEqual(
+      events.filter((e) => e.name === 'Doomed backup').map((e) => e.type),
+      ['backup_start', 'backup_failed'],
+    );
     assert.match(await logText(), /backup_failed name="Doomed backup" .*error="Home Assistant Core backup failed: disk I\/O error"/);
     await screenshot('07-backup-failed');
   });
@@ -220,7 +236,11 @@ describe('Backups view against the Supervisor emulator', () => {
       assert.equal(during.statusBar.state, 'running');
       assert.ok(!events.some((e) => e.name === 'Left running' && e.type === 'backup_successful'));
 
-      const success = await waitFor('backup_successful after the wait was cancelled', () => events.find((e) => e.name === 'Left running' && e.type === 'backup_successful'), 20_000);
+      const success = await waitFor(
+        'backup_successful after the wait was cancelled',
+        () => events.find((e) => e.name === 'Left running' && e.type === 'backup_successful'),
+        20_000,
+      );
       assert.match(success.slug ?? '', /^[0-9a-f]{8}$/);
       const after = await waitFor('the backup in the tree', async () => {
         const snap = await snapshot();

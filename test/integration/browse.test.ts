@@ -142,7 +142,11 @@ describe('Looking inside backups', () => {
     assert.equal(fs.readFileSync(target, 'utf8'), AUTOMATIONS_YAML);
     assert.ok(result.previous, 'the replaced version was kept');
     assert.equal(fs.readFileSync(result.previous, 'utf8'), before);
-    assert.deepEqual(fs.readdirSync(config()).filter((f) => f.includes('restoring')), [], 'no temporary file is left');
+    assert.deepEqual(
+      fs.readdirSync(config()).filter((f) => f.includes('restoring')),
+      [],
+      'no temporary file is left',
+    );
     assert.match(await logText(), /restored automations\.yaml from backup \w+ into .*; the replaced version is kept at /);
     fs.writeFileSync(target, before);
   });
@@ -169,14 +173,19 @@ describe('Looking inside backups', () => {
     const [good] = await vscode.commands.executeCommand<VerifyOutcome[]>('haBackups.verifyBackup', node, [node], { password: PASSWORD });
     assert.equal(good?.ok, true, good?.lines.join('\n') ?? good?.error);
     const names = good?.result?.parts.map((p) => p.name) ?? [];
-    const listed = [...(backup.content.homeassistant ? ['homeassistant'] : []), ...backup.content.addons, ...backup.content.folders].map((id) => `${id.replace(/\//g, '_')}.tar.gz`);
+    const listed = [...(backup.content.homeassistant ? ['homeassistant'] : []), ...backup.content.addons, ...backup.content.folders].map(
+      (id) => `${id.replace(/\//g, '_')}.tar.gz`,
+    );
     for (const name of listed) assert.ok(names.includes(name), `${name} was verified`);
     assert.ok(good?.result?.parts.every((p) => p.encrypted && p.version === 2 && p.ok));
 
     // A damaged copy in the backup folder: flip bytes inside the last part.
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-backup-folder-'));
     try {
-      const original = emulator.localArchives().map((f) => path.join(emulator.dataDir, 'backup', f)).find((f) => f.endsWith(`${slug}.tar`));
+      const original = emulator
+        .localArchives()
+        .map((f) => path.join(emulator.dataDir, 'backup', f))
+        .find((f) => f.endsWith(`${slug}.tar`));
       assert.ok(original, 'the emulator stores the archive as <slug>.tar');
       const bytes = fs.readFileSync(original);
       const last = good.result?.parts.at(-1)?.name ?? '';
@@ -201,7 +210,10 @@ describe('Looking inside backups', () => {
       const failed = bad?.result?.parts.filter((p) => !p.ok).map((p) => p.name);
       assert.deepEqual(failed, [last]);
       assert.match(await logText(), new RegExp(`verify ${slug} FAILED`));
-      assert.ok(bad?.lines.some((l) => l.startsWith(`${last}: FAILED`)), bad?.lines.join('\n'));
+      assert.ok(
+        bad?.lines.some((l) => l.startsWith(`${last}: FAILED`)),
+        bad?.lines.join('\n'),
+      );
       const errors = recorder.of('error');
       assert.equal(errors.length, 1, JSON.stringify(recorder.shown));
       assert.match(errors[0] ?? '', new RegExp(`^"Protected full" failed verification: ${last.replace(/\./g, '\\.')}: FAILED`));
@@ -220,7 +232,20 @@ describe('Looking inside backups', () => {
     // Each run names its own file: the readable file name has one-second resolution, and both runs can
     // fall in the same second (the Supervisor then refuses the second: "file already exists").
     const policy = (run: number) =>
-      ['policies:', '  - name: verified config', '    schedule: yearly jan 1 01:00', '    backup:', '      include:', '        folders: [config]', '      password: policy-secret', `      filename: verified-${run}.tar`, '    retention:', '      last: 1', '    verify: true', ''].join('\n');
+      [
+        'policies:',
+        '  - name: verified config',
+        '    schedule: yearly jan 1 01:00',
+        '    backup:',
+        '      include:',
+        '        folders: [config]',
+        '      password: policy-secret',
+        `      filename: verified-${run}.tar`,
+        '    retention:',
+        '      last: 1',
+        '    verify: true',
+        '',
+      ].join('\n');
     fs.writeFileSync(file, policy(1));
     type Run = { status: string; slug?: string; warnings?: string[]; finished?: Promise<Run> };
     const runPolicy = async (): Promise<Run> => {
@@ -242,7 +267,10 @@ describe('Looking inside backups', () => {
       const damaged = await runPolicy();
       assert.equal(damaged.status, 'succeeded', JSON.stringify(damaged));
       made.push(damaged.slug!);
-      assert.ok(damaged.warnings?.some((w) => /verification failed/.test(w)), JSON.stringify(damaged.warnings));
+      assert.ok(
+        damaged.warnings?.some((w) => /verification failed/.test(w)),
+        JSON.stringify(damaged.warnings),
+      );
       assert.match(await logText(), new RegExp(`verify ${damaged.slug} FAILED[^\\n]*\\n[^\\n]*homeassistant\\.tar\\.gz: FAILED`));
       assert.match(await logText(), /no automatic purge after "[^"]+": [^\n]*verification failed/);
       const slugs = (await emulator.state()).backups.map((b) => b.slug);

@@ -59,7 +59,10 @@ describe('Create Backup with options', () => {
     assert.equal(result.name, `Partial ${new Date().getFullYear()}`);
     const d = await details(result.slug!);
     assert.equal(d.type, 'partial');
-    assert.deepEqual(d.addons.map((a) => a.slug), ['core_mosquitto']);
+    assert.deepEqual(
+      d.addons.map((a) => a.slug),
+      ['core_mosquitto'],
+    );
     assert.deepEqual(d.folders, ['share']);
     assert.ok(d.homeassistant, 'Home Assistant configuration included');
     assert.deepEqual(d.extra.vscode_ha_backups, { keep_days: 2 });
@@ -79,7 +82,11 @@ describe('Create Backup with options', () => {
   });
 
   it('exclusions make a "full with exclusions" backup of everything else', async () => {
-    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'All but the editor', exclude: { addons: ['core_configurator'], folders: ['media'] }, exclude_database: true });
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', {
+      name: 'All but the editor',
+      exclude: { addons: ['core_configurator'], folders: ['media'] },
+      exclude_database: true,
+    });
     assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
     const d = await details(result.slug!);
     assert.equal(d.type, 'partial');
@@ -99,7 +106,11 @@ describe('Create Backup with options', () => {
       filename: 'nas_copy_%Y.tar',
     });
     assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
-    const listed = (await emulator.state()).backups.find((b) => b.slug === result.slug) as unknown as { locations: (string | null)[]; protected: boolean; compressed: boolean };
+    const listed = (await emulator.state()).backups.find((b) => b.slug === result.slug) as unknown as {
+      locations: (string | null)[];
+      protected: boolean;
+      compressed: boolean;
+    };
     assert.deepEqual(listed.locations, [null, 'nas_backups']);
     assert.equal(listed.protected, true);
     assert.equal(listed.compressed, false);
@@ -123,10 +134,19 @@ describe('Create Backup with options', () => {
   });
 
   it('an add-on that is not installed is named in a warning and left out', async () => {
-    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'With a typo', include: { addons: ['Mosquito broker', 'core_mosquitto'] } });
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', {
+      name: 'With a typo',
+      include: { addons: ['Mosquito broker', 'core_mosquitto'] },
+    });
     assert.equal(result.status, 'succeeded');
-    assert.ok(result.warnings?.some((w) => w.includes("'Mosquito broker'")), JSON.stringify(result.warnings));
-    assert.deepEqual((await details(result.slug!)).addons.map((a) => a.slug), ['core_mosquitto']);
+    assert.ok(
+      result.warnings?.some((w) => w.includes("'Mosquito broker'")),
+      JSON.stringify(result.warnings),
+    );
+    assert.deepEqual(
+      (await details(result.slug!)).addons.map((a) => a.slug),
+      ['core_mosquitto'],
+    );
   });
 
   it('invalid options are refused before anything starts, with the reason', async () => {

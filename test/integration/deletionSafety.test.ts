@@ -199,7 +199,10 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     const row = s.backups.find((b) => b.slug === 'f0f0f0f0');
     assert.match(row?.description ?? '', /^dated in the future/);
     assert.match(row?.contextValue ?? '', /\bfuture\b/);
-    assert.ok(s.warnings.some((w) => /Dated in the future: Safety from the future/.test(w.text)), JSON.stringify(s.warnings));
+    assert.ok(
+      s.warnings.some((w) => /Dated in the future: Safety from the future/.test(w.text)),
+      JSON.stringify(s.warnings),
+    );
     await vscode.commands.executeCommand('haBackups.backups.focus');
     await screenshot('71-backup-dated-in-the-future');
   });
@@ -216,7 +219,10 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     const s = await snapshot();
     assert.match(s.statusBar.text, /Policy file has errors/);
     assert.match(s.statusBar.tooltip.replace(/\\/g, ''), /The policy file has errors \(auto_backup\.yaml line \d+: /);
-    assert.match(s.viewMessage ?? '', /The policy file has errors \(auto_backup\.yaml line \d+: .*\): no policy deletes anything until it is fixed\. Not running: safety catch-up\./);
+    assert.match(
+      s.viewMessage ?? '',
+      /The policy file has errors \(auto_backup\.yaml line \d+: .*\): no policy deletes anything until it is fixed\. Not running: safety catch-up\./,
+    );
     assert.match(await logText(), /The policy file has errors \(auto_backup\.yaml line/);
     await vscode.commands.executeCommand('haBackups.backups.focus');
     await screenshot('72-policy-file-has-errors');
@@ -264,9 +270,19 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     // Expired a millisecond after the newer one was made (keep_days 0.00000001): long before the backup below ends.
     const dates = (await emulator.state()).backups.filter((b) => b.slug === older || b.slug === newer).map((b) => Date.parse(b.date));
     const expired = isoAt(Math.max(...dates) + 1);
-    fs.writeFileSync(storage('auto_backup.snapshots_expiry'), JSON.stringify({ version: 1, minor_version: 1, key: 'auto_backup.snapshots_expiry', data: { [older]: expired, [newer]: expired } }));
+    fs.writeFileSync(
+      storage('auto_backup.snapshots_expiry'),
+      JSON.stringify({ version: 1, minor_version: 1, key: 'auto_backup.snapshots_expiry', data: { [older]: expired, [newer]: expired } }),
+    );
     const entries = (autoPurge: boolean) =>
-      JSON.stringify({ version: 1, minor_version: 5, key: 'core.config_entries', data: { entries: [{ entry_id: '01J1', domain: 'auto_backup', title: 'Auto Backup', data: {}, options: { auto_purge: autoPurge, backup_timeout: 20 }, disabled_by: null }] } });
+      JSON.stringify({
+        version: 1,
+        minor_version: 5,
+        key: 'core.config_entries',
+        data: {
+          entries: [{ entry_id: '01J1', domain: 'auto_backup', title: 'Auto Backup', data: {}, options: { auto_purge: autoPurge, backup_timeout: 20 }, disabled_by: null }],
+        },
+      });
     fs.writeFileSync(storage('core.config_entries'), entries(false));
     await create('Safety trigger 4', { keep_days: 30 });
     assert.ok((await listed()).includes(older), 'kept by the automatic purge');
@@ -277,11 +293,14 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     await create('Safety trigger 4b', { keep_days: 30 });
     assert.ok((await listed()).includes(older), 'the automatic purge asks first');
     assert.match(await previewRow(older), /\*\*REMOVE\*\*.*asks first \(tracked by the Auto Backup integration\)/);
-    assert.ok(recorder.of('info').some((t) => /backups could be purged, but only after you confirm/.test(t)), recorder.of('info').join('\n'));
+    assert.ok(
+      recorder.of('info').some((t) => /backups could be purged, but only after you confirm/.test(t)),
+      recorder.of('info').join('\n'),
+    );
     for (const name of ['auto_backup.snapshots_expiry', 'core.config_entries']) fs.rmSync(storage(name));
   });
 
-  it('5: a delete the Supervisor refuses because one copy\'s file is gone is a failure that names what may remain', async () => {
+  it("5: a delete the Supervisor refuses because one copy's file is gone is a failure that names what may remain", async () => {
     // Purged by hand here: the automatic purge is not what this case is about.
     await config().update('autoPurge', false, vscode.ConfigurationTarget.Global);
     const vanished = await create('Safety vanished', { keep_days: -1, location: ['/backup', 'nas_backups'] });
@@ -310,16 +329,27 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     // The Auto Backup integration stamped "in one day" on Home Assistant's clock.
     const expires = isoAt(Date.now() - 3 * DAY + DAY);
     fs.mkdirSync(path.join(folder(), '.storage'), { recursive: true });
-    fs.writeFileSync(storage('auto_backup.snapshots_expiry'), JSON.stringify({ version: 1, minor_version: 1, key: 'auto_backup.snapshots_expiry', data: { [one]: expires, [two]: expires } }));
+    fs.writeFileSync(
+      storage('auto_backup.snapshots_expiry'),
+      JSON.stringify({ version: 1, minor_version: 1, key: 'auto_backup.snapshots_expiry', data: { [one]: expires, [two]: expires } }),
+    );
     fs.writeFileSync(
       storage('core.config_entries'),
-      JSON.stringify({ version: 1, minor_version: 5, key: 'core.config_entries', data: { entries: [{ entry_id: '01J1', domain: 'auto_backup', options: { auto_purge: true }, disabled_by: null }] } }),
+      JSON.stringify({
+        version: 1,
+        minor_version: 5,
+        key: 'core.config_entries',
+        data: { entries: [{ entry_id: '01J1', domain: 'auto_backup', options: { auto_purge: true }, disabled_by: null }] },
+      }),
     );
     try {
       await vscode.commands.executeCommand('haBackups.refresh');
       assert.match(await previewRow(one), /\| keep \|.*expires in (23 h|1 d)/);
       const s = await snapshot();
-      assert.ok(s.warnings.some((w) => /This computer's clock is 3 d ahead of Home Assistant's/.test(w.text)), JSON.stringify(s.warnings));
+      assert.ok(
+        s.warnings.some((w) => /This computer's clock is 3 d ahead of Home Assistant's/.test(w.text)),
+        JSON.stringify(s.warnings),
+      );
     } finally {
       for (const name of ['auto_backup.snapshots_expiry', 'core.config_entries']) fs.rmSync(storage(name), { force: true });
     }

@@ -14,7 +14,19 @@ import type { RunResult } from '../../src/extension/runner/runResult';
 import type { RestoreResult } from '../../src/extension/commands/restoreBackup';
 import { storeBackup } from './support/backups';
 import { emulator } from './support/emulatorControl';
-import { CellWatch, config, fault, healEmulator, HTTP_FAULTS, removeFromSupervisor, RESET_REASON, setUpCells, trackedState, type CellExpectation, type Fixture } from './support/faultMatrix';
+import {
+  CellWatch,
+  config,
+  fault,
+  healEmulator,
+  HTTP_FAULTS,
+  removeFromSupervisor,
+  RESET_REASON,
+  setUpCells,
+  trackedState,
+  type CellExpectation,
+  type Fixture,
+} from './support/faultMatrix';
 import type { NotificationRecorder } from './support/notifications';
 import { tinyDisk } from './support/tinyDisk';
 import { waitFor } from './support/waitFor';
@@ -66,10 +78,12 @@ describe('Fault matrix: create and restore', function () {
       /** The download path is on a tiny, full disk. */
       tinyDisk?: boolean;
     }
-    const failedWith = (reason: RegExp) => (name: string): CellExpectation => ({
-      message: { severity: 'error', text: new RegExp(`^Backup "${name}" failed: .*${reason.source}`) },
-      log: new RegExp(`backup_failed name="${name}".*${reason.source}`),
-    });
+    const failedWith =
+      (reason: RegExp) =>
+      (name: string): CellExpectation => ({
+        message: { severity: 'error', text: new RegExp(`^Backup "${name}" failed: .*${reason.source}`) },
+        log: new RegExp(`backup_failed name="${name}".*${reason.source}`),
+      });
     const rows: CreateRow[] = [
       { fault: 'connection reset (start request)', arrange: () => fault('POST /backups/new/partial', 'reset'), status: 'failed', expect: failedWith(RESET_REASON) },
       {
@@ -79,9 +93,12 @@ describe('Fault matrix: create and restore', function () {
         downloads: true,
         expect: () => ({ message: 'none', added: 1 }),
       },
-      ...HTTP_FAULTS.map(
-        (h): CreateRow => ({ fault: h.fault, arrange: () => fault('POST /backups/new/partial', h.kind, { status: h.status, body: h.body }), status: 'failed', expect: failedWith(h.reason) }),
-      ),
+      ...HTTP_FAULTS.map((h): CreateRow => ({
+        fault: h.fault,
+        arrange: () => fault('POST /backups/new/partial', h.kind, { status: h.status, body: h.body }),
+        status: 'failed',
+        expect: failedWith(h.reason),
+      })),
       {
         fault: 'slow: the job outlives backupTimeoutMinutes',
         arrange: async () => {
@@ -125,7 +142,12 @@ describe('Fault matrix: create and restore', function () {
         status: 'failed',
         expect: failedWith(/Backup mount 'nas_backups' is down/),
       },
-      { fault: 'disk full on the Supervisor', arrange: () => fault('POST /backups/new/partial', 'disk_full'), status: 'failed', expect: failedWith(/No space left on device/) },
+      {
+        fault: 'disk full on the Supervisor',
+        arrange: () => fault('POST /backups/new/partial', 'disk_full'),
+        status: 'failed',
+        expect: failedWith(/No space left on device/),
+      },
       {
         fault: 'disk full while writing the download',
         tinyDisk: true,
@@ -146,7 +168,10 @@ describe('Fault matrix: create and restore', function () {
           return running;
         },
         status: 'lost',
-        expect: (name) => ({ message: { severity: 'warning', text: new RegExp(`^Lost track of the backup "${name}" \\(the Supervisor no longer knows its job; did it restart\\?\\)`) }, log: /no longer knows job/ }),
+        expect: (name) => ({
+          message: { severity: 'warning', text: new RegExp(`^Lost track of the backup "${name}" \\(the Supervisor no longer knows its job; did it restart\\?\\)`) },
+          log: /no longer knows job/,
+        }),
       },
     ];
 
@@ -204,13 +229,21 @@ describe('Fault matrix: create and restore', function () {
         status: 'succeeded',
         expect: { message: { severity: 'info', text: new RegExp(`^Restore of "${name}" finished\\.$`) }, log: /restore_successful/ },
       },
-      ...HTTP_FAULTS.map((h): RestoreRow => ({ fault: h.fault, arrange: () => fault(start(), h.kind, { status: h.status, body: h.body }), status: 'failed', expect: failedWith(h.reason) })),
+      ...HTTP_FAULTS.map((h): RestoreRow => ({
+        fault: h.fault,
+        arrange: () => fault(start(), h.kind, { status: h.status, body: h.body }),
+        status: 'failed',
+        expect: failedWith(h.reason),
+      })),
       { fault: 'job failure', arrange: () => fault(start(), 'job_failure', { message: 'Restore broke' }), status: 'failed', expect: failedWith(/Restore broke/) },
       {
         fault: 'child-job failure',
         arrange: () => fault(start(), 'child_job_failure'),
         status: 'succeeded',
-        expect: { message: { severity: 'warning', text: new RegExp(`^Restore of "${name}" finished, but: backup_folder_restore \\(ssl\\): Can't restore backup ssl$`) }, log: /restore of "Fault witness" finished with a warning/ },
+        expect: {
+          message: { severity: 'warning', text: new RegExp(`^Restore of "${name}" finished, but: backup_folder_restore \\(ssl\\): Can't restore backup ssl$`) },
+          log: /restore of "Fault witness" finished with a warning/,
+        },
       },
       { fault: 'freeze conflict', arrange: freeze, status: 'failed', expect: failedWith(/already in progress \(the Supervisor is frozen\)/) },
       {
@@ -229,7 +262,10 @@ describe('Fault matrix: create and restore', function () {
           return running;
         },
         status: 'still_running',
-        expect: { message: { severity: 'warning', text: new RegExp(`^Lost track of the restore of "${name}"; Home Assistant may still be restoring`) }, log: /no longer knows job/ },
+        expect: {
+          message: { severity: 'warning', text: new RegExp(`^Lost track of the restore of "${name}"; Home Assistant may still be restoring`) },
+          log: /no longer knows job/,
+        },
       },
     ];
 
@@ -238,7 +274,12 @@ describe('Fault matrix: create and restore', function () {
         const node = { backup: await storeBackup(fx.witness) };
         await row.arrange?.();
         const watch = await CellWatch.start(fx, recorder);
-        const running = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', node, [node], { kind: 'partial', folders: ['ssl'], location: null, ...row.args });
+        const running = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', node, [node], {
+          kind: 'partial',
+          folders: ['ssl'],
+          location: null,
+          ...row.args,
+        });
         const result = await (row.act ? row.act(running) : running);
         assert.equal(result.status, row.status, result.error);
         assert.equal(recorder.confirmations.length, 1, 'one confirmation before restoring');

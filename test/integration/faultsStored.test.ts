@@ -19,7 +19,19 @@ import type { PurgeResult } from '../../src/extension/commands/purgeBackups';
 import type { UploadResult } from '../../src/extension/commands/uploadBackup';
 import { storeBackup } from './support/backups';
 import { emulator } from './support/emulatorControl';
-import { CellWatch, config, fault, healEmulator, HTTP_FAULTS, NAMES, removeFromSupervisor, RESET_REASON, setUpCells, type CellExpectation, type Fixture } from './support/faultMatrix';
+import {
+  CellWatch,
+  config,
+  fault,
+  healEmulator,
+  HTTP_FAULTS,
+  NAMES,
+  removeFromSupervisor,
+  RESET_REASON,
+  setUpCells,
+  type CellExpectation,
+  type Fixture,
+} from './support/faultMatrix';
 import type { NotificationRecorder } from './support/notifications';
 import { tinyDisk } from './support/tinyDisk';
 
@@ -106,7 +118,10 @@ describe('Fault matrix: download, upload, delete, purge', function () {
           const backup = await storeBackup(fx.witness);
           const node = { backup };
           const watch = await CellWatch.start(fx, recorder, { extraDirs: disk ? [disk.dir] : [] });
-          const [result] = await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', node, [node], { directory: disk?.dir ?? fx.dir, location });
+          const [result] = await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', node, [node], {
+            directory: disk?.dir ?? fx.dir,
+            location,
+          });
           assert.equal(result !== undefined, row.ok === true, 'the download finished');
           const expected = row.expect();
           for (const d of expected.downloaded ?? []) d.bytes = backup.size_bytes;
@@ -137,7 +152,10 @@ describe('Fault matrix: download, upload, delete, purge', function () {
           await mountDown();
           locations = ['nas_backups'];
         },
-        expect: () => ({ message: { severity: 'error', text: /^The backup location nas_backups is not available \(state: failed\)\. Choose another one\.$/ }, log: /upload of "upload-source.tar" refused/ }),
+        expect: () => ({
+          message: { severity: 'error', text: /^The backup location nas_backups is not available \(state: failed\)\. Choose another one\.$/ },
+          log: /upload of "upload-source.tar" refused/,
+        }),
       },
       {
         fault: 'disk full on the Supervisor',
@@ -174,7 +192,10 @@ describe('Fault matrix: download, upload, delete, purge', function () {
         arrange: mountDown,
         settle: mountUp,
         expect: () => ({
-          message: { severity: 'warning', text: new RegExp(`^Deleted "${NAMES.deleteTarget}" \\(\\w+\\), but nas_backups \\(state: failed\\) is not available: copies stored there were not deleted`) },
+          message: {
+            severity: 'warning',
+            text: new RegExp(`^Deleted "${NAMES.deleteTarget}" \\(\\w+\\), but nas_backups \\(state: failed\\) is not available: copies stored there were not deleted`),
+          },
           log: /copies stored there were not deleted/,
           storedFilesChange: 'any',
         }),
@@ -215,7 +236,12 @@ describe('Fault matrix: download, upload, delete, purge', function () {
           await vscode.commands.executeCommand('haBackups.refresh');
         },
         expect: () => ({
-          message: { severity: 'warning', text: new RegExp(`^Purged "${NAMES.expired}" \\(\\w+\\), but nas_backups \\(state: failed\\) is not available: copies stored there were not deleted; they are purged when it is back\\.$`) },
+          message: {
+            severity: 'warning',
+            text: new RegExp(
+              `^Purged "${NAMES.expired}" \\(\\w+\\), but nas_backups \\(state: failed\\) is not available: copies stored there were not deleted; they are purged when it is back\\.$`,
+            ),
+          },
           log: /they are purged when it is back/,
           storedFilesChange: 'any',
         }),

@@ -16,7 +16,10 @@ export async function run(): Promise<void> {
   const grep = process.env[ENV.grep];
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec', ...(grep ? { grep } : {}) });
   // Every bundled *.test.js next to this file (dist/test/integration/).
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   // Before the test files load (mocha.run() loads them): every notification of the run is recorded.

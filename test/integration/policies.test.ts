@@ -55,7 +55,10 @@ describe('Backup policies (auto_backup.yaml)', () => {
     const uri = vscode.Uri.file(file());
     await waitFor('the starter file to be checked', () => vscode.window.activeTextEditor?.document.uri.fsPath === file());
     await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(vscode.languages.getDiagnostics(uri).map((d) => d.message), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(uri).map((d) => d.message),
+      [],
+    );
   });
 
   it('a broken policy gets diagnostics at the exact positions', async () => {
@@ -80,7 +83,10 @@ describe('Backup policies (auto_backup.yaml)', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.includes('$(play) Run now'), titles.join(' | '));
-    assert.ok(lenses.every((l) => l.range.start.line === 5), 'only above "hourly config" (line 6)');
+    assert.ok(
+      lenses.every((l) => l.range.start.line === 5),
+      'only above "hourly config" (line 6)',
+    );
   });
 
   it('a code lens run makes the backup the policy describes, tagged with the policy', async () => {
@@ -92,7 +98,10 @@ describe('Backup policies (auto_backup.yaml)', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
     const run = lenses.find((l) => l.command?.title === '$(play) Run now');
     assert.ok(run?.command, 'a Run now lens');
-    assert.ok(lenses.some((l) => /^next run \d{4}-\d\d-\d\d 02:30:00 /.test(l.command?.title ?? '')), lenses.map((l) => l.command?.title).join(' | '));
+    assert.ok(
+      lenses.some((l) => /^next run \d{4}-\d\d-\d\d 02:30:00 /.test(l.command?.title ?? '')),
+      lenses.map((l) => l.command?.title).join(' | '),
+    );
     await screenshot('31-policy-codelens');
     const result = await vscode.commands.executeCommand<RunResult>(run.command.command, ...((run.command.arguments ?? []) as unknown[]));
     assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
@@ -101,6 +110,9 @@ describe('Backup policies (auto_backup.yaml)', () => {
     const info = ((await res.json()) as { data: { extra: Record<string, unknown>; addons: { slug: string }[]; type: string } }).data;
     assert.deepEqual(info.extra.vscode_ha_backups, { policy: 'nightly config' });
     assert.equal(info.type, 'partial');
-    assert.deepEqual(info.addons.map((a) => a.slug), ['core_mosquitto']);
+    assert.deepEqual(
+      info.addons.map((a) => a.slug),
+      ['core_mosquitto'],
+    );
   });
 });

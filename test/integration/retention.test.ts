@@ -27,7 +27,11 @@ describe('Retention: preview, pins, purge', () => {
     const seededNames = ['Automatic backup 2026.11.2', 'Before upgrade', 'Protected full'];
     unmanaged = (await emulator.state()).backups.filter((b) => seededNames.includes(b.name)).map((b) => b.slug);
     assert.ok(unmanaged.length >= 2, 'seeded backups to check');
-    for (const [name, keep_days] of [['Old expiring', -1], ['Newer expiring', -1], ['Long kept', 30]] as const) {
+    for (const [name, keep_days] of [
+      ['Old expiring', -1],
+      ['Newer expiring', -1],
+      ['Long kept', 30],
+    ] as const) {
       const r = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name, keep_days, include: { folders: ['ssl'] } });
       assert.equal(r.status, 'succeeded', r.error);
       made[name] = r.slug!;
@@ -75,7 +79,10 @@ describe('Retention: preview, pins, purge', () => {
 
   it('a policy keeps its last N backups: the older one goes automatically after the next run', async () => {
     const file = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'auto_backup.yaml');
-    fs.writeFileSync(file, `policies:\n  - name: keep two\n    schedule: daily 03:00\n    backup:\n      name: "Keep two %H:%M:%S"\n      include: {folders: [share]}\n    retention:\n      last: 2\n`);
+    fs.writeFileSync(
+      file,
+      `policies:\n  - name: keep two\n    schedule: daily 03:00\n    backup:\n      name: "Keep two %H:%M:%S"\n      include: {folders: [share]}\n    retention:\n      last: 2\n`,
+    );
     await config().update('autoPurge', true, vscode.ConfigurationTarget.Global);
     try {
       const runs: string[] = [];

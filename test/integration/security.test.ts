@@ -37,7 +37,29 @@ const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath
 async function selfSignedFront(): Promise<{ server: TlsServer; url: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'k.pem',
+        '-out',
+        'c.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
     const target = new URL(emulator.url);
     const server = createTlsServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (socket) => {
       const upstream = tcpConnect(Number(target.port), target.hostname);
@@ -103,7 +125,11 @@ if (!untrustedRun) {
     });
 
     it('a password-protected backup', async () => {
-      const r = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: `Security check ${run}`, include: { folders: ['ssl'] }, password: own.backupPassword });
+      const r = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', {
+        name: `Security check ${run}`,
+        include: { folders: ['ssl'] },
+        password: own.backupPassword,
+      });
       assert.equal(r.status, 'succeeded', r.error ?? r.errors?.join());
       made = r.slug;
       assert.equal((await emulator.state()).backups.find((b) => b.slug === made)?.protected, true);
@@ -113,7 +139,11 @@ if (!untrustedRun) {
     it('a restore with a wrong password fails, and the password is not repeated', async () => {
       assert.ok(made, 'the backup of the previous test');
       const node = { backup: await storeBackup(made) };
-      const r = await vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', node, [node], { kind: 'partial', folders: ['ssl'], password: own.wrongRestorePassword });
+      const r = await vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', node, [node], {
+        kind: 'partial',
+        folders: ['ssl'],
+        password: own.wrongRestorePassword,
+      });
       returned(r.error);
       assert.equal(r.status, 'failed');
       assert.match(r.error ?? '', /password is wrong/);
@@ -123,7 +153,12 @@ if (!untrustedRun) {
     it('a self-signed certificate is refused unless verification is turned off for that instance', async () => {
       const front = await selfSignedFront();
       try {
-        const strict = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: front.url, token: emulator.token, verifyTls: true });
+        const strict = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', {
+          mode: 'supervisor',
+          url: front.url,
+          token: emulator.token,
+          verifyTls: true,
+        });
         returned(strict.message);
         assert.equal(strict.ok, false);
         assert.match(strict.message, /certificate of https:\/\/127\.0\.0\.1:\d+ could not be verified \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
@@ -148,7 +183,12 @@ if (!untrustedRun) {
         assert.equal(declined.ok, false);
         assert.equal(asked.length, 1, 'asked once whether to connect without verifying');
         assert.match(asked[0]!, /could not be verified/);
-        const loose = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'supervisor', url: front.url, token: emulator.token, verifyTls: false });
+        const loose = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', {
+          mode: 'supervisor',
+          url: front.url,
+          token: emulator.token,
+          verifyTls: false,
+        });
         assert.equal(loose.ok, true, loose.message);
         await waitFor('the list over https', async () => (await snapshot()).status === 'ready');
         assert.match(await logText(), new RegExp(`connected to ${front.url.replace(/[.]/g, '\\.')} \\(Supervisor API, certificate not verified\\)`));
@@ -158,12 +198,16 @@ if (!untrustedRun) {
       }
     });
 
-    it('the run\'s security scan finds a planted secret, and nothing else so far', async () => {
+    it("the run's security scan finds a planted secret, and nothing else so far", async () => {
       // The real scan runs after the last test (index.ts); this one shows it can fail, and points at a
       // leak of this file's own secrets right away.
       const planted = `planted ${own.backupPassword} here`;
       const { leaks } = await scanForSecrets([{ where: 'planted text', text: planted }]);
-      assert.deepEqual(leaks.filter((l) => !l.includes('planted text')), [], `secret(s) found:\n${leaks.join('\n')}`);
+      assert.deepEqual(
+        leaks.filter((l) => !l.includes('planted text')),
+        [],
+        `secret(s) found:\n${leaks.join('\n')}`,
+      );
       assert.equal(leaks.length, 1, 'the planted secret is found');
       assert.match(leaks[0]!, /security\.test\.ts \(backupPassword\) in planted text/);
       // A phrase counts only as a value (quoted or after `=`): the log may well say "a password is needed".
@@ -184,7 +228,10 @@ if (untrustedRun) {
       assert.equal(vscode.workspace.isTrusted, false, 'the harness opened the workspace in Restricted Mode');
       await connectToEmulator();
       // Due every minute, keeps one backup, purges automatically: a trusted window would act on it.
-      fs.writeFileSync(policyFile(), `policies:\n  - name: every minute\n    schedule: "* * * * *"\n    backup:\n      name: "Policy %H:%M:%S"\n      include: {folders: [ssl]}\n    retention:\n      last: 1\n    purge: auto\n`);
+      fs.writeFileSync(
+        policyFile(),
+        `policies:\n  - name: every minute\n    schedule: "* * * * *"\n    backup:\n      name: "Policy %H:%M:%S"\n      include: {folders: [ssl]}\n    retention:\n      last: 1\n    purge: auto\n`,
+      );
       await config().update('schedulerIntervalSeconds', 5, vscode.ConfigurationTarget.Global);
       await emulator.resetRequests();
     });
@@ -255,7 +302,10 @@ if (untrustedRun) {
         assert.equal(await vscode.commands.executeCommand<PurgeResult | undefined>('haBackups.purgeBackups', { unattended: true }), undefined);
         const left = (await emulator.state()).backups.map((b) => b.slug);
         for (const slug of kept) assert.ok(left.includes(slug), `${slug} is still there`);
-        assert.deepEqual((await backupRequests()).filter(([key]) => key.startsWith('DELETE')), []);
+        assert.deepEqual(
+          (await backupRequests()).filter(([key]) => key.startsWith('DELETE')),
+          [],
+        );
       } finally {
         await config().update('autoPurge', undefined, vscode.ConfigurationTarget.Global);
       }

@@ -65,7 +65,10 @@ describe('Download, upload and restore', () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     const before = fs.readdirSync(dir);
     const nodeArg = { backup: await storeBackup(target.slug) };
-    const [result] = await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', nodeArg, [nodeArg], { directory: dir, location: 'nas_backups' });
+    const [result] = await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', nodeArg, [nodeArg], {
+      directory: dir,
+      location: 'nas_backups',
+    });
     assert.equal(result, undefined);
     assert.deepEqual(fs.readdirSync(dir), before, 'no partial file and no new name');
     const failed = events.find((e) => e.type === 'download_failed' && e.slug === target.slug);
@@ -94,12 +97,23 @@ describe('Download, upload and restore', () => {
   });
 
   it('refuses to upload to a location that is down, naming it', async () => {
-    await fetch(`${emulator.url}/_emulator/mounts/nas_backups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'failed' }) });
+    await fetch(`${emulator.url}/_emulator/mounts/nas_backups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'failed' }),
+    });
     try {
-      const result = await vscode.commands.executeCommand<UploadResult>('haBackups.uploadBackup', { file: path.join(dir, 'Automatic_backup_2026_11_2.tar'), locations: ['nas_backups'] });
+      const result = await vscode.commands.executeCommand<UploadResult>('haBackups.uploadBackup', {
+        file: path.join(dir, 'Automatic_backup_2026_11_2.tar'),
+        locations: ['nas_backups'],
+      });
       assert.match(result.error ?? '', /nas_backups is not available \(state: failed\)/);
     } finally {
-      await fetch(`${emulator.url}/_emulator/mounts/nas_backups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'active' }) });
+      await fetch(`${emulator.url}/_emulator/mounts/nas_backups`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state: 'active' }),
+      });
     }
   });
 
@@ -116,7 +130,11 @@ describe('Download, upload and restore', () => {
     // "Before upgrade" holds Home Assistant, Mosquitto and the share folder, here and on the NAS.
     const target = await backupNamed('Before upgrade');
     const nodeArg = { backup: await storeBackup(target.slug) };
-    const restoring = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', nodeArg, [nodeArg], { kind: 'partial', addons: ['core_mosquitto'], location: 'nas_backups' });
+    const restoring = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', nodeArg, [nodeArg], {
+      kind: 'partial',
+      addons: ['core_mosquitto'],
+      location: 'nas_backups',
+    });
     await clickButton('Restore', '12-restore-confirmation');
     const result = await restoring;
     assert.equal(result.status, 'succeeded', result.error);
@@ -132,7 +150,11 @@ describe('Download, upload and restore', () => {
     const bad = await wrong;
     assert.equal(bad.status, 'failed');
     assert.match(bad.error ?? '', /password is wrong/);
-    const right = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', nodeArg, [nodeArg], { kind: 'partial', folders: ['share'], password: 'test-password' });
+    const right = vscode.commands.executeCommand<RestoreResult>('haBackups.restoreBackup', nodeArg, [nodeArg], {
+      kind: 'partial',
+      folders: ['share'],
+      password: 'test-password',
+    });
     await clickButton('Restore');
     assert.equal((await right).status, 'succeeded');
   });

@@ -60,7 +60,10 @@ describe('Through Home Assistant (HomeAssistantTransport)', () => {
       return snap.connectionMode === 'core' && snap.status === 'ready' && snap;
     });
     const truth = (await emulator.state()).backups.sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).map((b) => b.slug);
-    assert.deepEqual(s.backups.map((b) => b.slug), truth);
+    assert.deepEqual(
+      s.backups.map((b) => b.slug),
+      truth,
+    );
   });
 
   it('creates a backup and follows its job', async () => {
@@ -71,7 +74,11 @@ describe('Through Home Assistant (HomeAssistantTransport)', () => {
   });
 
   it('encrypts with Home Assistant’s backup key read over its websocket', async () => {
-    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Encrypted through Core', encrypted: true, include: { folders: ['config'] } });
+    const result = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', {
+      name: 'Encrypted through Core',
+      encrypted: true,
+      include: { folders: ['config'] },
+    });
     assert.equal(result.status, 'succeeded', result.error ?? result.errors?.join());
     assert.equal((await emulator.state()).backups.find((b) => b.slug === result.slug)?.protected, true);
   });

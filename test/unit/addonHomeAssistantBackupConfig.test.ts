@@ -33,7 +33,8 @@ async function stop(server: Server): Promise<void> {
 
 describe('readAddonHomeAssistantBackupConfig', () => {
   let emu: RunningEmulator;
-  const connections = async (): Promise<{ open: number; accepted: number }> => (await (await fetch(`${emu.url}/_emulator/core/connections`)).json()) as { open: number; accepted: number };
+  const connections = async (): Promise<{ open: number; accepted: number }> =>
+    (await (await fetch(`${emu.url}/_emulator/core/connections`)).json()) as { open: number; accepted: number };
 
   before(async () => {
     emu = await startEmulator({
@@ -73,7 +74,11 @@ describe('readAddonHomeAssistantBackupConfig', () => {
 
   it('says the token was rejected: unknown, a Core token, or an add-on without homeassistant_api', async () => {
     for (const token of ['not-a-supervisor-token', HA_ADMIN_TOKEN, NO_HA_API]) {
-      const err = await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: emu.url, token }), 'token_rejected', /did not let this token into Home Assistant's websocket API \(Invalid access\).*homeassistant_api/);
+      const err = await rejectsWith(
+        readAddonHomeAssistantBackupConfig({ supervisorUrl: emu.url, token }),
+        'token_rejected',
+        /did not let this token into Home Assistant's websocket API \(Invalid access\).*homeassistant_api/,
+      );
       assert.doesNotMatch(err.message, new RegExp(token));
     }
   });
@@ -81,7 +86,11 @@ describe('readAddonHomeAssistantBackupConfig', () => {
   it('says when nothing listens at the address', async () => {
     const { server, url } = await listen(() => undefined);
     await stop(server);
-    await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }), 'connection_refused', /Connection refused by http:\/\/127\.0\.0\.1:\d+/);
+    await rejectsWith(
+      readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }),
+      'connection_refused',
+      /Connection refused by http:\/\/127\.0\.0\.1:\d+/,
+    );
   });
 
   it('tells a Supervisor that cannot reach Core (502) from a server that is not a Supervisor', async () => {
@@ -89,8 +98,16 @@ describe('readAddonHomeAssistantBackupConfig', () => {
     const down = await listen(refuse('502 Bad Gateway'), 502);
     const other = await listen(refuse('404 Not Found'), 404);
     try {
-      await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: down.url, token: SUPERVISOR_TOKEN }), 'network', /cannot reach Home Assistant Core \(HTTP 502 for \/core\/websocket\)/);
-      await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: other.url, token: SUPERVISOR_TOKEN }), 'network', /answered HTTP 404 but refused a websocket connection at \/core\/websocket/);
+      await rejectsWith(
+        readAddonHomeAssistantBackupConfig({ supervisorUrl: down.url, token: SUPERVISOR_TOKEN }),
+        'network',
+        /cannot reach Home Assistant Core \(HTTP 502 for \/core\/websocket\)/,
+      );
+      await rejectsWith(
+        readAddonHomeAssistantBackupConfig({ supervisorUrl: other.url, token: SUPERVISOR_TOKEN }),
+        'network',
+        /answered HTTP 404 but refused a websocket connection at \/core\/websocket/,
+      );
     } finally {
       await Promise.all([stop(down.server), stop(other.server)]);
     }
@@ -114,7 +131,11 @@ describe('readAddonHomeAssistantBackupConfig', () => {
       };
     });
     try {
-      const err = await rejectsWith(readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }), 'forbidden_role', /refused backup\/config\/info through its Home Assistant proxy \(Unauthorized\)/);
+      const err = await rejectsWith(
+        readAddonHomeAssistantBackupConfig({ supervisorUrl: url, token: SUPERVISOR_TOKEN }),
+        'forbidden_role',
+        /refused backup\/config\/info through its Home Assistant proxy \(Unauthorized\)/,
+      );
       assert.equal(err.path, 'backup/config/info');
     } finally {
       await stop(server);

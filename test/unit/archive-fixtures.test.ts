@@ -63,12 +63,15 @@ void describe('archive fixtures', () => {
       assert.deepEqual(l.missing, []);
       assert.equal(l.archives.length, 1);
       const a = l.archives[0]!;
-      assert.deepEqual({ name: a.name, encrypted: a.encrypted, version: a.version, compressed: a.compressed }, {
-        name: 'a0d7b954_example.tar.gz',
-        encrypted: false,
-        version: null,
-        compressed: true,
-      });
+      assert.deepEqual(
+        { name: a.name, encrypted: a.encrypted, version: a.version, compressed: a.compressed },
+        {
+          name: 'a0d7b954_example.tar.gz',
+          encrypted: false,
+          version: null,
+          compressed: true,
+        },
+      );
       assert.deepEqual(paths(a), ['.', 'addon.json', 'data']);
       const addonJson = a.entries.find((e) => e.path === 'addon.json')!;
       assert.equal(addonJson.type, 'file');
@@ -111,13 +114,19 @@ void describe('archive fixtures', () => {
       const enc = await listBackup(fixture('supervisor/test_consolidate.tar'), { password: 'test' });
       assert.equal(enc.backup.slug, 'd9c48f8b');
       assert.deepEqual(enc.backup.folders, ['ssl']);
-      assert.deepEqual(enc.archives.map((a) => [a.name, a.version]), [['ssl.tar.gz', 2]]);
+      assert.deepEqual(
+        enc.archives.map((a) => [a.name, a.version]),
+        [['ssl.tar.gz', 2]],
+      );
       assert.deepEqual(paths(enc.archives[0]), ['.']);
       await rejectsWith(listBackup(fixture('supervisor/test_consolidate.tar'), { password: 'nope' }), 'wrong_password', /ssl\.tar\.gz: wrong password/);
       const unc = await listBackup(fixture('supervisor/test_consolidate_unc.tar'));
       assert.equal(unc.backup.slug, 'd9c48f8b');
       assert.equal(unc.backup.protected, false);
-      assert.deepEqual(unc.archives.map((a) => [a.name, a.encrypted]), [['ssl.tar.gz', false]]);
+      assert.deepEqual(
+        unc.archives.map((a) => [a.name, a.encrypted]),
+        [['ssl.tar.gz', false]],
+      );
     });
 
     void describe('backup_local_ssh_{running,stopped}.tar.gz (inner app archives)', () => {
@@ -151,11 +160,14 @@ void describe('archive fixtures', () => {
       await rejectsWith(listBackup(file, { key: LEGACY_KEY }), 'not_a_backup', /no backup\.json/);
       const l = await listArchives(file, { key: LEGACY_KEY });
       assert.equal(l.backup, null);
-      assert.deepEqual(l.archives.map((a) => [a.name, a.encrypted, a.version, a.compressed]), [
-        ['core.tar.gz', true, 1, true],
-        ['core2.tar.gz', true, 1, true],
-        ['core3.tar.gz', true, 1, true],
-      ]);
+      assert.deepEqual(
+        l.archives.map((a) => [a.name, a.encrypted, a.version, a.compressed]),
+        [
+          ['core.tar.gz', true, 1, true],
+          ['core2.tar.gz', true, 1, true],
+          ['core3.tar.gz', true, 1, true],
+        ],
+      );
       for (const a of l.archives) {
         assert.deepEqual(paths(a), ['.', 'README.md', 'test_symlink', 'test1', 'test1/script.sh']);
         const link = a.entries.find((e) => e.path === 'test_symlink')!;
@@ -168,11 +180,14 @@ void describe('archive fixtures', () => {
       await rejectsWith(listArchives(file), 'password_required', /core\.tar\.gz: .*password is needed/);
       // verify checks the CRC and size found in the padded trailer.
       const v = await verifyBackup(file, { key: LEGACY_KEY });
-      assert.deepEqual(v.parts.map((p) => [p.name, p.ok, p.entries]), [
-        ['core.tar.gz', true, 5],
-        ['core2.tar.gz', true, 5],
-        ['core3.tar.gz', true, 5],
-      ]);
+      assert.deepEqual(
+        v.parts.map((p) => [p.name, p.ok, p.entries]),
+        [
+          ['core.tar.gz', true, 5],
+          ['core2.tar.gz', true, 5],
+          ['core3.tar.gz', true, 5],
+        ],
+      );
       assert.equal(v.ok, false, 'no backup.json');
       assert.match(v.problems.join('\n'), /no backup\.json/);
     });

@@ -66,18 +66,32 @@ void describe('archive: backup.json', () => {
   });
 
   void it('reads ./snapshot.json from an old archive (./-prefixed members, directory entry first)', async () => {
-    const inner = gzip(await makeTar([{ name: './', type: 'directory' }, { name: './x.pem', data: 'pem' }]));
+    const inner = gzip(
+      await makeTar([
+        { name: './', type: 'directory' },
+        { name: './x.pem', data: 'pem' },
+      ]),
+    );
     const file = path.join(tmp.dir, 'old.tar');
     const tarBytes = buildTar([
       { name: '.', type: 'dir', mode: 0o755, mtime: 1_590_000_000 },
       { name: './ssl.tar.gz', type: 'file', mode: 0o644, mtime: 1_590_000_000, data: inner },
-      { name: './snapshot.json', type: 'file', mode: 0o644, mtime: 1_590_000_000, data: Buffer.from(JSON.stringify({ ...OLD_SNAPSHOT, protected: false, folders: ['ssl'], addons: [] })) },
+      {
+        name: './snapshot.json',
+        type: 'file',
+        mode: 0o644,
+        mtime: 1_590_000_000,
+        data: Buffer.from(JSON.stringify({ ...OLD_SNAPSHOT, protected: false, folders: ['ssl'], addons: [] })),
+      },
     ]);
     await writeFile(file, tarBytes);
     const meta = await readBackupJson(file);
     assert.equal(meta.slug, '0a1b2c3d');
     const l = await listBackup(file);
-    assert.deepEqual(l.archives.map((a) => [a.name, a.entries.map((e) => e.path)]), [['ssl.tar.gz', ['.', 'x.pem']]]);
+    assert.deepEqual(
+      l.archives.map((a) => [a.name, a.entries.map((e) => e.path)]),
+      [['ssl.tar.gz', ['.', 'x.pem']]],
+    );
     assert.deepEqual(l.missing, []);
     assert.deepEqual(l.others, []);
   });

@@ -64,7 +64,10 @@ void describe('archive round trip: emulator backups (SecureTar v2)', () => {
       assert.equal(a.version, 2, a.name);
       assert.equal(a.compressed, true, a.name);
       assert.ok(a.entries.length > 0, a.name);
-      assert.ok(a.entries.every((e) => !e.unsafe), a.name);
+      assert.ok(
+        a.entries.every((e) => !e.unsafe),
+        a.name,
+      );
     }
     const ha = l.archives.find((a) => a.name === 'homeassistant.tar.gz')!;
     const paths = ha.entries.map((e) => e.path);
@@ -87,8 +90,14 @@ void describe('archive round trip: emulator backups (SecureTar v2)', () => {
 
   void it('says "wrong password" for a wrong password, and verifies with the right one', async () => {
     const file = files.prot1234!;
-    await assert.rejects(listBackup(file, { password: 'Secret' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'wrong_password' && /wrong password/.test(e.message));
-    await assert.rejects(openEntry(file, 'homeassistant.tar.gz', 'data/configuration.yaml', { password: 'nope' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'wrong_password');
+    await assert.rejects(
+      listBackup(file, { password: 'Secret' }),
+      (e: unknown) => e instanceof ArchiveError && e.kind === 'wrong_password' && /wrong password/.test(e.message),
+    );
+    await assert.rejects(
+      openEntry(file, 'homeassistant.tar.gz', 'data/configuration.yaml', { password: 'nope' }),
+      (e: unknown) => e instanceof ArchiveError && e.kind === 'wrong_password',
+    );
     const v = await verifyBackup(file, { password: 'secret' });
     assert.equal(v.ok, true, JSON.stringify(v.parts.filter((p) => !p.ok)));
     assert.ok(v.parts.every((p) => p.ok && p.version === 2 && p.bytes > 0 && p.tarBytes > 0));
@@ -137,14 +146,20 @@ void describe('archive round trip: SecureTar v1 and v3 written by the helpers', 
     );
     const l = await listBackup(file, { password: 'legacy-pass' });
     assert.equal(l.backup.protected, true, 'a non-boolean protected counts as true');
-    assert.deepEqual(l.archives.map((a) => [a.name, a.version, a.compressed]), [
-      ['a.tar.gz', 1, true],
-      ['b.tar', 1, false],
-    ]);
+    assert.deepEqual(
+      l.archives.map((a) => [a.name, a.version, a.compressed]),
+      [
+        ['a.tar.gz', 1, true],
+        ['b.tar', 1, false],
+      ],
+    );
     assert.equal(sha(await readAll(await openEntry(file, 'a.tar.gz', 'data/big.bin', { password: 'legacy-pass' }))), sha(big));
     assert.equal(sha(await readAll(await openEntry(file, 'b.tar', 'data/big.bin', { key }))), sha(big));
     const v = await verifyBackup(file, { password: 'legacy-pass' });
-    assert.ok(v.parts.every((p) => p.ok), JSON.stringify(v.parts));
+    assert.ok(
+      v.parts.every((p) => p.ok),
+      JSON.stringify(v.parts),
+    );
     await assert.rejects(listBackup(file, { password: 'other' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'wrong_password' && e.archive === 'a.tar.gz');
   });
 
@@ -160,20 +175,32 @@ void describe('archive round trip: SecureTar v1 and v3 written by the helpers', 
       backupJsonFor(['homeassistant.tar.gz', 'local_x.tar.gz'], { protected: true }),
     );
     const l = await listBackup(file, { password: 'pw3' });
-    assert.deepEqual(l.archives.map((a) => [a.name, a.version, a.compressed, a.entries.length]), [
-      ['homeassistant.tar.gz', 3, true, 5],
-      ['local_x.tar', 3, false, 5],
-    ]);
+    assert.deepEqual(
+      l.archives.map((a) => [a.name, a.version, a.compressed, a.entries.length]),
+      [
+        ['homeassistant.tar.gz', 3, true, 5],
+        ['local_x.tar', 3, false, 5],
+      ],
+    );
     assert.deepEqual(l.missing, ['local_x.tar.gz'], 'backup.json promised a compressed part');
     const entry = await openEntry(file, 'local_x.tar', 'data/big.bin', { password: 'pw3' });
     assert.equal(entry.entry.size, big.length);
     assert.equal(sha(await readAll(entry)), sha(big));
     const link = l.archives[0]!.entries.find((e) => e.path === 'data/link')!;
     assert.deepEqual([link.type, link.linkname, link.unsafe], ['symlink', 'big.bin', undefined]);
-    await assert.rejects(openEntry(file, 'homeassistant.tar.gz', 'data/link', { password: 'pw3' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'unsupported' && /symbolic link to big\.bin/.test(e.message));
-    await assert.rejects(openEntry(file, 'homeassistant.tar.gz', 'data', { password: 'pw3' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'unsupported' && /directory/.test(e.message));
+    await assert.rejects(
+      openEntry(file, 'homeassistant.tar.gz', 'data/link', { password: 'pw3' }),
+      (e: unknown) => e instanceof ArchiveError && e.kind === 'unsupported' && /symbolic link to big\.bin/.test(e.message),
+    );
+    await assert.rejects(
+      openEntry(file, 'homeassistant.tar.gz', 'data', { password: 'pw3' }),
+      (e: unknown) => e instanceof ArchiveError && e.kind === 'unsupported' && /directory/.test(e.message),
+    );
     await assert.rejects(openEntry(file, 'homeassistant.tar.gz', 'data/none', { password: 'pw3' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'not_found');
-    await assert.rejects(openEntry(file, 'nope.tar.gz', 'x', { password: 'pw3' }), (e: unknown) => e instanceof ArchiveError && e.kind === 'not_found' && /has: homeassistant\.tar\.gz, local_x\.tar/.test(e.message));
+    await assert.rejects(
+      openEntry(file, 'nope.tar.gz', 'x', { password: 'pw3' }),
+      (e: unknown) => e instanceof ArchiveError && e.kind === 'not_found' && /has: homeassistant\.tar\.gz, local_x\.tar/.test(e.message),
+    );
   });
 
   void it('v3 damage written by the helper: early and missing final tags name the part', async () => {
@@ -188,10 +215,13 @@ void describe('archive round trip: SecureTar v1 and v3 written by the helpers', 
     );
     const v = await verifyBackup(file, { password: 'pw' });
     assert.equal(v.ok, false);
-    assert.deepEqual(v.parts.map((p) => [p.name, p.ok]), [
-      ['early.tar.gz', false],
-      ['nofinal.tar.gz', false],
-    ]);
+    assert.deepEqual(
+      v.parts.map((p) => [p.name, p.ok]),
+      [
+        ['early.tar.gz', false],
+        ['nofinal.tar.gz', false],
+      ],
+    );
     assert.match(v.parts[0]!.error ?? '', /^early\.tar\.gz: unexpected final tag/);
     assert.match(v.parts[1]!.error ?? '', /^nofinal\.tar\.gz: missing final tag/);
   });

@@ -63,7 +63,12 @@ void describe('archive: throughput', () => {
 
   void it('lists a ~40 MB v3 backup', async (t) => {
     const payload = Buffer.from(randomBytes(36 * 1024 * 1024).toString('base64'));
-    const inner = gzip(await makeTar([{ name: 'data/', type: 'directory' }, { name: 'data/payload.txt', data: payload }]));
+    const inner = gzip(
+      await makeTar([
+        { name: 'data/', type: 'directory' },
+        { name: 'data/payload.txt', data: payload },
+      ]),
+    );
     const file = path.join(tmp.dir, 'big-v3.tar');
     await writeBackup(file, [{ name: 'homeassistant.tar.gz', data: await encryptV3(inner, 'pw') }], backupJsonFor(['homeassistant.tar.gz'], { protected: true }));
     const size = (await stat(file)).size;

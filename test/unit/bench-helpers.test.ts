@@ -76,9 +76,15 @@ void describe('bench: generated backups', () => {
     if (!(await which('openssl'))) return t.skip('openssl is not installed');
     const b = await ensureBackup(2, 3 * 1024 * 1024, quiet, dir);
     const { script, names } = await opensslPipeline(b);
-    assert.deepEqual(names, b.archives.map((a) => a.name));
+    assert.deepEqual(
+      names,
+      b.archives.map((a) => a.name),
+    );
     const r = await run('bash', ['-c', script]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n').map(Number), b.archives.map((a) => a.entries));
+    assert.deepEqual(
+      r.stdout.trim().split('\n').map(Number),
+      b.archives.map((a) => a.entries),
+    );
   });
 });

@@ -66,8 +66,14 @@ void describe('directory index', () => {
       entry('data/link', 'symlink', { linkname: 'a.yaml' }),
       entry('../evil', 'file', { unsafe: true, unsafeReason: 'path contains ".."' }),
     ]);
-    assert.deepEqual(index.list('.').map((n) => `${n.name}:${n.type}`), ['data:directory', 'homeassistant.json:file']);
-    assert.deepEqual(index.list('data').map((n) => n.name), ['.storage', 'a.yaml', 'b.yaml', 'link']);
+    assert.deepEqual(
+      index.list('.').map((n) => `${n.name}:${n.type}`),
+      ['data:directory', 'homeassistant.json:file'],
+    );
+    assert.deepEqual(
+      index.list('data').map((n) => n.name),
+      ['.storage', 'a.yaml', 'b.yaml', 'link'],
+    );
     assert.equal(index.find('data/.storage')?.type, 'directory', 'an implicit folder');
     assert.equal(index.find('data/link')?.type, 'symlink');
     assert.equal(index.find('data/missing'), undefined);
@@ -82,7 +88,10 @@ void describe('directory index', () => {
 
   void it('keeps children when a folder entry comes after its files', () => {
     const index = new DirectoryIndex([entry('d/x'), entry('d', 'directory', { mode: 0o700 })]);
-    assert.deepEqual(index.list('d').map((n) => n.name), ['x']);
+    assert.deepEqual(
+      index.list('d').map((n) => n.name),
+      ['x'],
+    );
     assert.equal(index.find('d')?.entry?.mode, 0o700);
   });
 });
@@ -92,9 +101,18 @@ void describe('archive cache', () => {
 
   void it('evicts the least recently used first, only as much as needed, never a kept one', () => {
     const all = [mk('a', 40, 3), mk('b', 40, 1), mk('c', 40, 2)];
-    assert.deepEqual(evictionsFor(all, 150, 20, new Set()).map((a) => a.slug), []);
-    assert.deepEqual(evictionsFor(all, 150, 50, new Set()).map((a) => a.slug), ['b']);
-    assert.deepEqual(evictionsFor(all, 150, 100, new Set(['b'])).map((a) => a.slug), ['c', 'a']);
+    assert.deepEqual(
+      evictionsFor(all, 150, 20, new Set()).map((a) => a.slug),
+      [],
+    );
+    assert.deepEqual(
+      evictionsFor(all, 150, 50, new Set()).map((a) => a.slug),
+      ['b'],
+    );
+    assert.deepEqual(
+      evictionsFor(all, 150, 100, new Set(['b'])).map((a) => a.slug),
+      ['c', 'a'],
+    );
     assert.throws(() => evictionsFor(all, 150, 151), CacheTooSmallError);
     assert.throws(() => evictionsFor([mk('a', 100, 1)], 150, 100, new Set(['a'])), CacheTooSmallError);
   });
@@ -102,7 +120,10 @@ void describe('archive cache', () => {
   void it('makes room on disk, counting only whole archives', async () => {
     const dir = path.join(tmp.dir, 'cache');
     mkdirSync(dir);
-    for (const [slug, age] of [['old1', 3000], ['new1', 1000]] as const) {
+    for (const [slug, age] of [
+      ['old1', 3000],
+      ['new1', 1000],
+    ] as const) {
       writeFileSync(cacheFileOf(dir, slug), Buffer.alloc(100));
       const t = new Date(Date.now() - age * 1000);
       utimesSync(cacheFileOf(dir, slug), t, t);
@@ -110,7 +131,10 @@ void describe('archive cache', () => {
     writeFileSync(path.join(dir, '.new2.tar.abcd.partial'), Buffer.alloc(500));
     assert.deepEqual((await cachedArchives(dir)).map((a) => a.slug).sort(), ['new1', 'old1']);
     const removed = await makeRoom(dir, 250, 100);
-    assert.deepEqual(removed.map((f) => path.basename(f)), ['old1.tar']);
+    assert.deepEqual(
+      removed.map((f) => path.basename(f)),
+      ['old1.tar'],
+    );
     assert.deepEqual(readdirSync(dir).sort(), ['.new2.tar.abcd.partial', 'new1.tar']);
     assert.throws(() => cacheFileOf(dir, '../x'));
   });
@@ -121,12 +145,24 @@ void describe('finding and listing a backup in a folder', () => {
     const dir = path.join(tmp.dir, 'backup');
     mkdirSync(dir);
     const inner = gzip(await makeTar([{ name: 'data/configuration.yaml', data: 'x: 1\n' }]));
-    await writeBackup(path.join(dir, 'aaaa1111.tar'), [{ name: 'homeassistant.tar.gz', data: inner }], backupJsonFor(['homeassistant.tar.gz'], { protected: false, slug: 'aaaa1111' }));
-    await writeBackup(path.join(dir, 'Nightly_2026.tar'), [{ name: 'homeassistant.tar.gz', data: inner }], backupJsonFor(['homeassistant.tar.gz'], { protected: false, slug: 'bbbb2222' }));
+    await writeBackup(
+      path.join(dir, 'aaaa1111.tar'),
+      [{ name: 'homeassistant.tar.gz', data: inner }],
+      backupJsonFor(['homeassistant.tar.gz'], { protected: false, slug: 'aaaa1111' }),
+    );
+    await writeBackup(
+      path.join(dir, 'Nightly_2026.tar'),
+      [{ name: 'homeassistant.tar.gz', data: inner }],
+      backupJsonFor(['homeassistant.tar.gz'], { protected: false, slug: 'bbbb2222' }),
+    );
     writeFileSync(path.join(dir, 'junk.tar'), 'not a tar');
     writeFileSync(path.join(dir, 'eeee5555.tar'), 'a damaged backup');
     // A file named after a slug it does not hold is not that backup.
-    await writeBackup(path.join(dir, 'cccc3333.tar'), [{ name: 'homeassistant.tar.gz', data: inner }], backupJsonFor(['homeassistant.tar.gz'], { protected: false, slug: 'dddd4444' }));
+    await writeBackup(
+      path.join(dir, 'cccc3333.tar'),
+      [{ name: 'homeassistant.tar.gz', data: inner }],
+      backupJsonFor(['homeassistant.tar.gz'], { protected: false, slug: 'dddd4444' }),
+    );
     assert.equal(await findBackupFile(dir, 'aaaa1111'), path.join(dir, 'aaaa1111.tar'));
     assert.equal(await findBackupFile(dir, 'bbbb2222'), path.join(dir, 'Nightly_2026.tar'));
     assert.equal(await findBackupFile(dir, 'cccc3333'), undefined);
@@ -140,11 +176,24 @@ void describe('finding and listing a backup in a folder', () => {
     const file = path.join(tmp.dir, 'prot.tar');
     const ha = encryptV2(gzip(await makeTar([{ name: 'data/configuration.yaml', data: 'x: 1\n' }])), 'pw');
     const addon = encryptV2(gzip(await makeTar([{ name: 'data/options.json', data: '{}' }])), 'pw');
-    await writeBackup(file, [{ name: 'homeassistant.tar.gz', data: ha }, { name: 'core_x.tar.gz', data: addon }], backupJsonFor(['homeassistant.tar.gz', 'core_x.tar.gz'], { protected: true }));
+    await writeBackup(
+      file,
+      [
+        { name: 'homeassistant.tar.gz', data: ha },
+        { name: 'core_x.tar.gz', data: addon },
+      ],
+      backupJsonFor(['homeassistant.tar.gz', 'core_x.tar.gz'], { protected: true }),
+    );
     const part = await listPart(file, 'core_x.tar.gz', { password: 'pw' });
-    assert.deepEqual(part.entries.map((e) => e.path), ['data/options.json']);
+    assert.deepEqual(
+      part.entries.map((e) => e.path),
+      ['data/options.json'],
+    );
     assert.equal(part.version, 2);
-    await assert.rejects(listPart(file, 'homeassistant.tar.gz', { password: 'nope' }), (e: Error & { kind?: string }) => e.kind === 'wrong_password' && /homeassistant\.tar\.gz/.test(e.message));
+    await assert.rejects(
+      listPart(file, 'homeassistant.tar.gz', { password: 'nope' }),
+      (e: Error & { kind?: string }) => e.kind === 'wrong_password' && /homeassistant\.tar\.gz/.test(e.message),
+    );
     await assert.rejects(listPart(file, 'share.tar.gz', { password: 'pw' }), (e: Error & { kind?: string }) => e.kind === 'not_found');
   });
 });
@@ -189,7 +238,10 @@ void describe('restore target', () => {
     const created = await resolveRestoreTarget(root, 'packages/new/a.yaml');
     await writeRestoredFile(created, Buffer.from('a: 1\n'), 0o644);
     assert.equal(readFileSync(path.join(root, 'packages/new/a.yaml'), 'utf8'), 'a: 1\n');
-    assert.deepEqual(readdirSync(root).filter((f) => f.includes('restoring')), []);
+    assert.deepEqual(
+      readdirSync(root).filter((f) => f.includes('restoring')),
+      [],
+    );
   });
 
   void it('refuses when the target changed after the check: created meanwhile, or replaced by a link', async () => {
@@ -203,6 +255,10 @@ void describe('restore target', () => {
     symlinkSync(path.join(outside, 'target.yaml'), path.join(root, 'swapped.yaml'));
     await assert.rejects(writeRestoredFile(swapped, Buffer.from('x'), 0o644), /no longer a regular file/);
     assert.deepEqual(readdirSync(outside), [], 'nothing was written through the link');
-    assert.deepEqual(readdirSync(root).filter((f) => f.includes('restoring')), [], 'the temporary file was removed');
+    assert.deepEqual(
+      readdirSync(root).filter((f) => f.includes('restoring')),
+      [],
+      'the temporary file was removed',
+    );
   });
 });

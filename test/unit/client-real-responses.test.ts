@@ -326,7 +326,14 @@ describe('SupervisorClient reads real Supervisor answers', () => {
   }
 
   it('covers every fixture in test/fixtures/supervisor-responses', () => {
-    const all = new Set(readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, f.indexOf('@'))));
-    assert.deepEqual([...all].filter((n) => !COVERED.has(n)), []);
+    const all = new Set(
+      readdirSync(FIXTURES)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, f.indexOf('@'))),
+    );
+    assert.deepEqual(
+      [...all].filter((n) => !COVERED.has(n)),
+      [],
+    );
   });
 });

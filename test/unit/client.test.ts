@@ -138,7 +138,10 @@ describe('SupervisorClient against the emulator', () => {
 
   it('lists mounts and add-ons', async () => {
     const mounts = await client.mounts();
-    assert.deepEqual(mounts.mounts.map((m) => m.name), ['nas_backups']);
+    assert.deepEqual(
+      mounts.mounts.map((m) => m.name),
+      ['nas_backups'],
+    );
     assert.deepEqual((await client.addons()).map((a) => a.slug).sort(), ['a0d7b954_vscode', 'core_mosquitto']);
   });
 

@@ -22,7 +22,10 @@ describe('the ledger', () => {
     const gone = listed('g', 2);
     const r = reconcileLedger([made(kept), made(gone)], [kept], { listedAt: LIST_TIME });
     assert.deepEqual([...r.bound.keys()], ['k']);
-    assert.deepEqual(r.dropped.map((d) => [d.entry.slug, d.why]), [['g', 'gone']]);
+    assert.deepEqual(
+      r.dropped.map((d) => [d.entry.slug, d.why]),
+      [['g', 'gone']],
+    );
   });
 
   it('drops an entry when another backup now has its slug (an upload of a different archive)', () => {
@@ -30,7 +33,10 @@ describe('the ledger', () => {
     const other = listed('s', 1);
     const r = reconcileLedger([made(original)], [other], { listedAt: LIST_TIME });
     assert.equal(r.bound.size, 0);
-    assert.deepEqual(r.dropped.map((d) => d.why), ['replaced']);
+    assert.deepEqual(
+      r.dropped.map((d) => d.why),
+      ['replaced'],
+    );
   });
 
   it('keeps an entry whose copies are on a backup mount that is down (the Supervisor does not list them then)', () => {
@@ -39,7 +45,10 @@ describe('the ledger', () => {
     assert.deepEqual(r.dropped, []);
     assert.equal(r.kept.length, 1);
     // When the mounts cannot be read, absence means gone: forgetting only ever makes the extension ask more.
-    assert.deepEqual(reconcileLedger([made(onNas)], [], { listedAt: LIST_TIME }).dropped.map((d) => d.why), ['gone']);
+    assert.deepEqual(
+      reconcileLedger([made(onNas)], [], { listedAt: LIST_TIME }).dropped.map((d) => d.why),
+      ['gone'],
+    );
   });
 
   it('does not judge an entry by a list asked for before it was written', () => {

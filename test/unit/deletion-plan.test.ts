@@ -48,7 +48,11 @@ describe('planDeletions: unattended only for an enabled policy of a valid file',
     ['disabled', validFile(policy('nightly', generational({ daily: 2 }), { enabled: false })), /its policy "nightly" is disabled/],
     ['renamed', validFile(policy('every night', generational({ daily: 2 }))), /its policy "nightly" is not in the policy file/],
     ['removed', validFile(), /its policy "nightly" is not in the policy file/],
-    ['in a file with errors', { status: 'invalid', policies: [policy('nightly', generational({ daily: 2 }))], problem: 'auto_backup.yaml line 3: unknown key' }, /the policy file has errors/],
+    [
+      'in a file with errors',
+      { status: 'invalid', policies: [policy('nightly', generational({ daily: 2 }))], problem: 'auto_backup.yaml line 3: unknown key' },
+      /the policy file has errors/,
+    ],
     ['in a file with a YAML syntax error', { status: 'invalid', policies: [], problem: 'auto_backup.yaml line 1: bad indentation' }, /the policy file has errors/],
     ['with no policy file', { status: 'missing' }, /not in the policy file/],
   ] as [string, PolicyFileState, RegExp][]) {
@@ -78,19 +82,26 @@ describe('planDeletions: what the extension did not make (cases 1b, 4)', () => {
   it('a backup tagged by a policy but not in the ledger is never removed (an upload, another machine)', () => {
     const mine = [listed('m1', 1), listed('m2', 2)];
     const upload = listed('up', 21);
-    const p = plan([...mine, upload], mine.map((b) => made(b, { policy: 'nightly' })), {
-      file: validFile(policy('nightly', generational({ daily: 7 }))),
-      taggedPolicy: (slug) => (slug === 'up' ? 'nightly' : undefined),
-    });
+    const p = plan(
+      [...mine, upload],
+      mine.map((b) => made(b, { policy: 'nightly' })),
+      {
+        file: validFile(policy('nightly', generational({ daily: 7 }))),
+        taggedPolicy: (slug) => (slug === 'up' ? 'nightly' : undefined),
+      },
+    );
     assert.deepEqual(p.remove, []);
     const d = decision(p, 'up');
     assert.deepEqual(d.owner, { kind: 'tagged', policy: 'nightly' });
     assert.match(d.reasons[0] ?? '', /not by this VS Code .* never deleted by retention/);
   });
 
-  it("keep_days backups of Create Backup are removed only after asking", () => {
+  it('keep_days backups of Create Backup are removed only after asking', () => {
     const b = [listed('c1', 5), listed('c2', 1)];
-    const p = plan(b, b.map((x) => made(x, { keepDays: 2 })));
+    const p = plan(
+      b,
+      b.map((x) => made(x, { keepDays: 2 })),
+    );
     assert.deepEqual(p.remove, ['c1']);
     assert.deepEqual(p.unattended, []);
     assert.match(decision(p, 'c1').reasons.join(', '), /expired 3 d ago, asks first \(made with keep_days by Create Backup\)/);
@@ -107,7 +118,7 @@ describe('planDeletions: what the extension did not make (cases 1b, 4)', () => {
     assert.match(decision(off, 'a1').reasons.join(', '), /automatic purge is off.*expired 3 d ago/);
   });
 
-  it("an Auto Backup expiry earlier than the backup itself belongs to an older backup of that slug", () => {
+  it('an Auto Backup expiry earlier than the backup itself belongs to an older backup of that slug', () => {
     const b = listed('reused', 1);
     const p = plan([b, listed('x', 0)], [], { autoBackup: { expiries: new Map([['reused', new Date(NOW.getTime() - 3 * DAY)]]), autoPurge: true } });
     assert.deepEqual(decision(p, 'reused').owner, { kind: 'none' });
@@ -138,7 +149,11 @@ describe('planDeletions: dates in the future (case 3a)', () => {
 describe('planDeletions: pins and the newest backup', () => {
   it('a pinned backup is never removed, also when its policy would', () => {
     const backups = [listed('n1', 1), listed('n2', 2), listed('n3', 3)];
-    const p = plan(backups, backups.map((b) => made(b, { policy: 'p' })), { file: validFile(policy('p', generational({ last: 1 }))), pins: new Set(['n3']) });
+    const p = plan(
+      backups,
+      backups.map((b) => made(b, { policy: 'p' })),
+      { file: validFile(policy('p', generational({ last: 1 }))), pins: new Set(['n3']) },
+    );
     assert.deepEqual(p.unattended, ['n2']);
     assert.match(decision(p, 'n3').reasons.join(), /pinned/);
   });

@@ -42,7 +42,10 @@ describe('downloadBackupToFile', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ha-dl-'));
   });
 
-  const archivesOnDisk = (sub: string) => readdirSync(path.join(emu.dataDir, sub)).filter((f) => f.endsWith('.tar')).map((f) => sha(path.join(emu.dataDir, sub, f)));
+  const archivesOnDisk = (sub: string) =>
+    readdirSync(path.join(emu.dataDir, sub))
+      .filter((f) => f.endsWith('.tar'))
+      .map((f) => sha(path.join(emu.dataDir, sub, f)));
 
   it('writes the archive under the wanted name, byte for byte, and reports progress', async () => {
     const big = backups[0]!;

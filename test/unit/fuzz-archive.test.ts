@@ -123,7 +123,15 @@ describe('fuzz: archive reader', () => {
         backups: [
           { name: 'Plain', date: '2026-11-20T03:00:00.000000+01:00', type: 'partial', homeassistant: true, folders: ['share'], payloadBytes: 3000 },
           { name: 'Protected', date: '2026-11-19T03:00:00.000000+01:00', type: 'full', password: 'fuzz-pw', payloadBytes: 3000 },
-          { name: 'Uncompressed', date: '2026-11-18T03:00:00.000000+01:00', type: 'partial', folders: ['ssl', 'share'], password: 'fuzz-pw', compressed: false, payloadBytes: 2000 },
+          {
+            name: 'Uncompressed',
+            date: '2026-11-18T03:00:00.000000+01:00',
+            type: 'partial',
+            folders: ['ssl', 'share'],
+            password: 'fuzz-pw',
+            compressed: false,
+            payloadBytes: 2000,
+          },
         ],
       },
     });
@@ -131,7 +139,12 @@ describe('fuzz: archive reader', () => {
     const backupDir = path.join(emulatorData, 'backup');
     const made = readdirSync(backupDir).filter((f) => f.endsWith('.tar'));
     assert.equal(made.length, 3, 'the emulator wrote three backups');
-    const candidates: Omit<Base, 'files'>[] = made.map((f) => ({ name: `emulator/${f}`, bytes: readFileSync(path.join(backupDir, f)), creds: { password: 'fuzz-pw' }, weight: 3 }));
+    const candidates: Omit<Base, 'files'>[] = made.map((f) => ({
+      name: `emulator/${f}`,
+      bytes: readFileSync(path.join(backupDir, f)),
+      creds: { password: 'fuzz-pw' },
+      weight: 3,
+    }));
     for (const [rel, creds, weight] of [
       ['supervisor/backup_example.tar', {}, 2],
       ['supervisor/backup_example_enc.tar', { password: 'test' }, 2],
@@ -149,7 +162,10 @@ describe('fuzz: archive reader', () => {
       const copy = path.join(tmp.dir, 'base.tar');
       writeFileSync(copy, c.bytes);
       const listing = await archiveErrorOr(listArchives(copy, c.creds), c.name);
-      const files: [string, string][] = listing instanceof ArchiveError ? [] : listing.archives.flatMap((a) => a.entries.filter((e) => e.type === 'file' && !e.unsafe).map((e): [string, string] => [a.name, e.path]));
+      const files: [string, string][] =
+        listing instanceof ArchiveError
+          ? []
+          : listing.archives.flatMap((a) => a.entries.filter((e) => e.type === 'file' && !e.unsafe).map((e): [string, string] => [a.name, e.path]));
       bases.push({ ...c, files });
     }
     assert.ok(bases.filter((b) => b.files.length > 0).length >= 5, `most bases have readable entries: ${bases.map((b) => `${b.name}=${b.files.length}`).join(', ')}`);
@@ -199,7 +215,9 @@ describe('fuzz: archive reader', () => {
       } catch (e) {
         const kept = path.join(tmpdir(), `ha-fuzz-archive-${SEED}-${i}.tar`);
         copyFileSync(file, kept);
-        assert.fail(`archive fuzz failed (seed ${SEED}, iteration ${i}, base ${base.name}, ${hows.join('; ')}); file kept in ${kept}:\n${e instanceof Error ? e.message : String(e)}`);
+        assert.fail(
+          `archive fuzz failed (seed ${SEED}, iteration ${i}, base ${base.name}, ${hows.join('; ')}); file kept in ${kept}:\n${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
     const elapsed = performance.now() - started;

@@ -21,7 +21,10 @@ const ITERATION_LIMIT_MS = 2000;
 /** No word from the worker for this long: it hangs (more than the limit: the machine is shared). */
 const HANG_MS = 10_000;
 
-type FromWorker = { kind: 'start'; i: number; text: string } | { kind: 'fail'; i: number; text: string; error: string } | { kind: 'done'; withErrors: number; policies: number; slowestMs: number };
+type FromWorker =
+  | { kind: 'start'; i: number; text: string }
+  | { kind: 'fail'; i: number; text: string; error: string }
+  | { kind: 'done'; withErrors: number; policies: number; slowestMs: number };
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'policies');
 
@@ -48,9 +51,125 @@ function corpus(): string[] {
   ];
 }
 
-const TOKENS = [':', ': ', '-', '- ', '[', ']', '{', '}', ',', '&a ', '*a', '&b ', '*b', '<<: *a', '!secret ', '!secret backup_password', '!!str ', '!!int ', '!!js/function ', '!include x.yaml', '|', '|-', '>', "'", '"', '#', '%YAML 1.2\n---\n', '---\n', '...\n', '? ', '\n', '\r\n', '\t', '  ', '    ', 'null', '~', '0', '-1', '1e999', '.nan', '0x1F', 'yes', 'No', 'daily 02:30', 'every 3 hours :15', 'weekly mon,thu 03:00', '0 1 L * *', '*/5 * * * *', 'unlimited', '1y6m', 'policies:', 'name: x', 'schedule: ', 'retention:', 'backup:', 'keep_days: 3', '__proto__: ', '\u0000', '\ufeff', '\ud800', '🗃️', '\\', '\\u0000'];
-const KEYS = ['policies', 'name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge', 'daily', 'weekly', 'monthly', 'yearly', 'last', 'within', 'keep_days', 'include', 'exclude', 'addons', 'folders', 'location', 'password', 'compressed', 'download_path', '<<', '__proto__', 'x'];
-const SCALARS = ['daily 02:30', 'weekly sun 04:00', 'every 2 hours', '0 3 * * *', 'unlimited', '7', '0', '-3', '1.5', 'true', 'off', 'null', '~', '""', "''", '"\\u0000"', 'core_*', 'config', '.local', '!secret backup_password', '!secret nope', '*a', 'x'.repeat(300)];
+const TOKENS = [
+  ':',
+  ': ',
+  '-',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '&b ',
+  '*b',
+  '<<: *a',
+  '!secret ',
+  '!secret backup_password',
+  '!!str ',
+  '!!int ',
+  '!!js/function ',
+  '!include x.yaml',
+  '|',
+  '|-',
+  '>',
+  "'",
+  '"',
+  '#',
+  '%YAML 1.2\n---\n',
+  '---\n',
+  '...\n',
+  '? ',
+  '\n',
+  '\r\n',
+  '\t',
+  '  ',
+  '    ',
+  'null',
+  '~',
+  '0',
+  '-1',
+  '1e999',
+  '.nan',
+  '0x1F',
+  'yes',
+  'No',
+  'daily 02:30',
+  'every 3 hours :15',
+  'weekly mon,thu 03:00',
+  '0 1 L * *',
+  '*/5 * * * *',
+  'unlimited',
+  '1y6m',
+  'policies:',
+  'name: x',
+  'schedule: ',
+  'retention:',
+  'backup:',
+  'keep_days: 3',
+  '__proto__: ',
+  '\u0000',
+  '\ufeff',
+  '\ud800',
+  '🗃️',
+  '\\',
+  '\\u0000',
+];
+const KEYS = [
+  'policies',
+  'name',
+  'enabled',
+  'schedule',
+  'backup',
+  'retention',
+  'verify',
+  'purge',
+  'daily',
+  'weekly',
+  'monthly',
+  'yearly',
+  'last',
+  'within',
+  'keep_days',
+  'include',
+  'exclude',
+  'addons',
+  'folders',
+  'location',
+  'password',
+  'compressed',
+  'download_path',
+  '<<',
+  '__proto__',
+  'x',
+];
+const SCALARS = [
+  'daily 02:30',
+  'weekly sun 04:00',
+  'every 2 hours',
+  '0 3 * * *',
+  'unlimited',
+  '7',
+  '0',
+  '-3',
+  '1.5',
+  'true',
+  'off',
+  'null',
+  '~',
+  '""',
+  "''",
+  '"\\u0000"',
+  'core_*',
+  'config',
+  '.local',
+  '!secret backup_password',
+  '!secret nope',
+  '*a',
+  'x'.repeat(300),
+];
 
 /** Random YAML, block or flow, with anchors, aliases, tags and merge keys. */
 function randomYaml(rng: Rng, depth = 0): string {
@@ -127,7 +246,8 @@ function problemWith(text: string, result: ParsedPolicyFile): string | undefined
     for (const p of [d.range.start, d.range.end]) {
       if (!(p.line >= 0 && p.line < lines.length && p.character >= 0 && p.character <= lines[p.line]!.length)) return `range outside the text: ${JSON.stringify(d)}`;
     }
-    if (d.range.start.line > d.range.end.line || (d.range.start.line === d.range.end.line && d.range.start.character > d.range.end.character)) return `reversed range: ${JSON.stringify(d)}`;
+    if (d.range.start.line > d.range.end.line || (d.range.start.line === d.range.end.line && d.range.start.character > d.range.end.character))
+      return `reversed range: ${JSON.stringify(d)}`;
   }
   for (const p of result.policies) {
     if (typeof p.name !== 'string' || !p.name.trim()) return `a policy without a name: ${JSON.stringify(p)}`;
@@ -219,7 +339,9 @@ if (isMainThread) {
       // The fuzzer must reach both worlds: broken files and files with valid policies.
       assert.ok(stats.withErrors > ITERATIONS / 4, `most mutations break the file (${stats.withErrors}/${ITERATIONS})`);
       assert.ok(stats.policies > ITERATIONS / 10, `some keep valid policies (${stats.policies})`);
-      console.log(`policy fuzz: ${ITERATIONS} iterations in ${Math.round(performance.now() - started)} ms, slowest ${Math.round(stats.slowestMs)} ms, ${stats.withErrors} with errors`);
+      console.log(
+        `policy fuzz: ${ITERATIONS} iterations in ${Math.round(performance.now() - started)} ms, slowest ${Math.round(stats.slowestMs)} ms, ${stats.withErrors} with errors`,
+      );
     });
   });
 } else {

@@ -17,7 +17,11 @@ describe('HomeAssistantTransport', () => {
     return t;
   };
   const control = async (p: string, body?: unknown, method = 'POST'): Promise<unknown> => {
-    const res = await fetch(`${emu.url}/_emulator${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${emu.url}/_emulator${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return res.json();
   };
   const connections = async () => (await control('/core/connections', undefined, 'GET')) as { open: number; accepted: number };
@@ -109,7 +113,11 @@ describe('HomeAssistantTransport', () => {
   });
 
   it('tells an HTTP server without the websocket API from an unreachable one', async () => {
-    const err = await rejectsWith(new SupervisorClient(transport(HA_ADMIN_TOKEN, `${emu.url}/not-home-assistant`)).info(), 'network', /answered HTTP 401 but refused a websocket connection/);
+    const err = await rejectsWith(
+      new SupervisorClient(transport(HA_ADMIN_TOKEN, `${emu.url}/not-home-assistant`)).info(),
+      'network',
+      /answered HTTP 401 but refused a websocket connection/,
+    );
     assert.doesNotMatch(err.message, new RegExp(HA_ADMIN_TOKEN));
     await rejectsWith(new SupervisorClient(transport(HA_ADMIN_TOKEN, 'http://no-such-host.invalid:8123')).info(), 'dns');
   });

@@ -65,9 +65,7 @@ describe('planBackup: what goes in (Auto Backup async_create_backup)', () => {
     assert.equal(ok(plan({ exclude: {} })).endpoint, 'full');
     const unknownOnly = ok(plan({ exclude_addons: 'Zigbee2MQTT' }));
     assert.equal(unknownOnly.endpoint, 'full');
-    assert.deepEqual(unknownOnly.warnings, [
-      "Unknown add-on 'Zigbee2MQTT' in exclude: no installed add-on has this name or a matching slug; there is nothing to exclude.",
-    ]);
+    assert.deepEqual(unknownOnly.warnings, ["Unknown add-on 'Zigbee2MQTT' in exclude: no installed add-on has this name or a matching slug; there is nothing to exclude."]);
   });
 
   it('include replaces the baseline: include_addons alone backs up only those add-ons', () => {
@@ -76,14 +74,16 @@ describe('planBackup: what goes in (Auto Backup async_create_backup)', () => {
     assert.deepEqual(result.body, { name: 'Monday, Jan 06, 2025', compressed: true, addons: ['core_mariadb', 'core_mosquitto'], folders: [], homeassistant: false });
   });
 
-  it('config becomes homeassistant: true, not the legacy folder (the blueprint\'s hourly tier)', () => {
+  it("config becomes homeassistant: true, not the legacy folder (the blueprint's hourly tier)", () => {
     const result = ok(plan({ include_folders: ['config'], keep_days: 2 }));
     assert.deepEqual(result.body, { name: 'Monday, Jan 06, 2025', compressed: true, addons: [], folders: [], homeassistant: true });
     assert.equal(result.keepDays, 2);
   });
 
   it('include minus exclude, without duplicates', () => {
-    const result = ok(plan({ include: { addons: ['core_*', 'MariaDB', 'Grafana'], folders: ['config', 'homeassistant', 'share', 'ssl'] }, exclude: { addons: 'MariaDB', folders: 'ssl' } }));
+    const result = ok(
+      plan({ include: { addons: ['core_*', 'MariaDB', 'Grafana'], folders: ['config', 'homeassistant', 'share', 'ssl'] }, exclude: { addons: 'MariaDB', folders: 'ssl' } }),
+    );
     assert.equal(result.label, 'partial');
     assert.deepEqual(result.body, { name: 'Monday, Jan 06, 2025', compressed: true, addons: ['core_mosquitto', 'a0d7b954_grafana'], folders: ['share'], homeassistant: true });
   });
@@ -96,9 +96,7 @@ describe('planBackup: what goes in (Auto Backup async_create_backup)', () => {
   it('leaves an unknown included add-on out and warns with its name', () => {
     const result = ok(plan({ include: { addons: ['Grafana', 'core-mosquitto'] } }));
     assert.deepEqual(result.endpoint === 'partial' && result.body.addons, ['a0d7b954_grafana']);
-    assert.deepEqual(result.warnings, [
-      "Unknown add-on 'core-mosquitto' in include: no installed add-on has this name or a matching slug; it is left out.",
-    ]);
+    assert.deepEqual(result.warnings, ["Unknown add-on 'core-mosquitto' in include: no installed add-on has this name or a matching slug; it is left out."]);
   });
 
   it('an unknown folder is an error naming it', () => {
@@ -136,7 +134,7 @@ describe('planBackup: payload transforms (Auto Backup _async_create_backup)', ()
     assert.equal(ok(plan({ password: 'x', encrypted: true }, { defaultKey: null })).body.password, 'x');
   });
 
-  it('encrypted without a default key is an error, not a silent unencrypted backup (the seed\'s bug)', () => {
+  it("encrypted without a default key is an error, not a silent unencrypted backup (the seed's bug)", () => {
     for (const defaultKey of [null, undefined, '']) {
       const result = plan({ encrypted: true }, { defaultKey });
       assert.match(result.errors.join(), /encrypted: true needs Home Assistant's default backup encryption key, but none is set up/);
@@ -152,7 +150,7 @@ describe('planBackup: payload transforms (Auto Backup _async_create_backup)', ()
     assert.doesNotMatch(messages(plan({ encrypted: true, include: { folders: 'bad' } })), new RegExp(KEY));
   });
 
-  it('exclude_database → homeassistant_exclude_database; absent leaves the Supervisor\'s setting', () => {
+  it("exclude_database → homeassistant_exclude_database; absent leaves the Supervisor's setting", () => {
     assert.equal(ok(plan({ exclude_database: true })).body.homeassistant_exclude_database, true);
     assert.equal(ok(plan({ exclude_database: false })).body.homeassistant_exclude_database, false);
     assert.equal('homeassistant_exclude_database' in ok(plan({})).body, false);
@@ -169,7 +167,7 @@ describe('planBackup: payload transforms (Auto Backup _async_create_backup)', ()
       assert.equal(ok(plan({ location: '.local' })).body.location, null);
       assert.equal(ok(plan({ location: null })).body.location, null);
       assert.equal(ok(plan({ location: 'nas' })).body.location, 'nas');
-      assert.equal('location' in ok(plan({})).body, false, 'absent → the Supervisor\'s default location');
+      assert.equal('location' in ok(plan({})).body, false, "absent → the Supervisor's default location");
     });
     it('a list is sent as a list, normalised', () => {
       assert.deepEqual(ok(plan({ location: ['/backup', 'nas'] })).body.location, [null, 'nas']);

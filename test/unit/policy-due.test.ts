@@ -20,8 +20,14 @@ describe('isDue', () => {
     assert.deepEqual(d, { due: true, scheduledFor: at('2026-11-26T01:30:00Z'), catchUp: false });
   });
   it('is not due before the time, nor after a backup for it was made (by any window)', () => {
-    assert.deepEqual(isDue({ schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-25T01:30:20Z') }, at('2026-11-26T01:29:00Z'), TZ), { due: false, reason: 'done' });
-    assert.deepEqual(isDue({ schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-26T01:30:05Z') }, at('2026-11-26T01:40:00Z'), TZ), { due: false, reason: 'done' });
+    assert.deepEqual(isDue({ schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-25T01:30:20Z') }, at('2026-11-26T01:29:00Z'), TZ), {
+      due: false,
+      reason: 'done',
+    });
+    assert.deepEqual(isDue({ schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-26T01:30:05Z') }, at('2026-11-26T01:40:00Z'), TZ), {
+      due: false,
+      reason: 'done',
+    });
   });
   it('catches up only the latest missed run after a week away', () => {
     const d = isDue({ schedule: daily, enabled: true, firstSeen, newestBackup: at('2026-11-18T01:30:00Z') }, at('2026-11-26T09:00:00Z'), TZ);
@@ -30,7 +36,10 @@ describe('isDue', () => {
     assert.deepEqual(d.due && d.scheduledFor, at('2026-11-26T01:30:00Z'));
   });
   it('does not run a policy for times before it was first seen, nor a disabled one', () => {
-    assert.deepEqual(isDue({ schedule: daily, enabled: true, firstSeen: at('2026-11-26T08:00:00Z'), newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), { due: false, reason: 'before-first-seen' });
+    assert.deepEqual(isDue({ schedule: daily, enabled: true, firstSeen: at('2026-11-26T08:00:00Z'), newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), {
+      due: false,
+      reason: 'before-first-seen',
+    });
     assert.deepEqual(isDue({ schedule: daily, enabled: false, firstSeen, newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), { due: false, reason: 'disabled' });
   });
   it('a backup started a few seconds before the minute counts for it', () => {
@@ -65,7 +74,11 @@ describe('updateSeen: what the scheduler remembers', () => {
     // Fixed, two days later: the first sighting is the old one, so the latest missed run is due.
     const fixed = updateSeen(broken.seen, [nightly], false, at('2026-11-28T09:00:00Z'));
     assert.equal(fixed.seen.nightly?.firstSeen, '2026-11-01T00:00:00.000Z');
-    assert.equal(isDue({ schedule: daily, enabled: true, firstSeen: new Date(fixed.seen.nightly.firstSeen), newestBackup: at('2026-11-25T01:30:00Z') }, at('2026-11-28T09:00:00Z'), TZ).due, true);
+    assert.equal(
+      isDue({ schedule: daily, enabled: true, firstSeen: new Date(fixed.seen.nightly.firstSeen), newestBackup: at('2026-11-25T01:30:00Z') }, at('2026-11-28T09:00:00Z'), TZ)
+        .due,
+      true,
+    );
   });
   it('forgets a disabled or removed policy of a valid file (enabled again, it starts from now)', () => {
     const before = { nightly: { firstSeen: '2026-11-01T00:00:00.000Z', cron: daily.cron }, old: { firstSeen: '2026-10-01T00:00:00.000Z', cron: daily.cron } };
@@ -91,6 +104,9 @@ describe('overdueSince', () => {
   });
   it('takes a cron expression as remembered by the scheduler, and nothing before the first sighting', () => {
     assert.deepEqual(overdueSince({ schedule: '30 2 * * *', enabled: true, firstSeen, newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), at('2026-11-26T01:30:00Z'));
-    assert.equal(overdueSince({ schedule: '30 2 * * *', enabled: true, firstSeen: at('2026-11-26T08:30:00Z'), newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ), undefined);
+    assert.equal(
+      overdueSince({ schedule: '30 2 * * *', enabled: true, firstSeen: at('2026-11-26T08:30:00Z'), newestBackup: undefined }, at('2026-11-26T09:00:00Z'), TZ),
+      undefined,
+    );
   });
 });

@@ -63,7 +63,10 @@ describe('hostile input', () => {
 
   it('a merge-key bomb', () => {
     const lines = ['a: &a {k0: 1, k1: 1, k2: 1, k3: 1, k4: 1, k5: 1, k6: 1, k7: 1, k8: 1, k9: 1}'];
-    for (let i = 1; i < 8; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} {${Array.from({ length: 10 }, (_, j) => `m${j}: *${String.fromCharCode(96 + i)}`).join(', ')}}`);
+    for (let i = 1; i < 8; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} {${Array.from({ length: 10 }, (_, j) => `m${j}: *${String.fromCharCode(96 + i)}`).join(', ')}}`,
+      );
     lines.push('policies: []');
     assert.deepEqual(codes(parseWithin(`${lines.join('\n')}\n`, 3000)), ['too-many-values']);
   });
@@ -95,7 +98,16 @@ describe('hostile input', () => {
 
   it('pathological token streams at the size limit', () => {
     const size = 250_000;
-    for (const text of ['['.repeat(size), '{'.repeat(size), '- '.repeat(size / 2), '? '.repeat(size / 2), `a: ${'&a '.repeat(size / 3)}x`, '"'.repeat(size), '\n'.repeat(size), `a: &a x\nb: [${'*a,'.repeat(size / 3)}]\n`]) {
+    for (const text of [
+      '['.repeat(size),
+      '{'.repeat(size),
+      '- '.repeat(size / 2),
+      '? '.repeat(size / 2),
+      `a: ${'&a '.repeat(size / 3)}x`,
+      '"'.repeat(size),
+      '\n'.repeat(size),
+      `a: &a x\nb: [${'*a,'.repeat(size / 3)}]\n`,
+    ]) {
       const result = parseWithin(text, 4000);
       assert.ok(result.diagnostics.length > 0 || text.trim() === '', text.slice(0, 20));
     }
@@ -149,7 +161,50 @@ function random(seed: number): () => number {
   };
 }
 
-const PIECES = [':', '-', '[', ']', '{', '}', '&a', '*a', '!secret ', '!secret known', '!include ', '<<: *a', '|', '>', "'", '"', '#', '%', '@', ',', '\n', ' ', '  ', '\t', '?', '---', '...', 'null', '~', '7', '-1', '1e999', 'daily 02:30', 'weekly mon 99:99', 'unlimited', 'keep_days: ', 'policies:', '- name: x', '🗃️', '\r\n', '\\', '\u0000'];
+const PIECES = [
+  ':',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&a',
+  '*a',
+  '!secret ',
+  '!secret known',
+  '!include ',
+  '<<: *a',
+  '|',
+  '>',
+  "'",
+  '"',
+  '#',
+  '%',
+  '@',
+  ',',
+  '\n',
+  ' ',
+  '  ',
+  '\t',
+  '?',
+  '---',
+  '...',
+  'null',
+  '~',
+  '7',
+  '-1',
+  '1e999',
+  'daily 02:30',
+  'weekly mon 99:99',
+  'unlimited',
+  'keep_days: ',
+  'policies:',
+  '- name: x',
+  '🗃️',
+  '\r\n',
+  '\\',
+  '\u0000',
+];
 
 function mutate(text: string, next: () => number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;

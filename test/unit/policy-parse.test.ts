@@ -4,13 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  hasErrors,
-  parsePolicyFile,
-  type PolicyDiagnostic,
-  type Range,
-  type SecretLookup,
-} from '../../src/core/policy';
+import { hasErrors, parsePolicyFile, type PolicyDiagnostic, type Range, type SecretLookup } from '../../src/core/policy';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'policies');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -346,12 +340,20 @@ describe('parsePolicyFile: !secret', () => {
 
   it('reports an unknown secret, a missing lookup, a throwing lookup and a bad !secret', () => {
     const text = 'policies:\n  - name: a\n    schedule: daily 01:00\n    backup: {password: !secret nope}\n';
-    for (const options of [{ secrets }, {}, { secrets: () => { throw new Error('disk on fire'); } }]) {
+    for (const options of [
+      { secrets },
+      {},
+      {
+        secrets: () => {
+          throw new Error('disk on fire');
+        },
+      },
+    ]) {
       const diagnostic = only(text, options);
       assert.equal(diagnostic.code, 'secret');
       assert.equal(diagnostic.message, "secret 'nope' is not defined in secrets.yaml");
       assert.deepEqual(diagnostic.range, r(3, 23, 3, 35));
-      assert.equal(textAt(text, diagnostic.range), "!secret nope");
+      assert.equal(textAt(text, diagnostic.range), '!secret nope');
     }
     const bad = only('policies:\n  - name: a\n    schedule: daily 01:00\n    backup: {password: !secret [x]}\n', { secrets });
     assert.match(bad.message, /!secret needs the name of a secret/);

@@ -8,14 +8,17 @@ describe('parseSecretsFile', () => {
   it('reads names and scalar values, skipping logger', () => {
     const file = parseSecretsFile('backup_password: "s3cret!"\nport: 8123\nflag: on\nempty:\nlogger: debug\nalias: &a x\nsame: *a\nlist: [1, 2]\n');
     assert.deepEqual(file.errors, []);
-    assert.deepEqual([...file.secrets], [
-      ['backup_password', 's3cret!'],
-      ['port', 8123],
-      ['flag', 'on'],
-      ['empty', null],
-      ['alias', 'x'],
-      ['same', 'x'],
-    ]);
+    assert.deepEqual(
+      [...file.secrets],
+      [
+        ['backup_password', 's3cret!'],
+        ['port', 8123],
+        ['flag', 'on'],
+        ['empty', null],
+        ['alias', 'x'],
+        ['same', 'x'],
+      ],
+    );
   });
 
   it('reports an unreadable file without showing its values', () => {

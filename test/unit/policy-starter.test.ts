@@ -35,7 +35,7 @@ describe('STARTER_POLICY_FILE', () => {
     assert.equal(policies[0]?.backup.location, 'my_nas');
   });
 
-  it('names the tag that marks a policy\'s backups', () => {
+  it("names the tag that marks a policy's backups", () => {
     assert.match(STARTER_POLICY_FILE, /extra\.vscode_ha_backups\.policy/);
   });
 });

@@ -166,7 +166,15 @@ describe(`applyPolicy properties (base seed ${BASE_SEED})`, () => {
       const ns = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         ms[i] =
-          shape === 'one-instant' ? 1_700_000_000_000 : shape === 'ties' ? 1_700_000_000_000 + rng.int(0, 5) : shape === 'clustered' ? (rng.chance(0.9) ? 1_700_000_000_000 + rng.int(0, 50) : rng.int(0, 1e12)) : rng.int(-1e12, 2e12);
+          shape === 'one-instant'
+            ? 1_700_000_000_000
+            : shape === 'ties'
+              ? 1_700_000_000_000 + rng.int(0, 5)
+              : shape === 'clustered'
+                ? rng.chance(0.9)
+                  ? 1_700_000_000_000 + rng.int(0, 50)
+                  : rng.int(0, 1e12)
+                : rng.int(-1e12, 2e12);
         ns[i] = rng.chance(0.3) ? rng.int(0, 999_999) : 0;
       }
       if (shape === 'ascending' || shape === 'descending') {
@@ -192,7 +200,10 @@ describe(`applyPolicy properties (base seed ${BASE_SEED})`, () => {
       const ids = snaps.map((s) => s.id);
       assert.deepEqual([...r.keep, ...r.remove].sort(), [...ids].sort(), 'keep ∪ remove = input, disjoint');
       assert.deepEqual(Object.keys(r.reasons).sort(), [...r.keep].sort());
-      assert.ok(r.keep.every((id) => (r.reasons[id] ?? []).length > 0), 'every kept snapshot has a reason');
+      assert.ok(
+        r.keep.every((id) => (r.reasons[id] ?? []).length > 0),
+        'every kept snapshot has a reason',
+      );
       const byId = new Map(snaps.map((s, index) => [s.id, { s, index }]));
       assertNewestFirst(r.keep, byId, 'keep');
       assertNewestFirst(r.remove, byId, 'remove');
@@ -294,7 +305,15 @@ describe('applyPolicy timeZone properties', () => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true });
       const zone = rng.pick(ZONES);
       const rules = genRules(rng, { counts: true, tags: true });
-      assert.deepEqual(applyPolicy(snaps, rules, { now: NOW, timeZone: zone }), applyPolicy(snaps.map((s) => inZone(s, zone)), rules, { now: NOW }), zone);
+      assert.deepEqual(
+        applyPolicy(snaps, rules, { now: NOW, timeZone: zone }),
+        applyPolicy(
+          snaps.map((s) => inZone(s, zone)),
+          rules,
+          { now: NOW },
+        ),
+        zone,
+      );
     });
   });
 
@@ -303,7 +322,15 @@ describe('applyPolicy timeZone properties', () => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true });
       const zone = rng.pick(['Asia/Kolkata', 'UTC', 'Etc/GMT+5']);
       const rules = genRules(rng);
-      assert.deepEqual(applyPolicy(snaps, rules, { now: NOW, timeZone: zone }), applyPolicy(snaps.map((s) => inZone(s, zone)), rules, { now: NOW }), zone);
+      assert.deepEqual(
+        applyPolicy(snaps, rules, { now: NOW, timeZone: zone }),
+        applyPolicy(
+          snaps.map((s) => inZone(s, zone)),
+          rules,
+          { now: NOW },
+        ),
+        zone,
+      );
     });
   });
 
@@ -374,10 +401,7 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
       const readable = (b: B) => /[zZ]$|[+-]\d\d:\d\d$/.test(b.date);
       // A policy without any rule has no generational verdict.
       const hasRule = (p: RetentionRules | undefined): p is RetentionRules =>
-        !!p &&
-        (RULES.some((k) => (p[k] ?? 0) !== 0) ||
-          (['within', ...WITHIN] as const).some((k) => dur(p[k]) !== '') ||
-          (p.tags ?? []).length > 0);
+        !!p && (RULES.some((k) => (p[k] ?? 0) !== 0) || (['within', ...WITHIN] as const).some((k) => dur(p[k]) !== '') || (p.tags ?? []).length > 0);
       const members = new Map<string, B[]>();
       for (const b of backups) {
         const g = groupOf(b);
@@ -387,9 +411,21 @@ describe(`planPurge properties (base seed ${BASE_SEED})`, () => {
       const notKept = new Set<string>();
       for (const [g, list] of members) {
         const snapsOf = list.map((b) => ({ id: b.slug, time: b.date }));
-        newest.add(reference(snapsOf.map((x) => ({ ...x, tags: [] })), { last: 1 }, NOW_MS).keep[0] as string);
+        newest.add(
+          reference(
+            snapsOf.map((x) => ({ ...x, tags: [] })),
+            { last: 1 },
+            NOW_MS,
+          ).keep[0] as string,
+        );
         const p = g === '<default>' ? rules : rulesByPolicy[g];
-        if (hasRule(p)) for (const id of reference(snapsOf.map((x) => ({ ...x, tags: [] })), p, NOW_MS).remove) notKept.add(id);
+        if (hasRule(p))
+          for (const id of reference(
+            snapsOf.map((x) => ({ ...x, tags: [] })),
+            p,
+            NOW_MS,
+          ).remove)
+            notKept.add(id);
       }
 
       for (const b of backups) {

@@ -180,7 +180,13 @@ describe('planPurge: the generational rules', () => {
   it('applies each policy to its own backups only', () => {
     const backups = [backup('a1', 1), backup('b1', 1.5), backup('a2', 2), backup('b2', 2.5), backup('a3', 3), backup('b3', 3.5)];
     const managed = (b: Backup) => (b.slug.startsWith('a') ? 'alpha' : 'beta');
-    const p = plan(backups, { managed, rulesByPolicy: new Map<string, RetentionRules>([['alpha', { last: 2 }], ['beta', { last: 1 }]]) });
+    const p = plan(backups, {
+      managed,
+      rulesByPolicy: new Map<string, RetentionRules>([
+        ['alpha', { last: 2 }],
+        ['beta', { last: 1 }],
+      ]),
+    });
     assert.deepEqual(p.remove, ['b2', 'a3', 'b3']);
     assert.deepEqual(decision(p, 'a2').reasons, ['last 2/2']);
     assert.equal(p.decisions.find((d) => d.slug === 'b1')?.policy, 'beta');
@@ -242,7 +248,10 @@ describe('planPurge: confirmation and output shape', () => {
     );
     assert.deepEqual(p.remove, ['s3', 's5', 's9']);
     assert.equal(p.decisions[1]?.backup, shuffled[1]);
-    assert.deepEqual(p.decisions[1]?.details, [{ code: 'newest-of-policy', policy: true }, { code: 'expired', expires: expiries.get('s0'), agoMs: 1 }]);
+    assert.deepEqual(p.decisions[1]?.details, [
+      { code: 'newest-of-policy', policy: true },
+      { code: 'expired', expires: expiries.get('s0'), agoMs: 1 },
+    ]);
   });
 
   it('handles no backups', () => {

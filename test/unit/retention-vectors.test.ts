@@ -37,10 +37,7 @@ const vectors = loadVectors();
 
 describe('retention vectors (restic forget semantics)', () => {
   it('finds the vector folder', () => {
-    assert.ok(
-      fs.existsSync(VECTORS_DIR),
-      `The retention vectors are missing: expected ${VECTORS_DIR}`,
-    );
+    assert.ok(fs.existsSync(VECTORS_DIR), `The retention vectors are missing: expected ${VECTORS_DIR}`);
     // 40 restic golden cases + 30 extras (at least: more may be added).
     assert.ok(vectors.length >= 70, `expected at least 70 vector files in ${VECTORS_DIR}, found ${vectors.length}`);
   });

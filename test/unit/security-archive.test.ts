@@ -87,7 +87,11 @@ const HOSTILE: { spec: Spec; listedAs: string; reason: RegExp }[] = [
   { spec: { name: 'pipe', type: 'fifo' }, listedAs: 'pipe', reason: /fifo/ },
   // The ustar header says one thing, the PAX record (which wins) another.
   { spec: { name: 'innocent.txt', data: 'pax\n', pax: { path: '../pax-escape' } }, listedAs: '../pax-escape', reason: /path contains "\.\."/ },
-  { spec: { name: 'innocent-link', type: 'symlink', linkname: 'ok/file.txt', pax: { linkpath: '/etc/shadow' } }, listedAs: 'innocent-link', reason: /symbolic link to an absolute path \(\/etc\/shadow\)/ },
+  {
+    spec: { name: 'innocent-link', type: 'symlink', linkname: 'ok/file.txt', pax: { linkpath: '/etc/shadow' } },
+    listedAs: 'innocent-link',
+    reason: /symbolic link to an absolute path \(\/etc\/shadow\)/,
+  },
   // A GNU long name ('L' entry) that names the next entry.
   { spec: { name: '././@LongLink', type: 'gnu-long-path', data: `../../${'g'.repeat(120)}\0` }, listedAs: `../../${'g'.repeat(120)}`, reason: /path contains "\.\."/ },
 ];
@@ -112,7 +116,25 @@ function snapshot(dir: string): string[] {
     .sort();
 }
 
-const WRITING_CALLS = ['writeFile', 'appendFile', 'mkdir', 'mkdtemp', 'symlink', 'link', 'rename', 'copyFile', 'cp', 'rm', 'rmdir', 'unlink', 'truncate', 'chmod', 'chown', 'utimes', 'lutimes'];
+const WRITING_CALLS = [
+  'writeFile',
+  'appendFile',
+  'mkdir',
+  'mkdtemp',
+  'symlink',
+  'link',
+  'rename',
+  'copyFile',
+  'cp',
+  'rm',
+  'rmdir',
+  'unlink',
+  'truncate',
+  'chmod',
+  'chown',
+  'utimes',
+  'lutimes',
+];
 
 /**
  * Runs `work` while every fs function that could create or change a file is replaced by one that
@@ -132,7 +154,12 @@ async function watchingWrites(work: () => Promise<void>): Promise<string[]> {
     restore.push(() => (target[name] = original));
   };
   const always = () => true;
-  const writingFlags = (args: unknown[]) => typeof args[1] === 'string' ? /[wa+]/.test(args[1]) : typeof args[1] === 'number' ? (args[1] & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0 : false;
+  const writingFlags = (args: unknown[]) =>
+    typeof args[1] === 'string'
+      ? /[wa+]/.test(args[1])
+      : typeof args[1] === 'number'
+        ? (args[1] & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0
+        : false;
   for (const name of WRITING_CALLS) {
     patch(fsp, name, always, 'fs/promises');
     patch(fs, name, always, 'fs');
@@ -178,9 +205,30 @@ void describe('security: hostile archives', () => {
     const entries = [...SAFE, ...HOSTILE.map((h) => h.spec)];
     entries.splice(entries.indexOf(HOSTILE.at(-1)!.spec) + 1, 0, GNU_TARGET);
     const inner = gzip(await hostileTar(entries));
-    const json = { slug: 'bad00bad', version: 2, name: 'Hostile', date: '2026-11-20T03:00:00+01:00', type: 'partial', compressed: true, protected: true, homeassistant: null, folders: ['share', 'ssl'], addons: [], repositories: [], extra: {}, supervisor_version: '2026.11.0' };
+    const json = {
+      slug: 'bad00bad',
+      version: 2,
+      name: 'Hostile',
+      date: '2026-11-20T03:00:00+01:00',
+      type: 'partial',
+      compressed: true,
+      protected: true,
+      homeassistant: null,
+      folders: ['share', 'ssl'],
+      addons: [],
+      repositories: [],
+      extra: {},
+      supervisor_version: '2026.11.0',
+    };
     // The same hostile content encrypted (SecureTar v2) and plain gzip.
-    await writeBackup(file, [{ name: 'share.tar.gz', data: encryptV2(inner, PASSWORD) }, { name: 'ssl.tar.gz', data: inner }], json);
+    await writeBackup(
+      file,
+      [
+        { name: 'share.tar.gz', data: encryptV2(inner, PASSWORD) },
+        { name: 'ssl.tar.gz', data: inner },
+      ],
+      json,
+    );
     before0 = snapshot(tmp.dir);
   });
   after(() => tmp.cleanup());
@@ -191,7 +239,10 @@ void describe('security: hostile archives', () => {
       listing = await listBackup(file, { password: PASSWORD });
     });
     assert.deepEqual(writes, []);
-    assert.deepEqual(listing!.archives.map((a) => a.name), parts);
+    assert.deepEqual(
+      listing!.archives.map((a) => a.name),
+      parts,
+    );
     for (const archive of listing!.archives) {
       const byPath = new Map<string, ArchiveEntry>(archive.entries.map((e) => [e.path, e]));
       for (const h of HOSTILE) {
@@ -238,7 +289,24 @@ void describe('security: hostile archives', () => {
     const outer = path.join(tmp.dir, 'outer-names.tar');
     const inner = gzip(await hostileTar([{ name: 'ok.txt', data: 'ok\n' }]));
     const names = ['../escape.tar.gz', '/abs.tar.gz', 'C:\\win.tar.gz', 'a/../../b.tar.gz'];
-    await writeBackup(outer, names.map((name) => ({ name, data: inner })), { slug: 'bad00bad', version: 2, name: 'x', date: '2026-11-20T03:00:00+01:00', type: 'partial', compressed: true, protected: false, homeassistant: null, folders: [], addons: [], repositories: [], extra: {} });
+    await writeBackup(
+      outer,
+      names.map((name) => ({ name, data: inner })),
+      {
+        slug: 'bad00bad',
+        version: 2,
+        name: 'x',
+        date: '2026-11-20T03:00:00+01:00',
+        type: 'partial',
+        compressed: true,
+        protected: false,
+        homeassistant: null,
+        folders: [],
+        addons: [],
+        repositories: [],
+        extra: {},
+      },
+    );
     const snap = snapshot(tmp.dir);
     const writes = await watchingWrites(async () => {
       const listing = await listBackup(outer);

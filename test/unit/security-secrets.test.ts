@@ -202,7 +202,8 @@ describe('security: the token never reaches an error (through Home Assistant Cor
   for (const code of ['unknown_error', 'home_assistant_error', 'unauthorized']) {
     it(`a supervisor/api error (${code}) whose message repeats the token`, async () => {
       server.onAuth = authOk;
-      server.onCommand = (message, peer) => peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code, message: `refused for ${TOKEN}` } }));
+      server.onCommand = (message, peer) =>
+        peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code, message: `refused for ${TOKEN}` } }));
       const err = await failure(new SupervisorClient(transport()).listBackups());
       assertNoToken(err, code);
     });
@@ -210,7 +211,8 @@ describe('security: the token never reaches an error (through Home Assistant Cor
 
   it('another websocket command whose error repeats the token', async () => {
     server.onAuth = authOk;
-    server.onCommand = (message, peer) => peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code: 'invalid_format', message: `bad ${TOKEN}` } }));
+    server.onCommand = (message, peer) =>
+      peer.sendText(JSON.stringify({ id: message.id, type: 'result', success: false, error: { code: 'invalid_format', message: `bad ${TOKEN}` } }));
     const err = await failure(transport().command({ type: 'backup/config/info' }));
     assertNoToken(err, 'command');
   });

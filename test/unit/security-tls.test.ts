@@ -32,7 +32,23 @@ function makeCertificates(): Certificates {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
     openssl('req', '-x509', ...ec, '-keyout', 'self.key', '-out', 'self.crt', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
-    openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Unknown Test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+    openssl(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Unknown Test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    );
     openssl('req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=127.0.0.1');
     writeFileSync(file('leaf.ext'), 'subjectAltName=IP:127.0.0.1\n');
     openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'leaf.ext');
@@ -124,7 +140,10 @@ describe('security: TLS certificates are verified unless turned off', () => {
     it('accepts it only with verification turned off for this instance', async () => {
       const client = new SupervisorClient(track(new HttpTransport({ baseUrl: fronts.selfSigned, token: SUPERVISOR_TOKEN, rejectUnauthorized: false })));
       const { backups } = await client.listBackups();
-      assert.deepEqual(backups.map((b) => b.name), ['Newest', 'Middle', 'Old', 'Imported']);
+      assert.deepEqual(
+        backups.map((b) => b.name),
+        ['Newest', 'Middle', 'Old', 'Imported'],
+      );
       const download = await client.download(backups[0]!.slug);
       assert.equal(download.status, 200);
       download.body.resume();
@@ -164,7 +183,17 @@ describe('security: TLS certificates are verified unless turned off', () => {
   });
 
   it('certificate problems Node reports under other codes are still `tls` (the user is offered the choice)', () => {
-    for (const code of ['CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'HOSTNAME_MISMATCH', 'CERT_REVOKED', 'INVALID_CA']) {
+    for (const code of [
+      'CERT_NOT_YET_VALID',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'UNABLE_TO_GET_ISSUER_CERT',
+      'CERT_UNTRUSTED',
+      'CERT_SIGNATURE_FAILURE',
+      'HOSTNAME_MISMATCH',
+      'CERT_REVOKED',
+      'INVALID_CA',
+    ]) {
       // undici nests the socket's error under `cause`.
       const e = networkError(Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error(code), { code }) }), 'GET', '/info', 'https://ha.example');
       assert.equal(e.kind, 'tls', code);

@@ -80,7 +80,11 @@ describe('slow responses past the timeout', { concurrency: true }, () => {
     const slug = await seeded('Seeded partial');
     await slow(`GET /backups/${slug}/download`);
     await rejectsWith(downloadBackupToFile(client, slug, dir, { fileName: 'Seeded_partial.tar' }), 'timeout');
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('Seeded_partial')), [], 'no file, partial or final');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('Seeded_partial')),
+      [],
+      'no file, partial or final',
+    );
     await afterTheDelay();
   });
 

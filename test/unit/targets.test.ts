@@ -9,8 +9,17 @@ const backup = (slug: string) => ({ slug }) as Backup;
 
 void describe('selectedBackups', () => {
   void it('takes the selection when there is one, else the clicked row', () => {
-    assert.deepEqual(selectedBackups({ backup: backup('a'), kind: 'backup' }).map((b) => b.slug), ['a']);
-    assert.deepEqual(selectedBackups({ backup: backup('a'), kind: 'backup' }, [{ backup: backup('b'), kind: 'backup' }, { backup: backup('c'), kind: 'backup' }]).map((b) => b.slug), ['b', 'c']);
+    assert.deepEqual(
+      selectedBackups({ backup: backup('a'), kind: 'backup' }).map((b) => b.slug),
+      ['a'],
+    );
+    assert.deepEqual(
+      selectedBackups({ backup: backup('a'), kind: 'backup' }, [
+        { backup: backup('b'), kind: 'backup' },
+        { backup: backup('c'), kind: 'backup' },
+      ]).map((b) => b.slug),
+      ['b', 'c'],
+    );
     assert.deepEqual(selectedBackups(undefined, []), []);
   });
 
@@ -23,7 +32,10 @@ void describe('selectedBackups', () => {
       { kind: 'group' },
       { backup: backup('a') },
     ];
-    assert.deepEqual(selectedBackups(selected[0], selected).map((b) => b.slug), ['a']);
+    assert.deepEqual(
+      selectedBackups(selected[0], selected).map((b) => b.slug),
+      ['a'],
+    );
     assert.deepEqual(selectedBackups({ backup: backup('b'), kind: 'entry' }), []);
   });
 });

@@ -95,7 +95,10 @@ export function describeClientScenarios(t: TransportUnderTest): void {
 
     it('lists backups newest first with days_until_stale', async () => {
       const list = await client.listBackups();
-      assert.deepEqual(list.backups.map((b) => b.name), ['Newest', 'Middle', 'Old', 'Imported']);
+      assert.deepEqual(
+        list.backups.map((b) => b.name),
+        ['Newest', 'Middle', 'Old', 'Imported'],
+      );
       assert.equal(list.daysUntilStale, 30);
       assert.equal(list.backups[1]!.protected, true);
       assert.deepEqual(list.backups[1]!.locations, [null, 'nas_backups']);
@@ -105,7 +108,10 @@ export function describeClientScenarios(t: TransportUnderTest): void {
       const [newest] = (await client.listBackups()).backups;
       const details = await client.backupInfo(newest!.slug);
       assert.equal(details.name, 'Newest');
-      assert.deepEqual(details.addons.map((a) => a.name), ['Mosquitto broker']);
+      assert.deepEqual(
+        details.addons.map((a) => a.name),
+        ['Mosquitto broker'],
+      );
     });
 
     it("reads Home Assistant's clock (three days behind, here)", async () => {
@@ -128,7 +134,10 @@ export function describeClientScenarios(t: TransportUnderTest): void {
       const outcome = await waitForJob(client, jobId, { intervalMs: 20, onUpdate: (j) => seen.push(j) });
       assert.equal(outcome.failed, false);
       assert.match(outcome.slug ?? '', /^[0-9a-f]{8}$/);
-      assert.ok(seen.some((j) => !j.done), 'the job was seen running');
+      assert.ok(
+        seen.some((j) => !j.done),
+        'the job was seen running',
+      );
       assert.equal((await client.backupInfo(outcome.slug!)).name, 'From the client');
     });
 

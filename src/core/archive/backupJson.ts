@@ -48,9 +48,7 @@ const homeAssistantSchema = z
   })
   .nullish()
   // v1 quirk: an object with `version: null` means "no Home Assistant in this backup".
-  .transform((ha) =>
-    ha == null || ha.version == null ? null : { ...ha, version: ha.version, size: ha.size ?? 0, exclude_database: ha.exclude_database ?? false },
-  );
+  .transform((ha) => (ha == null || ha.version == null ? null : { ...ha, version: ha.version, size: ha.size ?? 0, exclude_database: ha.exclude_database ?? false }));
 
 export const backupJsonSchema = z.looseObject({
   version: z

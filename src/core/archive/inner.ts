@@ -200,8 +200,7 @@ export function runInner(fh: FileHandle, src: InnerSource, o: RunOptions): Inner
 
     const start = src.offset + layerHeaderBytes(layer);
     const end = src.offset + src.size - 1;
-    const source =
-      end >= start ? createReadStream(src.file, { start, end, highWaterMark: READ_CHUNK }) : new PassThrough().end();
+    const source = end >= start ? createReadStream(src.file, { start, end, highWaterMark: READ_CHUNK }) : new PassThrough().end();
     const counter = new ByteCounter(layerHeaderBytes(layer), o.onBytes);
     let failedStage: string | undefined;
     // The first stage to fail tells what kind of damage it is (pipeline only passes the error on).

@@ -102,5 +102,9 @@ function mayBeV1(backup: BackupJson | undefined): boolean {
 
 /** Streams inner archive `m` of `o` (decrypt, gunzip, tar) with the reader's credentials and signal. */
 export function readMember(o: OpenedBackup, m: OuterMember, opts: ReadOptions, handlers: Pick<RunOptions, 'onEntry' | 'onBytes' | 'onInfo'>): InnerRun {
-  return runInner(o.fh, { file: o.file, name: m.name, offset: m.dataOffset, size: m.size }, { creds: credsOf(opts), mayBeV1: mayBeV1(o.backup), signal: opts.signal, ...handlers });
+  return runInner(
+    o.fh,
+    { file: o.file, name: m.name, offset: m.dataOffset, size: m.size },
+    { creds: credsOf(opts), mayBeV1: mayBeV1(o.backup), signal: opts.signal, ...handlers },
+  );
 }

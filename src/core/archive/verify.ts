@@ -101,7 +101,16 @@ export async function verifyBackup(file: string, opts: VerifyOptions = {}): Prom
       const present = new Set(o.inner.map((m) => m.name));
       for (const name of expectedArchiveNames(o.backup)) {
         if (present.has(name)) continue;
-        parts.push({ name, ok: false, kind: 'not_found', error: `${name}: missing from the backup (backup.json lists it)`, bytes: 0, tarBytes: 0, entries: 0, unsafeEntries: 0 });
+        parts.push({
+          name,
+          ok: false,
+          kind: 'not_found',
+          error: `${name}: missing from the backup (backup.json lists it)`,
+          bytes: 0,
+          tarBytes: 0,
+          entries: 0,
+          unsafeEntries: 0,
+        });
       }
     }
     const ok = problems.length === 0 && parts.every((p) => p.ok);

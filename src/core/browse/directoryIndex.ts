@@ -32,7 +32,14 @@ export class DirectoryIndex {
     let dir = this.root;
     for (let i = 0; i < segments.length - 1; i++) dir = this.childDirectory(dir, segments.slice(0, i + 1).join('/'), segments[i]!);
     const name = segments[segments.length - 1]!;
-    const type = entry.type === 'directory' ? 'directory' : entry.type === 'file' || entry.type === 'contiguous-file' ? 'file' : entry.type === 'symlink' || entry.type === 'link' ? 'symlink' : 'other';
+    const type =
+      entry.type === 'directory'
+        ? 'directory'
+        : entry.type === 'file' || entry.type === 'contiguous-file'
+          ? 'file'
+          : entry.type === 'symlink' || entry.type === 'link'
+            ? 'symlink'
+            : 'other';
     const existing = dir.children!.get(name);
     if (existing && existing.type === 'directory' && type === 'directory') {
       existing.entry = entry;
@@ -67,6 +74,6 @@ export class DirectoryIndex {
   list(path: string): IndexNode[] {
     const dir = this.find(path);
     if (!dir?.children) return [];
-    return [...dir.children.values()].sort((a, b) => (a.type === 'directory') === (b.type === 'directory') ? a.name.localeCompare(b.name) : a.type === 'directory' ? -1 : 1);
+    return [...dir.children.values()].sort((a, b) => ((a.type === 'directory') === (b.type === 'directory') ? a.name.localeCompare(b.name) : a.type === 'directory' ? -1 : 1));
   }
 }

@@ -180,7 +180,8 @@ function futureVerdict(backup: ListedBackup, pins: ReadonlySet<string>): Verdict
 
 /** Rules 1–3 over retention's verdict (planPurge's) for a backup of `owner`. */
 function verdictOf(owner: Owner, purge: PurgeDecision<ListedBackup>, input: DeletionInput<ListedBackup>, byName: ReadonlyMap<string, FilePolicy>): Verdict {
-  if (owner.kind === 'tagged') return { action: 'keep', future: false, details: [{ code: 'made-elsewhere', policy: owner.policy }, ...purge.details.filter((r) => r.code === 'pinned')] };
+  if (owner.kind === 'tagged')
+    return { action: 'keep', future: false, details: [{ code: 'made-elsewhere', policy: owner.policy }, ...purge.details.filter((r) => r.code === 'pinned')] };
   const block = blockOf(owner, input, byName);
   if (block) return { action: 'keep', future: false, details: [block, ...purge.details] };
   if (purge.action === 'keep') return { action: 'keep', future: false, details: purge.details };
@@ -222,7 +223,11 @@ export function describeDeletionReason(r: DeletionReason): string {
     case 'auto-backup-purge-off':
       return "Auto Backup's automatic purge is off: only shown";
     case 'asks':
-      return r.why === 'keep_days' ? 'asks first (made with keep_days by Create Backup)' : r.why === 'auto_backup' ? 'asks first (tracked by the Auto Backup integration)' : 'asks first (purge: manual)';
+      return r.why === 'keep_days'
+        ? 'asks first (made with keep_days by Create Backup)'
+        : r.why === 'auto_backup'
+          ? 'asks first (tracked by the Auto Backup integration)'
+          : 'asks first (purge: manual)';
     default:
       return describeReason(r);
   }

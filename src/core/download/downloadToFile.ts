@@ -93,7 +93,13 @@ async function moveToFreeName(temp: string, directory: string, fileName: string)
       if (code === 'EEXIST') continue;
       if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
         // File systems without hard links: check, then rename (a tiny race, but never a partial file).
-        if (await stat(candidate).then(() => true, () => false)) continue;
+        if (
+          await stat(candidate).then(
+            () => true,
+            () => false,
+          )
+        )
+          continue;
         await rename(temp, candidate);
         return candidate;
       }

@@ -81,8 +81,7 @@ export class AddonHomeAssistantConnection implements HomeAssistantCommands {
     const { code, message: text } = answer.error;
     if (code === 'unauthorized') {
       throw new SupervisorError(
-        `The Supervisor at ${this.target} refused ${message.type} through its Home Assistant proxy (${text || code}): ` +
-          'it does not pass this command from add-ons.',
+        `The Supervisor at ${this.target} refused ${message.type} through its Home Assistant proxy (${text || code}): ` + 'it does not pass this command from add-ons.',
         { kind: 'forbidden_role', method: 'WS', path: message.type },
       );
     }
@@ -100,12 +99,22 @@ export class AddonHomeAssistantConnection implements HomeAssistantCommands {
    */
   private async explainOpenFailure(): Promise<unknown> {
     try {
-      const res = await request(`${this.target}${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}`, { dispatcher: this.agent, headersTimeout: 10_000, signal: AbortSignal.timeout(15_000) });
+      const res = await request(`${this.target}${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}`, {
+        dispatcher: this.agent,
+        headersTimeout: 10_000,
+        signal: AbortSignal.timeout(15_000),
+      });
       await res.body.dump();
       if (res.statusCode === 502) {
-        return new HomeAssistantConnectionError('network', `The Supervisor at ${this.target} cannot reach Home Assistant Core (HTTP 502 for ${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}): is Home Assistant running?`);
+        return new HomeAssistantConnectionError(
+          'network',
+          `The Supervisor at ${this.target} cannot reach Home Assistant Core (HTTP 502 for ${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}): is Home Assistant running?`,
+        );
       }
-      return new HomeAssistantConnectionError('network', `${this.target} answered HTTP ${res.statusCode} but refused a websocket connection at ${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}: is it the Supervisor?`);
+      return new HomeAssistantConnectionError(
+        'network',
+        `${this.target} answered HTTP ${res.statusCode} but refused a websocket connection at ${ADDON_HOME_ASSISTANT_WEBSOCKET_PATH}: is it the Supervisor?`,
+      );
     } catch (e) {
       return e;
     }
@@ -124,7 +133,9 @@ export class AddonHomeAssistantConnection implements HomeAssistantCommands {
  * SupervisorErrors (`token_rejected`, `connection_refused`, `forbidden_role` for a Supervisor that
  * denies the command, `timeout`, `aborted`, …).
  */
-export async function readAddonHomeAssistantBackupConfig(options: AddonHomeAssistantOptions & { signal?: AbortSignal; timeoutMs?: number }): Promise<HomeAssistantBackupSettings> {
+export async function readAddonHomeAssistantBackupConfig(
+  options: AddonHomeAssistantOptions & { signal?: AbortSignal; timeoutMs?: number },
+): Promise<HomeAssistantBackupSettings> {
   const connection = new AddonHomeAssistantConnection(options);
   try {
     // One deadline for the whole exchange (open, handshake, command).

@@ -32,7 +32,10 @@ export interface HomeAssistantBackupSettings {
   automaticBackupsConfigured: boolean;
 }
 
-export async function readHomeAssistantBackupConfig(homeAssistant: HomeAssistantCommands, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HomeAssistantBackupSettings> {
+export async function readHomeAssistantBackupConfig(
+  homeAssistant: HomeAssistantCommands,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<HomeAssistantBackupSettings> {
   const result = await homeAssistant.command({ type: 'backup/config/info' }, options);
   const parsed = configInfoSchema.safeParse(result);
   if (!parsed.success) {

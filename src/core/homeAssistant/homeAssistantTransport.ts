@@ -84,11 +84,14 @@ export class HomeAssistantTransport implements SupervisorTransport {
     const { code, message: text } = answer.error;
     if (code === 'unauthorized') throw new SupervisorError(adminNeeded(`${method} ${path}`), { kind: 'forbidden_role', method, path, status: 403 });
     if (code === 'unknown_command') {
-      throw new SupervisorError(`Home Assistant at ${this.target} has no Supervisor (it does not know supervisor/api): backups need Home Assistant OS or a Supervised installation`, {
-        kind: 'api',
-        method,
-        path,
-      });
+      throw new SupervisorError(
+        `Home Assistant at ${this.target} has no Supervisor (it does not know supervisor/api): backups need Home Assistant OS or a Supervised installation`,
+        {
+          kind: 'api',
+          method,
+          path,
+        },
+      );
     }
     if (code !== 'unknown_error') return envelope(400, { result: 'error', message: `Home Assistant refused ${method} ${path}: ${text} (${code})` });
     if (!text) {

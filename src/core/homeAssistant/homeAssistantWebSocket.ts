@@ -146,7 +146,10 @@ export class HomeAssistantWebSocket {
         } else if (msg.type === 'auth_invalid') {
           // Server texts become our messages: never with the token in them (a server may repeat it).
           const reason = typeof msg.message === 'string' ? redactSecret(msg.message, token) : '';
-          const describe = this.options.describeTokenRejected ?? ((why: string) => `Home Assistant at ${target} rejected the access token${why ? ` (${why})` : ''}. Create a long-lived access token in the profile of an administrator user.`);
+          const describe =
+            this.options.describeTokenRejected ??
+            ((why: string) =>
+              `Home Assistant at ${target} rejected the access token${why ? ` (${why})` : ''}. Create a long-lived access token in the profile of an administrator user.`);
           rejection = new HomeAssistantConnectionError('token_rejected', describe(reason));
         } else if (msg.type === 'result' || msg.type === 'pong') {
           const pending = typeof msg.id === 'number' ? conn.pending.get(msg.id) : undefined;

@@ -6,15 +6,7 @@ export { ALL_BACKUP_FOLDERS, resolveFolders, type BackupFolder, type ResolvedFol
 export { normalizeLocation } from './location';
 export { backupName } from './name';
 export { planBackup, selectionOf, type BackupPlan, type PlanContext } from './plan';
-export {
-  BACKUP_REQUEST_KEYS,
-  KEEP_DAYS_LIMIT,
-  backupRequestSchema,
-  parseBackupRequest,
-  type BackupRequest,
-  type BackupRequestInput,
-  type ParseResult,
-} from './schema';
+export { BACKUP_REQUEST_KEYS, KEEP_DAYS_LIMIT, backupRequestSchema, parseBackupRequest, type BackupRequest, type BackupRequestInput, type ParseResult } from './schema';
 export { SELECTION_SHAPES, selectionShape, type SelectionShape } from './shape';
 export { pythonSlugify } from './slugify';
 export { checkTemplate, expandTemplate, type Expanded, type TemplateValues } from './template';

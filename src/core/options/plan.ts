@@ -42,10 +42,7 @@ interface PlanCommon {
 }
 
 export type BackupPlan = PlanCommon &
-  (
-    | { endpoint: 'full'; label: 'full'; body: NewBackupOptions }
-    | { endpoint: 'partial'; label: 'partial' | 'full with exclusions'; body: NewPartialBackupOptions }
-  );
+  ({ endpoint: 'full'; label: 'full'; body: NewBackupOptions } | { endpoint: 'partial'; label: 'partial' | 'full with exclusions'; body: NewPartialBackupOptions });
 
 /** What a partial backup holds; `homeassistant` is the Home Assistant configuration. */
 interface PartialContent {

@@ -104,10 +104,7 @@ export function parseBackupRequest(input: unknown): ParseResult {
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.reduce<string>(
-    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
-    '',
-  );
+  const path = issue.path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 

@@ -97,7 +97,9 @@ function parseTemplate(template: string): { tokens: Token[]; errors: string[] } 
     } else if (code !== undefined && Object.hasOwn(DATE_CODES, code) && (!dash || DATE_CODES[code]?.[1] !== undefined)) {
       tokens.push({ kind: 'code', code, noPad: dash === '-' });
     } else {
-      errors.push(`Unknown date code "${whole}" in "${template}": use %Y %y %m %d %H %I %M %S %p %j %A %a %B %b (with - for no leading zero, e.g. %-d), or %% for a literal %.`);
+      errors.push(
+        `Unknown date code "${whole}" in "${template}": use %Y %y %m %d %H %I %M %S %p %j %A %a %B %b (with - for no leading zero, e.g. %-d), or %% for a literal %.`,
+      );
     }
   }
   if (last < template.length) tokens.push({ kind: 'text', text: template.slice(last) });

@@ -4,11 +4,14 @@
 // dropped, where unidecode would spell CJK out; a name made only of such characters falls back to the
 // slug. The tables are written from the usual romanisations, not copied from unidecode.
 
+// Tables laid out by hand, left so by the formatter.
+// prettier-ignore
 const LATIN: Record<string, string> = {
   Æ: 'AE', æ: 'ae', Ð: 'D', ð: 'd', Đ: 'D', đ: 'd', Ø: 'O', ø: 'o', Þ: 'Th', þ: 'th', ß: 'ss', ẞ: 'Ss',
   Ħ: 'H', ħ: 'h', ı: 'i', ĸ: 'q', Ł: 'L', ł: 'l', Ŋ: 'Ng', ŋ: 'ng', Œ: 'OE', œ: 'oe', Ŧ: 'T', ŧ: 't', ƒ: 'f',
 };
 
+// prettier-ignore
 const PUNCTUATION: Record<string, string> = {
   '‘': "'", '’': "'", '‚': ',', '‛': "'", '′': "'", '“': '"', '”': '"', '„': ',,', '″': '"',
   '‐': '-', '‑': '-', '‒': '-', '–': '-', '—': '--', '―': '--', '•': 'o', '«': '<<', '»': '>>',

@@ -19,9 +19,7 @@ export interface DueInput {
   newestBackup: Date | undefined;
 }
 
-export type DueDecision =
-  | { due: true; scheduledFor: Date; catchUp: boolean }
-  | { due: false; reason: 'disabled' | 'not-yet' | 'done' | 'before-first-seen' };
+export type DueDecision = { due: true; scheduledFor: Date; catchUp: boolean } | { due: false; reason: 'disabled' | 'not-yet' | 'done' | 'before-first-seen' };
 
 /**
  * Due when the latest scheduled time is after both the first sighting and the newest backup. Only

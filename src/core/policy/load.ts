@@ -337,4 +337,3 @@ function spanOf(node: Node): Span | undefined {
 function define(target: Record<string, unknown>, name: string, value: unknown): void {
   Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }
-

@@ -74,7 +74,8 @@ class FileParser {
 
   run(): ParsedPolicyFile {
     this.loaded = loadYaml(this.text, { ...(this.options.secrets ? { secrets: this.options.secrets } : {}), ...(this.options.limits ? { limits: this.options.limits } : {}) });
-    for (const problem of this.loaded.problems) this.drafts.push(problem.code === 'yaml-syntax' || problem.code === 'yaml-warning' ? { ...problem, ...this.widen(problem) } : problem);
+    for (const problem of this.loaded.problems)
+      this.drafts.push(problem.code === 'yaml-syntax' || problem.code === 'yaml-warning' ? { ...problem, ...this.widen(problem) } : problem);
     const value = this.loaded.value;
     const policies: Policy[] = [];
     // undefined: unreadable (already reported); null: empty, or only comments: no policies, nothing wrong.
@@ -99,7 +100,13 @@ class FileParser {
   /** The file with at most MAX_POLICIES policies (more is not a policy file; checking them would take long). */
   private capped(value: unknown): unknown {
     if (!isPlainObject(value) || !Array.isArray(value.policies) || value.policies.length <= MAX_POLICIES) return value;
-    this.add(`more than ${MAX_POLICIES} policies: this file is not used (the policies from here on are not even checked)`, 'error', 'too-many-values', this.spanAt(['policies', MAX_POLICIES]), ['policies']);
+    this.add(
+      `more than ${MAX_POLICIES} policies: this file is not used (the policies from here on are not even checked)`,
+      'error',
+      'too-many-values',
+      this.spanAt(['policies', MAX_POLICIES]),
+      ['policies'],
+    );
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       Object.defineProperty(copy, key, { value: key === 'policies' ? value.policies.slice(0, MAX_POLICIES) : item, enumerable: true, writable: true, configurable: true });
@@ -119,9 +126,7 @@ class FileParser {
         const info = this.loaded.info([...path, key]);
         const span = info?.key ?? info ?? this.fallbackSpan(path);
         const where = path.length === 0 ? ' at the top of the file' : ` in ${describePath(path, root)}`;
-        const message = allowed
-          ? `unknown option '${key}'${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}`
-          : issue.message;
+        const message = allowed ? `unknown option '${key}'${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}` : issue.message;
         this.add(message, 'error', 'unknown-key', span, [...path, key]);
       }
       return;
@@ -146,7 +151,14 @@ class FileParser {
       message = formatMessage(issue, exact ? actual : undefined, exact);
       if (issue.code === 'custom' && info && exact && typeof actual === 'string') span = this.scheduleSpan(issue, info, actual) ?? span;
     }
-    const code: DiagnosticCode = path[path.length - 1] === 'schedule' ? 'schedule' : path.includes('retention') && issue.code === 'custom' ? 'retention' : path[path.length - 1] === 'keep_days' && path[2] === 'backup' ? 'keep-days-in-backup' : 'schema';
+    const code: DiagnosticCode =
+      path[path.length - 1] === 'schedule'
+        ? 'schedule'
+        : path.includes('retention') && issue.code === 'custom'
+          ? 'retention'
+          : path[path.length - 1] === 'keep_days' && path[2] === 'backup'
+            ? 'keep-days-in-backup'
+            : 'schema';
     this.add(message, 'error', code, span, path);
   }
 
@@ -200,7 +212,13 @@ class FileParser {
         else {
           const line = this.positions.position(this.loaded.info(['policies', first, 'name'])?.start ?? 0).line + 1;
           const span = this.spanAt([...base, 'name']);
-          this.add(`another policy is already named '${String((list[first] as { name: string }).name)}' (line ${line}); names must be unique, ignoring case`, 'error', 'duplicate-name', span, [...base, 'name']);
+          this.add(
+            `another policy is already named '${String((list[first] as { name: string }).name)}' (line ${line}); names must be unique, ignoring case`,
+            'error',
+            'duplicate-name',
+            span,
+            [...base, 'name'],
+          );
         }
       }
       if (isPlainObject(item.backup)) this.mixedShapes(item.backup, [...base, 'backup']);
@@ -505,4 +523,3 @@ function formatDays(days: number): string {
   const rounded = Math.round(days * 10) / 10;
   return `${rounded} day${rounded === 1 ? '' : 's'}`;
 }
-

@@ -347,9 +347,7 @@ function every(keyword: Token, rest: Token[]) {
     if (!unit) throw new Fail(`missing 'hours' after the number, e.g. 'every ${count.text} hours'`, count.start, count.end);
     const word = unit.text.toLowerCase();
     if (word !== 'hours' && word !== 'hour' && word !== 'h') {
-      const hint = ['minute', 'minutes', 'min', 'day', 'days'].includes(word)
-        ? ` (for days use 'daily', for minutes a cron expression)`
-        : didYouMean(word, ['hours']);
+      const hint = ['minute', 'minutes', 'min', 'day', 'days'].includes(word) ? ` (for days use 'daily', for minutes a cron expression)` : didYouMean(word, ['hours']);
       throw new Fail(`'${unit.text}' is not a unit here: only 'hours' is${hint}`, unit.start, unit.end);
     }
     after = rest.slice(2);
@@ -376,7 +374,11 @@ function cron(text: string, tokens: Token[]) {
     throw new Fail(`'${first.text}' does not start a schedule: ${hint}expected ${FORMS_HELP}`, first.start, first.end);
   }
   if (!first.text.startsWith('@') && tokens.length !== 5) {
-    throw new Fail(`a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this has ${tokens.length}`, first.start, tokens[tokens.length - 1]?.end ?? text.length);
+    throw new Fail(
+      `a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this has ${tokens.length}`,
+      first.start,
+      tokens[tokens.length - 1]?.end ?? text.length,
+    );
   }
   const end = tokens[tokens.length - 1]?.end ?? text.length;
   const checked = checkCron(text);

@@ -35,7 +35,14 @@ const count = z
   .describe('How many to keep; 0 turns the rule off, -1 or "unlimited" keeps all.');
 
 const durationParts = Object.fromEntries(
-  DURATION_KEYS.map((key) => [key, z.int({ error: `${key}: expected a whole number` }).min(0, { error: `${key} cannot be negative` }).max(1_000_000).optional()]),
+  DURATION_KEYS.map((key) => [
+    key,
+    z
+      .int({ error: `${key}: expected a whole number` })
+      .min(0, { error: `${key} cannot be negative` })
+      .max(1_000_000)
+      .optional(),
+  ]),
 ) as Record<(typeof DURATION_KEYS)[number], z.ZodOptional<z.ZodInt>>;
 
 const duration = z
@@ -71,7 +78,9 @@ export const retentionSchema = z
       .positive({ error: 'keep_days must be more than 0' })
       .max(KEEP_DAYS_LIMIT, { error: `keep_days is at most ${KEEP_DAYS_LIMIT}` })
       .optional()
-      .describe("Delete each backup this many days after it was made (fractions allowed, 0.5 = 12 hours), like Auto Backup's keep_days. Not together with the generational rules."),
+      .describe(
+        "Delete each backup this many days after it was made (fractions allowed, 0.5 = 12 hours), like Auto Backup's keep_days. Not together with the generational rules.",
+      ),
     ...countFields,
     ...withinFields,
   })
@@ -95,7 +104,11 @@ export const retentionSchema = z
   );
 
 const schedule = z
-  .string({ error: `expected a schedule such as ${SCHEDULE_EXAMPLES.slice(0, 4).map((s) => `'${s}'`).join(', ')} or a cron expression` })
+  .string({
+    error: `expected a schedule such as ${SCHEDULE_EXAMPLES.slice(0, 4)
+      .map((s) => `'${s}'`)
+      .join(', ')} or a cron expression`,
+  })
   .superRefine((text, ctx) => {
     const parsed = parseSchedule(text);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { scheduleStart: parsed.start, scheduleEnd: parsed.end } });
@@ -119,13 +132,13 @@ const policyName = z
 const backup = backupRequestSchema
   .superRefine((request, ctx) => {
     if (request.keep_days !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['keep_days'], message: "in a policy, set how long backups are kept under retention: (keep_days or generations), not in backup:" });
+      ctx.addIssue({ code: 'custom', path: ['keep_days'], message: 'in a policy, set how long backups are kept under retention: (keep_days or generations), not in backup:' });
     }
   })
   .meta({
     not: { anyOf: [...mixedShapeRules(), { required: ['keep_days'] }] },
     description:
-      "What to back up and how: every option of Create Backup (name, password, encrypted, location, filename, download_path, exclude_database, compressed, and the content as include/exclude, include_addons/…/exclude_folders, or addons/folders). Absent: a full backup with the defaults. keep_days belongs under retention.",
+      'What to back up and how: every option of Create Backup (name, password, encrypted, location, filename, download_path, exclude_database, compressed, and the content as include/exclude, include_addons/…/exclude_folders, or addons/folders). Absent: a full backup with the defaults. keep_days belongs under retention.',
   });
 
 export const policySchema = z
@@ -138,11 +151,13 @@ export const policySchema = z
     verify: z
       .boolean({ error: 'expected true or false' })
       .default(false)
-      .describe("After each backup, read the whole archive back and check every part: decrypt and decompress it completely (SecureTar authentication, gzip checksums, tar structure). The result of each part is in the log; a damaged part is reported as a failure."),
+      .describe(
+        'After each backup, read the whole archive back and check every part: decrypt and decompress it completely (SecureTar authentication, gzip checksums, tar structure). The result of each part is in the log; a damaged part is reported as a failure.',
+      ),
     purge: z
       .enum(['auto', 'manual'], { error: "expected 'auto' or 'manual'" })
       .default('auto')
-      .describe("auto: after each successful backup of this policy, delete the backups its retention no longer keeps. manual: only show them; delete with the Purge command."),
+      .describe('auto: after each successful backup of this policy, delete the backups its retention no longer keeps. manual: only show them; delete with the Purge command.'),
   })
   .describe('A named backup policy: a schedule, what to back up, and which of its backups to keep.');
 
@@ -155,8 +170,7 @@ export const policyFileSchema = z
   })
   .meta({
     title: 'Home Assistant Backups: backup policies (auto_backup.yaml)',
-    description:
-      `Backup policies for the Home Assistant Backups extension. Each policy makes backups on a schedule and deletes the ones its retention no longer keeps. A policy only ever deletes backups this extension made for it (tagged extra.${EXTRA_KEY}.policy = <policy name> and recorded when made), and nothing at all while this file has errors. "!secret name" reads secrets.yaml like Home Assistant.`,
+    description: `Backup policies for the Home Assistant Backups extension. Each policy makes backups on a schedule and deletes the ones its retention no longer keeps. A policy only ever deletes backups this extension made for it (tagged extra.${EXTRA_KEY}.policy = <policy name> and recorded when made), and nothing at all while this file has errors. "!secret name" reads secrets.yaml like Home Assistant.`,
   });
 
 export type PolicyFileInput = z.input<typeof policyFileSchema>;
@@ -171,7 +185,12 @@ export function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] |
   if (first !== 'policies' || typeof index !== 'number') return undefined;
   if (path.length === 2) return POLICY_KEYS;
   if (field === 'retention') return path.length === 3 ? RETENTION_KEYS : path.length === 4 ? DURATION_KEYS : undefined;
-  if (field === 'backup') return path.length === 3 ? BACKUP_REQUEST_KEYS.filter((key) => key !== 'keep_days') : path.length === 4 && (sub === 'include' || sub === 'exclude') ? SELECTION_KEYS : undefined;
+  if (field === 'backup')
+    return path.length === 3
+      ? BACKUP_REQUEST_KEYS.filter((key) => key !== 'keep_days')
+      : path.length === 4 && (sub === 'include' || sub === 'exclude')
+        ? SELECTION_KEYS
+        : undefined;
   return undefined;
 }
 

@@ -168,12 +168,7 @@ export class SupervisorClient {
     throw await this.errorFor('GET', path, { status: res.status, contentType: res.headers['content-type'] ?? '', text });
   }
 
-  private async call<S extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: S | undefined,
-    opts: CallOptions & { body?: unknown },
-  ): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S | undefined, opts: CallOptions & { body?: unknown }): Promise<z.output<S>> {
     const res = await this.transport.send(method, path, opts);
     return this.parse(method, path, res, schema, opts.signal);
   }

@@ -109,8 +109,7 @@ export function networkError(e: unknown, method: string, path: string, baseUrl: 
   if (e instanceof SupervisorError) return e;
   const code = findCode(e);
   const name = e instanceof Error ? e.name : '';
-  const kind: SupervisorErrorKind =
-    name === 'AbortError' ? 'aborted' : name === 'TimeoutError' ? 'timeout' : (code && NETWORK_CODES[code]) || 'network';
+  const kind: SupervisorErrorKind = name === 'AbortError' ? 'aborted' : name === 'TimeoutError' ? 'timeout' : (code && NETWORK_CODES[code]) || 'network';
   const text: Record<SupervisorErrorKind, string> = {
     connection_refused: `Connection refused by ${baseUrl}: nothing is listening there`,
     dns: `Cannot resolve the host name of ${baseUrl}`,

@@ -30,10 +30,7 @@ export const backupContentSchema = z.object({
   folders: z.array(z.string()),
 });
 
-export const locationAttributesSchema = z.record(
-  z.string(),
-  z.object({ protected: z.boolean(), size_bytes: z.number().int().nonnegative() }),
-);
+export const locationAttributesSchema = z.record(z.string(), z.object({ protected: z.boolean(), size_bytes: z.number().int().nonnegative() }));
 
 export const backupSchema = z
   .object({

@@ -3,7 +3,10 @@
 
 /** Whether a Supervisor version (`2025.01.1`, `2026.11.0.dev…`) is at least `min`; unknown counts as new. */
 export function supervisorAtLeast(version: string | undefined, min: readonly [number, number, number]): boolean {
-  const parts = version?.match(/^(\d+)\.(\d+)\.(\d+)/)?.slice(1).map(Number);
+  const parts = version
+    ?.match(/^(\d+)\.(\d+)\.(\d+)/)
+    ?.slice(1)
+    .map(Number);
   if (!parts) return true;
   for (let i = 0; i < 3; i++) if (parts[i] !== min[i]) return (parts[i] ?? 0) > min[i]!;
   return true;

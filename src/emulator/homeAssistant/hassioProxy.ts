@@ -20,7 +20,14 @@ const PATHS_NO_AUTH = /^(?:app\/.*|(store\/)?addons\/[^/]+\/(logo|icon))$/;
 const DROPPED_HEADERS = new Set(['transfer-encoding', 'content-length', 'content-type', 'content-encoding', 'connection', 'keep-alive']);
 
 /** `path` is the raw (still percent-encoded) part after `/api/hassio/`. */
-export async function proxyToSupervisor(req: IncomingMessage, res: ServerResponse, path: string, search: string, user: HomeAssistantUser | null, link: SupervisorLink): Promise<void> {
+export async function proxyToSupervisor(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  search: string,
+  user: HomeAssistantUser | null,
+  link: SupervisorLink,
+): Promise<void> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(path);

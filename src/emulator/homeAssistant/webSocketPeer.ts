@@ -24,7 +24,9 @@ const CLOSE_INVALID_PAYLOAD = 1007;
 const CLOSE_TOO_BIG = 1009;
 
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + HANDSHAKE_GUID)
+    .digest('base64');
 }
 
 /**
@@ -38,9 +40,7 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     socket.end(`HTTP/1.1 400 Bad Request\r\nDate: ${date}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\nConnection: close\r\n\r\n400: Bad Request`);
     return null;
   }
-  socket.write(
-    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' + `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nDate: ${date}\r\n\r\n`,
-  );
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' + `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nDate: ${date}\r\n\r\n`);
   return new WebSocketPeer(socket, head);
 }
 
@@ -76,7 +76,10 @@ export class WebSocketPeer {
   private closeSent = false;
   private closed = false;
 
-  constructor(private readonly socket: Duplex, head: Buffer) {
+  constructor(
+    private readonly socket: Duplex,
+    head: Buffer,
+  ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('close', () => this.finish(1006));
     socket.on('error', () => socket.destroy());
@@ -174,7 +177,7 @@ export class WebSocketPeer {
       this.fail(CLOSE_PROTOCOL_ERROR, 'unknown opcode');
       return;
     }
-    if (starts === (this.fragments.length > 0)) {
+    if (starts === this.fragments.length > 0) {
       this.fail(CLOSE_PROTOCOL_ERROR, starts ? 'a new message inside a fragmented one' : 'continuation without a message');
       return;
     }

@@ -135,7 +135,12 @@ export async function postReload(_ctx: RequestContext, sup: Supervisor): Promise
 
 export const getBackupInfo = (ctx: RequestContext, sup: Supervisor): Promise<unknown> => Promise.resolve(backupInfo(extractBackup(ctx, sup)));
 
-async function runCreate(ctx: RequestContext, sup: Supervisor, body: BackupFullBody, opts: Omit<CreateBackupOptions, 'faults' | 'name' | 'filename' | 'password' | 'compressed' | 'location' | 'additionalLocations' | 'excludeDatabase' | 'extra'>): Promise<unknown> {
+async function runCreate(
+  ctx: RequestContext,
+  sup: Supervisor,
+  body: BackupFullBody,
+  opts: Omit<CreateBackupOptions, 'faults' | 'name' | 'filename' | 'password' | 'compressed' | 'location' | 'additionalLocations' | 'excludeDatabase' | 'extra'>,
+): Promise<unknown> {
   const { location, additional } = resolveTargets(sup, body.location);
   const started = startBackup(sup, {
     ...opts,

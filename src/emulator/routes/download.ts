@@ -66,7 +66,7 @@ export async function getDownload(ctx: RequestContext, sup: Supervisor): Promise
   const size = stat.size;
   let fileName = path.basename(copy.path);
   if (fileName === `${backup.slug}.tar`) fileName = `${backup.meta.name.replace(/[^A-Za-z0-9]+/g, '_')}.tar`;
-  const etag = `"${(BigInt(Math.floor(stat.mtimeMs * 1e6))).toString(16)}-${size.toString(16)}"`;
+  const etag = `"${BigInt(Math.floor(stat.mtimeMs * 1e6)).toString(16)}-${size.toString(16)}"`;
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/tar',
     'Accept-Ranges': 'bytes',

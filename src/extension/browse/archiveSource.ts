@@ -82,10 +82,9 @@ export class ArchiveSource {
           for (const file of evicted) this.log.info(`browse cache: removed ${path.basename(file)} to make room`);
         } catch (e) {
           if (!(e instanceof CacheTooSmallError)) throw e;
-          throw new Error(
-            vscode.l10n.t('"{0}" ({1}) does not fit in the browse cache ({2} MB, setting haBackups.browseCacheSizeMB).', name, formatSize(size), capMb),
-            { cause: e },
-          );
+          throw new Error(vscode.l10n.t('"{0}" ({1}) does not fit in the browse cache ({2} MB, setting haBackups.browseCacheSizeMB).', name, formatSize(size), capMb), {
+            cause: e,
+          });
         }
         const abort = new AbortController();
         const cancelled = token.onCancellationRequested(() => abort.abort());

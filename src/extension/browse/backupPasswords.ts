@@ -37,7 +37,10 @@ export class BackupPasswords {
     const connection = this.store.connection;
     if (!connection) return Promise.resolve(null);
     if (this.defaultKey?.url !== connection.url) {
-      const key = readDefaultBackupKey(connection).then((r) => ('key' in r ? r.key : null), () => null);
+      const key = readDefaultBackupKey(connection).then(
+        (r) => ('key' in r ? r.key : null),
+        () => null,
+      );
       this.defaultKey = { url: connection.url, key };
     }
     return this.defaultKey.key;
@@ -48,7 +51,9 @@ export class BackupPasswords {
     const name = backup.name || backup.slug;
     return vscode.window.showInputBox({
       title: vscode.l10n.t('Password of "{0}"', name),
-      prompt: wrongBefore ? vscode.l10n.t('That password does not open this backup. Try again.') : vscode.l10n.t('This backup is password protected. Its password is needed to look inside it.'),
+      prompt: wrongBefore
+        ? vscode.l10n.t('That password does not open this backup. Try again.')
+        : vscode.l10n.t('This backup is password protected. Its password is needed to look inside it.'),
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.length === 0 ? vscode.l10n.t('Enter the password.') : undefined),

@@ -47,7 +47,10 @@ export class Verifier {
               onProgress: (p) => {
                 const percent = p.bytesTotal ? (p.bytesDone / p.bytesTotal) * 100 : 0;
                 if (percent - lastPercent < 1 && p.bytesDone !== p.bytesTotal) return;
-                progress.report({ increment: percent - lastPercent, message: p.archive ? `${p.archive} · ${formatSize(p.bytesDone)} / ${formatSize(p.bytesTotal)}` : undefined });
+                progress.report({
+                  increment: percent - lastPercent,
+                  message: p.archive ? `${p.archive} · ${formatSize(p.bytesDone)} / ${formatSize(p.bytesTotal)}` : undefined,
+                });
                 lastPercent = percent;
               },
             });

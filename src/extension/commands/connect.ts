@@ -113,7 +113,10 @@ async function allowUnverified(url: string, reason: string): Promise<boolean> {
     reason,
     {
       modal: true,
-      detail: vscode.l10n.t('Connect to {0} without verifying its certificate? Only do this for your own Home Assistant with a self-signed certificate; the choice is kept for this instance only.', url),
+      detail: vscode.l10n.t(
+        'Connect to {0} without verifying its certificate? Only do this for your own Home Assistant with a self-signed certificate; the choice is kept for this instance only.',
+        url,
+      ),
     },
     action,
   );

@@ -12,10 +12,7 @@ import { askName } from '../pickers/askBackupName';
 import { askLocations } from '../pickers/pickLocation';
 import { registerConnectedCommand } from './command';
 
-type Content =
-  | { kind: 'full' }
-  | { kind: 'partial'; addons: string[]; folders: string[] }
-  | { kind: 'exclusions'; addons: string[]; folders: string[] };
+type Content = { kind: 'full' } | { kind: 'partial'; addons: string[]; folders: string[] } | { kind: 'exclusions'; addons: string[]; folders: string[] };
 
 type Encryption = { kind: 'none' } | { kind: 'key' } | { kind: 'password'; password: string };
 
@@ -113,7 +110,9 @@ async function edit(s: Services, draft: Draft): Promise<Draft | undefined> {
         draft.content = (await askContent(s, draft.content)) ?? draft.content;
         break;
       case 'locations':
-        draft.locations = (await askLocations(s, { title: vscode.l10n.t('Store the backup in'), placeHolder: vscode.l10n.t('The first is written; the others get a copy') })) ?? draft.locations;
+        draft.locations =
+          (await askLocations(s, { title: vscode.l10n.t('Store the backup in'), placeHolder: vscode.l10n.t('The first is written; the others get a copy') })) ??
+          draft.locations;
         break;
       case 'encryption':
         draft.encryption = (await askEncryption()) ?? draft.encryption;
@@ -153,7 +152,11 @@ async function askContent(s: Services, current: Content): Promise<Content | unde
     [
       { label: vscode.l10n.t('Full backup'), detail: vscode.l10n.t('Home Assistant, every add-on and every folder.'), kind2: 'full' as const },
       { label: vscode.l10n.t('Partial backup'), detail: vscode.l10n.t('Only what you choose.'), kind2: 'partial' as const },
-      { label: vscode.l10n.t('Full backup with exclusions'), detail: vscode.l10n.t('Everything except what you choose (sent as a partial backup).'), kind2: 'exclusions' as const },
+      {
+        label: vscode.l10n.t('Full backup with exclusions'),
+        detail: vscode.l10n.t('Everything except what you choose (sent as a partial backup).'),
+        kind2: 'exclusions' as const,
+      },
     ],
     { title: vscode.l10n.t('Content') },
   );
@@ -185,7 +188,11 @@ async function askEncryption(): Promise<Encryption | undefined> {
   const pick = await vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('None'), detail: vscode.l10n.t('Anyone with the file can read it (as Auto Backup does by default).'), e: 'none' as const },
-      { label: vscode.l10n.t('Home Assistant’s backup key'), detail: vscode.l10n.t('The encryption key of Home Assistant’s backup settings, as its own backups use.'), e: 'key' as const },
+      {
+        label: vscode.l10n.t('Home Assistant’s backup key'),
+        detail: vscode.l10n.t('The encryption key of Home Assistant’s backup settings, as its own backups use.'),
+        e: 'key' as const,
+      },
       { label: vscode.l10n.t('Password…'), detail: vscode.l10n.t('A password of your own; you need it to restore.'), e: 'password' as const },
     ],
     { title: vscode.l10n.t('Encryption') },

@@ -48,13 +48,22 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
     // Copies on a backup mount that is down are invisible to the Supervisor, so they were not deleted.
     const down = removed.length ? await unavailableBackupMounts(connection) : undefined;
     const leftBehind = down?.length
-      ? vscode.l10n.t('Deleted {0}, but {1} is not available: copies stored there were not deleted and come back with it.', removed.map(label).join(', '), describeUnavailable(down))
+      ? vscode.l10n.t(
+          'Deleted {0}, but {1} is not available: copies stored there were not deleted and come back with it.',
+          removed.map(label).join(', '),
+          describeUnavailable(down),
+        )
       : undefined;
     if (leftBehind) s.log.warn(leftBehind);
     for (const f of result.failed) s.log.error(`could not delete backup ${f.slug}: ${f.error}`);
     if (result.failed.length) {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('Could not delete {0}: {1} {2}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? '', remainsNote(targets.find((b) => b.slug === result.failed[0]?.slug))),
+        vscode.l10n.t(
+          'Could not delete {0}: {1} {2}',
+          result.failed.map((f) => label(f.slug)).join(', '),
+          result.failed[0]?.error ?? '',
+          remainsNote(targets.find((b) => b.slug === result.failed[0]?.slug)),
+        ),
       );
     } else if (leftBehind) {
       void vscode.window.showWarningMessage(leftBehind);
@@ -67,9 +76,7 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
 async function confirm(targets: Backup[], timeZone: string | null): Promise<boolean> {
   const lines = targets.map((b) => `• ${b.name || b.slug} (${b.slug}, ${formatDateTime(new Date(b.date), timeZone)})`);
   const message =
-    targets.length === 1
-      ? vscode.l10n.t('Delete the backup "{0}"?', targets[0]?.name || targets[0]?.slug || '')
-      : vscode.l10n.t('Delete {0} backups?', targets.length);
+    targets.length === 1 ? vscode.l10n.t('Delete the backup "{0}"?', targets[0]?.name || targets[0]?.slug || '') : vscode.l10n.t('Delete {0} backups?', targets.length);
   const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}`;
   const action = vscode.l10n.t('Delete');
   return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;

@@ -35,7 +35,9 @@ export function registerPurgeCommands(s: Services): vscode.Disposable[] {
     return plan.remove;
   });
   // The automatic purge after a backup says nothing when the connection went away meanwhile.
-  const purge = registerConnectedCommand(s, 'haBackups.purgeBackups', (connection, args?: PurgeArgs) => purgeBackups(s, connection, args ?? {}), { quiet: (args) => args?.unattended ?? false });
+  const purge = registerConnectedCommand(s, 'haBackups.purgeBackups', (connection, args?: PurgeArgs) => purgeBackups(s, connection, args ?? {}), {
+    quiet: (args) => args?.unattended ?? false,
+  });
   return [preview, purge];
 }
 
@@ -88,7 +90,8 @@ async function freshPlan(s: Services, connection: Connection): Promise<Plan | un
 function noteWaiting(s: Services, plan: Plan, byslug: Decisions): void {
   const waiting = plan.remove.filter((slug) => byslug.get(slug)?.consent === 'ask');
   if (waiting.length) pointOut(s, waiting, byslug);
-  if (s.retention.file.state.status === 'invalid') s.log.info(`automatic purge: nothing a policy made is deleted while the policy file has errors (${s.retention.file.state.problem})`);
+  if (s.retention.file.state.status === 'invalid')
+    s.log.info(`automatic purge: nothing a policy made is deleted while the policy file has errors (${s.retention.file.state.problem})`);
 }
 
 /** The automatic purge deletes no more than `purgeConfirmAbove` backups without a person; above, it offers a review. */
@@ -142,7 +145,11 @@ async function report(s: Services, connection: Connection, result: PurgeResult, 
   // their ledger entries are kept, so that they are purged when the mount is back.
   const down = gone.length ? await unavailableBackupMounts(connection) : undefined;
   const leftBehind = down?.length
-    ? vscode.l10n.t('Purged {0}, but {1} is not available: copies stored there were not deleted; they are purged when it is back.', gone.map(label).join(', '), describeUnavailable(down))
+    ? vscode.l10n.t(
+        'Purged {0}, but {1} is not available: copies stored there were not deleted; they are purged when it is back.',
+        gone.map(label).join(', '),
+        describeUnavailable(down),
+      )
     : undefined;
   if (gone.length) {
     if (!down?.length) await s.ledger.forget(connection.url, gone);
@@ -152,7 +159,12 @@ async function report(s: Services, connection: Connection, result: PurgeResult, 
   for (const f of result.failed) s.log.error(`could not purge backup ${f.slug} (it is tried again next time): ${f.error}`);
   if (result.failed.length) {
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('Could not delete {0}; it is tried again at the next purge: {1} {2}', result.failed.map((f) => label(f.slug)).join(', '), result.failed[0]?.error ?? '', remainsNote(byslug.get(result.failed[0]?.slug ?? '')?.backup)),
+      vscode.l10n.t(
+        'Could not delete {0}; it is tried again at the next purge: {1} {2}',
+        result.failed.map((f) => label(f.slug)).join(', '),
+        result.failed[0]?.error ?? '',
+        remainsNote(byslug.get(result.failed[0]?.slug ?? '')?.backup),
+      ),
     );
   } else if (leftBehind) void vscode.window.showWarningMessage(leftBehind);
   await s.store.refreshUntil((list) => !list.some((b) => gone.includes(b.slug)));
@@ -166,6 +178,9 @@ function pointOut(s: Services, waiting: string[], byslug: Decisions): void {
   pointedOut.add(key);
   const review = vscode.l10n.t('Purge…');
   void vscode.window
-    .showInformationMessage(vscode.l10n.t('{0} backups could be purged, but only after you confirm (they were not made by an automatic policy of this VS Code).', waiting.length), review)
+    .showInformationMessage(
+      vscode.l10n.t('{0} backups could be purged, but only after you confirm (they were not made by an automatic policy of this VS Code).', waiting.length),
+      review,
+    )
     .then((choice) => choice === review && vscode.commands.executeCommand('haBackups.purgeBackups'));
 }

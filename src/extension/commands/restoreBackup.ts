@@ -103,7 +103,11 @@ async function askSelection(backup: Backup, details: BackupDetails | undefined):
   if (backup.type === 'full') {
     const kind = await vscode.window.showQuickPick(
       [
-        { label: vscode.l10n.t('Full restore'), detail: vscode.l10n.t('Home Assistant, every add-on and folder in the backup; add-ons not in it are removed.'), mode: 'full' as const },
+        {
+          label: vscode.l10n.t('Full restore'),
+          detail: vscode.l10n.t('Home Assistant, every add-on and folder in the backup; add-ons not in it are removed.'),
+          mode: 'full' as const,
+        },
         { label: vscode.l10n.t('Partial restore'), detail: vscode.l10n.t('Choose the parts to restore.'), mode: 'partial' as const },
       ],
       { title: vscode.l10n.t('Restore "{0}"', backup.name || backup.slug) },
@@ -135,7 +139,7 @@ async function askSelection(backup: Backup, details: BackupDetails | undefined):
 async function confirm(s: Services, backup: Backup, details: BackupDetails | undefined, sel: Selection, location: Location | undefined): Promise<boolean> {
   const lines: string[] = [];
   const full = sel.kind === 'full';
-  const from = location === undefined ? backup.locations[0] ?? null : location;
+  const from = location === undefined ? (backup.locations[0] ?? null) : location;
   lines.push(vscode.l10n.t('Backup {0} of {1}, from {2}.', backup.slug, formatDateTime(new Date(backup.date), s.store.timeZone), locationLabel(from)), '');
   if (full ? backup.content.homeassistant : sel.homeassistant) lines.push(`• ${vscode.l10n.t('Home Assistant configuration (Home Assistant restarts)')}`);
   const addonName = (slug: string) => details?.addons.find((a) => a.slug === slug)?.name ?? slug;

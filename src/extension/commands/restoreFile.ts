@@ -62,7 +62,11 @@ export function registerRestoreFile(s: Services): vscode.Disposable {
       const compare = vscode.l10n.t('Compare with Replaced Version');
       void vscode.window
         .showInformationMessage(vscode.l10n.t('{0} restored from "{1}".', rel, name), ...(previous ? [compare] : []))
-        .then((c) => (c === compare && previous ? vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(previous), vscode.Uri.file(where.target), vscode.l10n.t('{0} (replaced) ↔ restored', rel)) : undefined));
+        .then((c) =>
+          c === compare && previous
+            ? vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(previous), vscode.Uri.file(where.target), vscode.l10n.t('{0} (replaced) ↔ restored', rel))
+            : undefined,
+        );
       return { status: 'restored', target: where.target, previous };
     } catch (e) {
       if (e instanceof vscode.CancellationError) return { status: 'cancelled' };

@@ -18,7 +18,12 @@ export function registerRunPolicy(s: Services): vscode.Disposable {
       return undefined;
     }
     const policies = loaded.parsed.policies;
-    const policyName = name ?? (await vscode.window.showQuickPick(policies.map((p) => p.name), { title: vscode.l10n.t('Run Policy') }));
+    const policyName =
+      name ??
+      (await vscode.window.showQuickPick(
+        policies.map((p) => p.name),
+        { title: vscode.l10n.t('Run Policy') },
+      ));
     if (!policyName) return undefined;
     const policy = policies.find((p) => p.name === policyName);
     if (!policy) {

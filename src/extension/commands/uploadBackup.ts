@@ -153,7 +153,11 @@ async function downMounts(s: Services, locations: Location[]): Promise<{ name: s
 
 /** `<local name>_<slug>_<timestamp>.tar`, within what the Supervisor accepts (`^[^\\/]+\.tar$`). */
 function uploadFileName(file: string, slug: string): string {
-  const base = path.basename(file, '.tar').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'backup';
+  const base =
+    path
+      .basename(file, '.tar')
+      .replace(/[^\w.-]+/g, '_')
+      .slice(0, 80) || 'backup';
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `${base}_${slug}_${stamp}.tar`;
 }

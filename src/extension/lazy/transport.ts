@@ -4,7 +4,15 @@
 // transport on the first request, one turn of the event loop later (never inside `activate`, even
 // when activation itself triggers the first request).
 import { HomeAssistantTransport } from '../../core/homeAssistant/homeAssistantTransport';
-import { HttpTransport, type HttpTransportOptions, type RawResponse, type RequestOptions, type StreamResponse, type SupervisorTransport, type UploadSource } from '../../core/supervisor/transport';
+import {
+  HttpTransport,
+  type HttpTransportOptions,
+  type RawResponse,
+  type RequestOptions,
+  type StreamResponse,
+  type SupervisorTransport,
+  type UploadSource,
+} from '../../core/supervisor/transport';
 
 /** The stored connection mode (ConnectionMode): `core` is HomeAssistantTransport, the name kept as stored. */
 export type TransportMode = 'core' | 'supervisor';

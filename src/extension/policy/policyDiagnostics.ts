@@ -51,7 +51,10 @@ export class PolicyDiagnostics implements vscode.Disposable {
     if (!isPolicyFile(document.uri)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.check(document), 300));
+    this.timers.set(
+      key,
+      setTimeout(() => this.check(document), 300),
+    );
   }
 
   dispose(): void {

@@ -6,7 +6,18 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PolicyFileState } from '../../core/deletion';
 import type { BackupRequestInput } from '../../core/options';
-import { hasErrors, parsePolicyFile, parseSecretsFile, POLICY_FILE_NAME, secretLookup, secretsFileCandidates, type ParsedPolicyFile, type Policy, type SecretLookup, type SecretsFile } from '../../core/policy';
+import {
+  hasErrors,
+  parsePolicyFile,
+  parseSecretsFile,
+  POLICY_FILE_NAME,
+  secretLookup,
+  secretsFileCandidates,
+  type ParsedPolicyFile,
+  type Policy,
+  type SecretLookup,
+  type SecretsFile,
+} from '../../core/policy';
 
 /** The workspace folder that is a Home Assistant config folder (holds configuration.yaml). */
 export function configFolder(): vscode.WorkspaceFolder | undefined {

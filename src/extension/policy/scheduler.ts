@@ -91,7 +91,8 @@ export class PolicyScheduler implements vscode.Disposable {
     try {
       // The saved file only: a draft being typed is not a schedule yet.
       const saved = savedPolicyFile();
-      if (saved.state.status === 'invalid') this.log.debug(`scheduler: the policy file has errors (${saved.state.problem}); only the policies that parse run, and nothing is purged`);
+      if (saved.state.status === 'invalid')
+        this.log.debug(`scheduler: the policy file has errors (${saved.state.problem}); only the policies that parse run, and nothing is purged`);
       // Fresh facts for every decision (another window or machine may have run a policy meanwhile),
       // and Home Assistant's clock before anything is remembered by it.
       await this.store.refresh();
@@ -136,7 +137,8 @@ export class PolicyScheduler implements vscode.Disposable {
         // Once per slot, also when it fails: a failing policy is not retried every few seconds.
         await this.markAttempted(connection.url, policy.name, slot);
         const result = await this.run(policy);
-        if (result.status === 'failed' || result.status === 'invalid' || result.status === 'lost') this.failures.set(policy.name, result.error ?? result.errors?.join(' ') ?? result.status);
+        if (result.status === 'failed' || result.status === 'invalid' || result.status === 'lost')
+          this.failures.set(policy.name, result.error ?? result.errors?.join(' ') ?? result.status);
         else this.failures.delete(policy.name);
         if (result.status === 'failed' && /already in progress/.test(result.error ?? '')) break;
         ran.push(policy.name);
@@ -195,7 +197,9 @@ export class PolicyScheduler implements vscode.Disposable {
 
   /** A backup made since `since` whose origin is not known (its details could not be read): it may be this policy's. */
   private unknownBackupsSince(since: Date): boolean {
-    return this.store.backups.some((b) => Date.parse(b.date) >= since.getTime() - 10_000 && this.retention.decisionOf(b.slug)?.owner.kind === 'none' && !this.store.cachedDetails(b.slug));
+    return this.store.backups.some(
+      (b) => Date.parse(b.date) >= since.getTime() - 10_000 && this.retention.decisionOf(b.slug)?.owner.kind === 'none' && !this.store.cachedDetails(b.slug),
+    );
   }
 
   private attempted(instance: string, policy: string): string | undefined {
@@ -213,7 +217,8 @@ export class PolicyScheduler implements vscode.Disposable {
     const before = all[instance] ?? {};
     const now = this.store.haNow();
     const { seen, clamped } = updateSeen(before, saved.policies, saved.state.status === 'invalid', now);
-    for (const name of clamped) this.log.warn(`policy "${name}" was first seen at ${before[name]?.firstSeen}, later than Home Assistant's time now (a clock was ahead); counting from now`);
+    for (const name of clamped)
+      this.log.warn(`policy "${name}" was first seen at ${before[name]?.firstSeen}, later than Home Assistant's time now (a clock was ahead); counting from now`);
     if (JSON.stringify(seen) !== JSON.stringify(before)) await this.memento.update(SEEN_KEY, { ...all, [instance]: seen });
     if (this.memento.get(RETIRED_SEEN_KEY) !== undefined) await this.memento.update(RETIRED_SEEN_KEY, undefined);
     return seen;

@@ -51,12 +51,16 @@ export function render(plan: DeletionPlan<Backup>, timeZone: string | null, poli
   ];
   for (const d of rows) {
     const action = d.action === 'remove' ? `**${vscode.l10n.t('REMOVE')}**` : vscode.l10n.t('keep');
-    lines.push(`| ${action} | ${cell(d.backup.name || d.slug)} | ${formatDateTime(new Date(d.backup.date), timeZone)} | \`${d.slug}\` | ${cell(ownerLabel(d.owner))} | ${cell(d.reasons.join(', '))} |`);
+    lines.push(
+      `| ${action} | ${cell(d.backup.name || d.slug)} | ${formatDateTime(new Date(d.backup.date), timeZone)} | \`${d.slug}\` | ${cell(ownerLabel(d.owner))} | ${cell(d.reasons.join(', '))} |`,
+    );
   }
   lines.push(
     '',
     vscode.l10n.t('Nothing is deleted by this preview. Purge Backups deletes exactly the rows marked REMOVE, after a confirmation.'),
-    vscode.l10n.t('After a backup, the automatic purge deletes without asking only rows of a policy this VS Code made them for, with purge: auto; the others wait for Purge Backups.'),
+    vscode.l10n.t(
+      'After a backup, the automatic purge deletes without asking only rows of a policy this VS Code made them for, with purge: auto; the others wait for Purge Backups.',
+    ),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -120,9 +120,14 @@ export class RetentionState implements vscode.Disposable {
     if (this.store.connection !== connection) return;
     const { dropped } = reconcileLedger(this.ledger.entries(connection.url), this.store.backups, { listedAt: this.store.listedAt, downMounts: this.downMounts });
     for (const { entry, why } of dropped) {
-      this.log.info(`forgetting what was recorded about backup ${entry.slug} (${entry.date}): ${why === 'gone' ? 'it is no longer listed' : 'another backup now has its slug'}`);
+      this.log.info(
+        `forgetting what was recorded about backup ${entry.slug} (${entry.date}): ${why === 'gone' ? 'it is no longer listed' : 'another backup now has its slug'}`,
+      );
     }
-    await this.ledger.drop(connection.url, dropped.map((d) => d.entry));
+    await this.ledger.drop(
+      connection.url,
+      dropped.map((d) => d.entry),
+    );
   }
 
   private async readDownMounts(): Promise<ReadonlySet<string> | undefined> {

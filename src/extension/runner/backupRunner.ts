@@ -60,7 +60,14 @@ export class BackupRunner implements vscode.Disposable {
     for (const w of plan.warnings) this.log.warn(`backup "${name}": ${w}`);
     if (plan.warnings.length) void vscode.window.showWarningMessage(vscode.l10n.t('Backup "{0}": {1}', name, plan.warnings.join(' ')));
 
-    const run: BackupRun = { connection, name, plan, policy: options.policy, startedAt: new Date(), verify: options.verify ? { password: plan.body.password ?? undefined } : undefined };
+    const run: BackupRun = {
+      connection,
+      name,
+      plan,
+      policy: options.policy,
+      startedAt: new Date(),
+      verify: options.verify ? { password: plan.body.password ?? undefined } : undefined,
+    };
     this.events.fire('backup_start', { name }, { type: plan.label, keep_days: plan.keepDays ?? undefined, policy: options.policy });
     let jobId: string;
     try {

@@ -13,6 +13,11 @@ export async function downloadNewBackup(run: StartedRun, slug: string | undefine
   const backup = slug ? await newBackup(store, run.connection, slug) : undefined;
   for (const directory of directories) {
     if (backup) await downloads.run({ backup, directory });
-    else events.fire('download_failed', { name: run.name, slug, error: vscode.l10n.t('The finished backup is not in the Supervisor’s list, so it cannot be downloaded.') }, { directory });
+    else
+      events.fire(
+        'download_failed',
+        { name: run.name, slug, error: vscode.l10n.t('The finished backup is not in the Supervisor’s list, so it cannot be downloaded.') },
+        { directory },
+      );
   }
 }

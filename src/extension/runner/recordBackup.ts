@@ -19,7 +19,10 @@ export async function recordBackup(run: StartedRun, slug: string, store: BackupS
   }
   const expires = keepDays === null ? undefined : new Date(store.haNow().getTime() + keepDays * 86_400_000);
   try {
-    await ledger.record(connection.url, ledgerEntryFor(listed, { ...(policy !== undefined ? { policy } : {}), ...(keepDays !== null ? { keepDays } : {}), ...(expires ? { expires } : {}) }, Date.now()));
+    await ledger.record(
+      connection.url,
+      ledgerEntryFor(listed, { ...(policy !== undefined ? { policy } : {}), ...(keepDays !== null ? { keepDays } : {}), ...(expires ? { expires } : {}) }, Date.now()),
+    );
     if (expires) log.info(`backup ${slug} expires ${expires.toISOString()} (keep_days=${keepDays}, Home Assistant's clock)`);
   } catch (e) {
     log.error(`could not record backup ${slug}: ${describeError(e)}`);

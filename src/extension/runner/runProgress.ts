@@ -32,7 +32,11 @@ export function showRunProgress(run: StartedRun, finished: Promise<RunResult>, q
             ? setTimeout(() => {
                 stopWaiting(`backup timeout of ${timeoutMinutes} min`);
                 void vscode.window.showInformationMessage(
-                  vscode.l10n.t('The backup "{0}" is taking longer than {1} minutes. It goes on, and is still recorded and downloaded when it finishes.', name, timeoutMinutes),
+                  vscode.l10n.t(
+                    'The backup "{0}" is taking longer than {1} minutes. It goes on, and is still recorded and downloaded when it finishes.',
+                    name,
+                    timeoutMinutes,
+                  ),
                 );
               }, timeoutMinutes * 60_000)
             : undefined;

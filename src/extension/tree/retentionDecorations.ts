@@ -25,11 +25,13 @@ export class RetentionDecorations implements vscode.FileDecorationProvider, vsco
     const instance = this.store.connection?.url;
     if (instance && this.pins.isPinned(instance, slug)) return new vscode.FileDecoration('P', vscode.l10n.t('Pinned: never deleted by retention'));
     const d = this.retention.decisionOf(slug);
-    if (d?.future) return new vscode.FileDecoration('!', vscode.l10n.t('Dated in the future: ignored by schedules and retention'), new vscode.ThemeColor('list.warningForeground'));
+    if (d?.future)
+      return new vscode.FileDecoration('!', vscode.l10n.t('Dated in the future: ignored by schedules and retention'), new vscode.ThemeColor('list.warningForeground'));
     if (!d || d.owner.kind === 'none' || d.owner.kind === 'tagged') return undefined;
     const why = d.reasons.join(', ');
     if (d.action === 'remove') return new vscode.FileDecoration('−', vscode.l10n.t('To be purged: {0}', why), new vscode.ThemeColor('list.errorForeground'));
-    if (d.details.some((r) => r.code === 'expires')) return new vscode.FileDecoration('E', vscode.l10n.t('Kept until it expires: {0}', why), new vscode.ThemeColor('list.warningForeground'));
+    if (d.details.some((r) => r.code === 'expires'))
+      return new vscode.FileDecoration('E', vscode.l10n.t('Kept until it expires: {0}', why), new vscode.ThemeColor('list.warningForeground'));
     return new vscode.FileDecoration('K', vscode.l10n.t('Kept: {0}', why));
   }
 

@@ -97,7 +97,12 @@ export const emulator = {
   /** The archive files in the local backup folder (`/backup` on a real system). */
   localArchives(): string[] {
     const dir = path.join(this.dataDir, 'backup');
-    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.tar')).sort() : [];
+    return fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.tar'))
+          .sort()
+      : [];
   },
 
   /** Every file the Supervisor holds: its backup folder, each mount's folder, and its temp folder (uploads). */

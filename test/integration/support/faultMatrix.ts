@@ -178,10 +178,18 @@ export class CellWatch {
       assert.equal(fs.statSync(path.join(this.fx.dir, file)).size, want.bytes, `${file} is complete`);
     }
     for (const dir of [this.fx.dir, ...this.extraDirs]) {
-      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.partial')), [], `no temporary file left in ${dir}`);
+      assert.deepEqual(
+        fs.readdirSync(dir).filter((f) => f.endsWith('.partial')),
+        [],
+        `no temporary file left in ${dir}`,
+      );
     }
     for (const dir of this.extraDirs) assert.deepEqual(fs.readdirSync(dir), [], `nothing left in ${dir}`);
-    assert.deepEqual(emulator.storedFiles().filter((f) => f.startsWith('tmp/')), [], 'no temporary file on the Supervisor');
+    assert.deepEqual(
+      emulator.storedFiles().filter((f) => f.startsWith('tmp/')),
+      [],
+      'no temporary file on the Supervisor',
+    );
     if ((expect.storedFilesChange ?? 'none') === 'none' && !deleted.length && !expect.added) {
       assert.deepEqual(emulator.storedFiles(), this.stored, 'the Supervisor’s files are unchanged');
     }

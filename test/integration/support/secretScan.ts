@@ -94,7 +94,10 @@ export async function scanForSecrets(extraPlaces: Place[] = []): Promise<ScanRes
   for (const value of [emulator.token, ...Object.values(TEST_SECRETS), ...ledger().secrets.map((s) => s.value)].filter((v) => v.length >= 4)) {
     assert.ok(values.includes(value), `collected: ${value}`);
   }
-  assert.ok(secrets.some((s) => s.source.startsWith('test/integration/')), 'literals found in the test sources');
+  assert.ok(
+    secrets.some((s) => s.source.startsWith('test/integration/')),
+    'literals found in the test sources',
+  );
 
   const places: Place[] = [];
   const s = await snapshot();
@@ -104,8 +107,14 @@ export async function scanForSecrets(extraPlaces: Place[] = []): Promise<ScanRes
   for (const name of fs.readdirSync(path.dirname(s.logFolder)).filter((f) => /exthost\.log$/i.test(f))) {
     places.push({ where: name, text: fs.readFileSync(path.join(path.dirname(s.logFolder), name), 'utf8') });
   }
-  assert.ok(places.some((p) => /exthost\.log$/i.test(p.where)), 'the extension host log is scanned too');
-  assert.ok(places.some((p) => /\bactivated in [\d.]+ ms/.test(p.text)), 'the log that is scanned is the one the extension writes');
+  assert.ok(
+    places.some((p) => /exthost\.log$/i.test(p.where)),
+    'the extension host log is scanned too',
+  );
+  assert.ok(
+    places.some((p) => /\bactivated in [\d.]+ ms/.test(p.text)),
+    'the log that is scanned is the one the extension writes',
+  );
   // Settings: every haBackups setting at every level, and the settings files themselves.
   const properties = Object.keys((ext.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties);
   const config = vscode.workspace.getConfiguration();

@@ -17,7 +17,9 @@ export async function tinyDisk(bytes: number): Promise<TinyDisk | undefined> {
   const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tiny-disk-'));
   let child: ChildProcess;
   try {
-    child = spawn('unshare', ['-rm', 'sh', '-c', `mount -t tmpfs -o size=${bytes} tmpfs "$0" && echo mounted && exec sleep 600`, mountPoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('unshare', ['-rm', 'sh', '-c', `mount -t tmpfs -o size=${bytes} tmpfs "$0" && echo mounted && exec sleep 600`, mountPoint], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch {
     fs.rmSync(mountPoint, { recursive: true, force: true });
     return undefined;

@@ -50,7 +50,13 @@ export async function makeTar(entries: TarSpec[]): Promise<Buffer> {
     const type = e.type ?? 'file';
     const data = e.data === undefined ? undefined : Buffer.from(e.data);
     await new Promise<void>((resolve, reject) => {
-      const header = { name: e.name, type, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), mtime: e.mtime ?? new Date(1_700_000_000_000), ...(e.linkname ? { linkname: e.linkname } : {}) };
+      const header = {
+        name: e.name,
+        type,
+        mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644),
+        mtime: e.mtime ?? new Date(1_700_000_000_000),
+        ...(e.linkname ? { linkname: e.linkname } : {}),
+      };
       const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
       if (data) pack.entry({ ...header, size: data.length }, data, cb);
       else pack.entry(header, cb);

@@ -146,10 +146,16 @@ export class World {
   /** The extension makes a backup (for a policy, or by Create Backup with keep_days) and records it. */
   make(policy: string | undefined, keepDays: number | undefined, futureDays = 0): void {
     const date = new Date(this.ha + futureDays * DAY).toISOString();
-    const instance = this.add({ slug: this.newSlug(), date, size: this.rng.int(1, 5) * 1000, ...(policy ? { tag: policy } : {}) }, { by: 'extension', ...(policy ? { policy } : {}) });
+    const instance = this.add(
+      { slug: this.newSlug(), date, size: this.rng.int(1, 5) * 1000, ...(policy ? { tag: policy } : {}) },
+      { by: 'extension', ...(policy ? { policy } : {}) },
+    );
     const listed = this.listed().find((b) => b.slug === instance.slug)!;
     const expires = keepDays === undefined ? undefined : new Date(this.ha + keepDays * DAY);
-    this.ledger = [...this.ledger.filter((e) => e.slug !== instance.slug), ledgerEntryFor(listed, { ...(policy ? { policy } : {}), ...(keepDays !== undefined ? { keepDays } : {}), ...(expires ? { expires } : {}) }, this.local)];
+    this.ledger = [
+      ...this.ledger.filter((e) => e.slug !== instance.slug),
+      ledgerEntryFor(listed, { ...(policy ? { policy } : {}), ...(keepDays !== undefined ? { keepDays } : {}), ...(expires ? { expires } : {}) }, this.local),
+    ];
   }
 
   /** Someone else makes a backup: Home Assistant, or another machine running a policy of the same name. */
