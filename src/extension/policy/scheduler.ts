@@ -110,38 +110,9 @@ export class PolicyScheduler implements vscode.Disposable {
           this.log.debug(`scheduler: stopped, the backup list is not available (${this.store.error ?? this.store.status})`);
           break;
         }
-        await this.retention.learnOwners();
-        const first = seen[policy.name];
-        if (!first) continue;
-        const now = this.store.haNow();
-        const newest = this.retention.plan && newestOfPolicy(this.retention.plan, policy.name);
-        const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: new Date(first.firstSeen), newestBackup: newest }, now, zone);
-        if (!decision.due) {
-          this.log.debug(`scheduler: policy "${policy.name}" not due (${dueReason(decision.reason, newest)})`);
-          continue;
-        }
-        const slot = decision.scheduledFor.toISOString();
-        if (this.attempted(connection.url, policy.name) === slot) {
-          this.log.debug(`scheduler: policy "${policy.name}" was already tried for ${slot}`);
-          continue;
-        }
-        if (this.unknownBackupsSince(decision.scheduledFor)) {
-          this.log.info(`policy "${policy.name}" is due, but backups made since ${slot} could not be identified yet; trying again later`);
-          continue;
-        }
-        if (await this.backupJobRunning()) {
-          this.log.info(`policy "${policy.name}" is due, but a backup job is running on the Supervisor; trying again later`);
-          break;
-        }
-        this.log.info(`scheduled run of policy "${policy.name}" (due ${slot}${decision.catchUp ? ', catching up a missed run' : ''})`);
-        // Once per slot, also when it fails: a failing policy is not retried every few seconds.
-        await this.markAttempted(connection.url, policy.name, slot);
-        const result = await this.run(policy);
-        if (result.status === 'failed' || result.status === 'invalid' || result.status === 'lost')
-          this.failures.set(policy.name, result.error ?? result.errors?.join(' ') ?? result.status);
-        else this.failures.delete(policy.name);
-        if (result.status === 'failed' && /already in progress/.test(result.error ?? '')) break;
-        ran.push(policy.name);
+        const outcome = await this.runIfDue(policy, connection.url, seen[policy.name], zone);
+        if (outcome === 'stop') break;
+        if (outcome === 'ran') ran.push(policy.name);
       }
     } catch (e) {
       this.log.error(`scheduler: ${e instanceof Error ? e.message : String(e)}`);
@@ -150,6 +121,40 @@ export class PolicyScheduler implements vscode.Disposable {
       this.changed.fire();
     }
     return ran;
+  }
+
+  /** Runs `policy` if it is due and nothing stands in the way; says in the log why not. 'stop' ends the pass. */
+  private async runIfDue(policy: Policy, instance: string, seen: SeenPolicy | undefined, zone: string): Promise<'ran' | 'skipped' | 'stop'> {
+    await this.retention.learnOwners();
+    if (!seen) return 'skipped';
+    const newest = this.retention.plan && newestOfPolicy(this.retention.plan, policy.name);
+    const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: new Date(seen.firstSeen), newestBackup: newest }, this.store.haNow(), zone);
+    if (!decision.due) {
+      this.log.debug(`scheduler: policy "${policy.name}" not due (${dueReason(decision.reason, newest)})`);
+      return 'skipped';
+    }
+    const slot = decision.scheduledFor.toISOString();
+    if (this.attempted(instance, policy.name) === slot) {
+      this.log.debug(`scheduler: policy "${policy.name}" was already tried for ${slot}`);
+      return 'skipped';
+    }
+    if (this.unknownBackupsSince(decision.scheduledFor)) {
+      this.log.info(`policy "${policy.name}" is due, but backups made since ${slot} could not be identified yet; trying again later`);
+      return 'skipped';
+    }
+    if (await this.backupJobRunning()) {
+      this.log.info(`policy "${policy.name}" is due, but a backup job is running on the Supervisor; trying again later`);
+      return 'stop';
+    }
+    this.log.info(`scheduled run of policy "${policy.name}" (due ${slot}${decision.catchUp ? ', catching up a missed run' : ''})`);
+    // Once per slot, also when it fails: a failing policy is not retried every few seconds.
+    await this.markAttempted(instance, policy.name, slot);
+    const result = await this.run(policy);
+    if (result.status === 'failed' || result.status === 'invalid' || result.status === 'lost')
+      this.failures.set(policy.name, result.error ?? result.errors?.join(' ') ?? result.status);
+    else this.failures.delete(policy.name);
+    // Another backup got there first (the Supervisor is frozen): the rest of the pass waits too.
+    return result.status === 'failed' && /already in progress/.test(result.error ?? '') ? 'stop' : 'ran';
   }
 
   /** The soonest next run of an enabled policy, for the status bar. */
