@@ -14,8 +14,9 @@ import type { RuleMatch } from './applyPolicy';
 import { formatMatch, runRules } from './applyPolicy';
 import type { RetentionRules } from './rules';
 import { formatDuration, hasNoRules, validateRules } from './rules';
-import type { Instant, TimeColumns } from './time';
+import type { Instant, TimeColumns, Timestamp } from './time';
 import { isAfter, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, parseTimestamp, parseTimestampInto, timeColumns, toTimestamp } from './time';
+import type { ZoneOffsets } from './zone';
 import { zoneOffsets } from './zone';
 
 /** A pass that would remove more backups than this asks for confirmation, unless the caller says otherwise. */
@@ -178,6 +179,75 @@ interface Group {
   members: number[];
 }
 
+/** Each backup's owner, whether its date can be read, and the groups of backups with one owner. */
+function groupByOwner<B extends PurgeBackup>(backups: readonly B[], options: PurgeOptions<B>, times: TimeColumns) {
+  const readable = new Uint8Array(backups.length);
+  const owners: (string | true | undefined)[] = [];
+  const groups = new Map<string, Group>();
+  backups.forEach((b, i) => {
+    readable[i] = parseTimestampInto(b.date, times, i) ? 1 : 0;
+    const answer = options.managed(b);
+    let owner: string | true | undefined = answer === true ? true : typeof answer === 'string' && answer !== '' ? answer : undefined;
+    if (owner === undefined && options.includeUnmanaged) owner = true;
+    owners.push(owner);
+    if (owner === undefined || !readable[i]) return;
+    const key = owner === true ? DEFAULT_GROUP : owner;
+    let g = groups.get(key);
+    if (!g) {
+      const rules = owner === true ? options.rules : lookup(options.rulesByPolicy, owner);
+      g = { owner, rules: rules && !hasNoRules(rules) ? rules : undefined, members: [] };
+      groups.set(key, g);
+    }
+    g.members.push(i);
+  });
+  return { readable, owners, groups };
+}
+
+/** Per group: its newest backup, and the generational verdict (restic's rules) when it has rules. */
+function judgeGroups<B extends PurgeBackup>(
+  backups: readonly B[],
+  groups: Iterable<Group>,
+  times: TimeColumns,
+  tagsOf: PurgeOptions<B>['tags'],
+  now: Timestamp,
+  zone: ZoneOffsets | undefined,
+) {
+  const newest = new Uint8Array(backups.length);
+  const keptByRules = new Int8Array(backups.length); // 0: no rules; 1: kept; -1: not kept
+  const ruleMatches = new Map<number, readonly RuleMatch[]>();
+  for (const g of groups) {
+    let best = g.members[0] as number;
+    for (const i of g.members) {
+      if (isAfter(times.ms[i] as number, times.ns[i] as number, times.ms[best] as number, times.ns[best] as number)) best = i;
+    }
+    newest[best] = 1;
+    if (!g.rules) continue;
+    const sub = timeColumns(g.members.length);
+    g.members.forEach((i, k) => {
+      sub.ms[k] = times.ms[i] as number;
+      sub.ns[k] = times.ns[i] as number;
+      sub.offsetMs[k] = times.offsetMs[i] as number;
+    });
+    const r = runRules(sub, (k) => (tagsOf ? tagsOf(backups[g.members[k] as number] as B) : undefined), g.rules, now, zone);
+    let kept = 0;
+    r.order.forEach((k, nr) => {
+      const i = g.members[k] as number;
+      keptByRules[i] = r.keep[nr] ? 1 : -1;
+      if (r.keep[nr]) ruleMatches.set(i, r.matches[kept++] as readonly RuleMatch[]);
+    });
+  }
+  return { newest, keptByRules, ruleMatches };
+}
+
+/** What an expiry says now: not readable, expired (strictly after it), or still to come. */
+function expiryReason(exp: ExpiryValue, now: Timestamp): PurgeReason {
+  const text = expiryText(exp);
+  const at = exp instanceof Date ? (Number.isNaN(exp.getTime()) ? null : toTimestamp(exp, 'expiry')) : parseTimestamp(text);
+  if (!at) return { code: 'unreadable-expiry', expires: text };
+  if (isAfter(now.ms, now.ns, at.ms, at.ns)) return { code: 'expired', expires: text, agoMs: now.ms - at.ms };
+  return { code: 'expires', expires: text, inMs: at.ms - now.ms };
+}
+
 /**
  * Plans a purge pass over `backups` (see the rules at the top of this file). Pure: deletes nothing.
  * Throws `RangeError` for invalid rules, time zone or `confirmAbove`, `TypeError` for an invalid `now`.
@@ -192,95 +262,36 @@ export function planPurge<B extends PurgeBackup>(backups: readonly B[], options:
   for (const rules of [options.rules, ...everyRules(options.rulesByPolicy)]) if (rules) validateRules(rules);
   const pins = options.pins instanceof Set ? (options.pins as ReadonlySet<string>) : new Set(options.pins ?? []);
 
-  const n = backups.length;
-  const times: TimeColumns = timeColumns(n);
-  const readable = new Uint8Array(n);
-  const owners: (string | true | undefined)[] = [];
-  const groups = new Map<string, Group>();
-  for (let i = 0; i < n; i++) {
-    const b = backups[i] as B;
-    readable[i] = parseTimestampInto(b.date, times, i) ? 1 : 0;
-    const answer = options.managed(b);
-    let owner: string | true | undefined = answer === true ? true : typeof answer === 'string' && answer !== '' ? answer : undefined;
-    if (owner === undefined && options.includeUnmanaged) owner = true;
-    owners.push(owner);
-    if (owner === undefined || !readable[i]) continue;
-    const key = owner === true ? DEFAULT_GROUP : owner;
-    let g = groups.get(key);
-    if (!g) {
-      const rules = owner === true ? options.rules : lookup(options.rulesByPolicy, owner);
-      g = { owner, rules: rules && !hasNoRules(rules) ? rules : undefined, members: [] };
-      groups.set(key, g);
-    }
-    g.members.push(i);
-  }
-
-  // Per group: its newest backup, and the generational verdict when it has rules.
-  const newest = new Uint8Array(n);
-  const keptByRules = new Int8Array(n); // 0: no rules; 1: kept; -1: not kept
-  const ruleMatches = new Map<number, readonly RuleMatch[]>();
-  for (const g of groups.values()) {
-    let best = g.members[0] as number;
-    for (const i of g.members) {
-      if (isAfter(times.ms[i] as number, times.ns[i] as number, times.ms[best] as number, times.ns[best] as number)) best = i;
-    }
-    newest[best] = 1;
-    if (!g.rules) continue;
-    const sub = timeColumns(g.members.length);
-    g.members.forEach((i, k) => {
-      sub.ms[k] = times.ms[i] as number;
-      sub.ns[k] = times.ns[i] as number;
-      sub.offsetMs[k] = times.offsetMs[i] as number;
-    });
-    const tagsOf = options.tags;
-    const r = runRules(sub, (k) => (tagsOf ? tagsOf(backups[g.members[k] as number] as B) : undefined), g.rules, now, zone);
-    let kept = 0;
-    r.order.forEach((k, nr) => {
-      const i = g.members[k] as number;
-      keptByRules[i] = r.keep[nr] ? 1 : -1;
-      if (r.keep[nr]) ruleMatches.set(i, r.matches[kept++] as readonly RuleMatch[]);
-    });
-  }
+  const times: TimeColumns = timeColumns(backups.length);
+  const { readable, owners, groups } = groupByOwner(backups, options, times);
+  const { newest, keptByRules, ruleMatches } = judgeGroups(backups, groups.values(), times, options.tags, now, zone);
 
   const decisions: PurgeDecision<B>[] = [];
   const removed: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const b = backups[i] as B;
+  backups.forEach((b, i) => {
     const owner = owners[i];
+    // Overrides keep a backup whatever the verdict says; the verdict marks it, or not.
     const overrides: PurgeReason[] = [];
-    const verdict: PurgeReason[] = [];
-    let marked = false;
     if (pins.has(b.slug)) overrides.push({ code: 'pinned' });
     if (!readable[i]) overrides.push({ code: 'unreadable-date', date: String(b.date) });
     if (owner === undefined) overrides.push({ code: 'not-managed' });
     else if (newest[i]) overrides.push({ code: 'newest-of-policy', policy: owner });
 
+    const verdict: PurgeReason[] = [];
     if (owner !== undefined && keptByRules[i] === 1) {
       for (const match of ruleMatches.get(i) ?? []) verdict.push({ code: 'kept-by-policy', policy: owner, match });
     } else if (owner !== undefined && keptByRules[i] === -1) {
       verdict.push({ code: 'not-kept-by-policy', policy: owner });
-      marked = true;
     }
-
     const exp = lookup(options.expiries, b.slug);
-    if (exp !== undefined && exp !== null) {
-      const text = expiryText(exp);
-      const at = exp instanceof Date ? (Number.isNaN(exp.getTime()) ? null : toTimestamp(exp, 'expiry')) : parseTimestamp(text);
-      if (!at) {
-        verdict.push({ code: 'unreadable-expiry', expires: text });
-      } else if (isAfter(now.ms, now.ns, at.ms, at.ns)) {
-        verdict.push({ code: 'expired', expires: text, agoMs: now.ms - at.ms });
-        if (owner !== undefined) marked = true;
-      } else {
-        verdict.push({ code: 'expires', expires: text, inMs: at.ms - now.ms });
-      }
-    }
+    if (exp !== undefined && exp !== null) verdict.push(expiryReason(exp, now));
+    const marked = owner !== undefined && verdict.some((r) => r.code === 'not-kept-by-policy' || r.code === 'expired');
 
     const remove = marked && overrides.length === 0;
     if (remove) removed.push(i);
     const details = [...overrides, ...verdict];
     decisions.push({ slug: b.slug, backup: b, action: remove ? 'remove' : 'keep', reasons: details.map(describeReason), details, policy: owner });
-  }
+  });
 
   // Removed backups all have readable dates: newest first, equal instants in input order.
   removed.sort((a, c) => (times.ms[c] as number) - (times.ms[a] as number) || (times.ns[c] as number) - (times.ns[a] as number) || a - c);
