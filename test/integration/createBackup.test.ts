@@ -68,7 +68,7 @@ describe('Create Backup with options', () => {
     assert.deepEqual(d.extra.vscode_ha_backups, { keep_days: 2 });
     const year = new Date().getFullYear();
     assert.ok(
-      emulator.localArchives().some((f) => new RegExp(`^Partial_${year}_${year}-\\d\\d-\\d\\d_\\d\\d\\.\\d\\d\\.\\d\\d\\.tar$`).test(f)),
+      emulator.localArchives().some((f) => new RegExp(`^Partial_${year}_${year}-\\d\\d-\\d\\d_\\d\\d\\.\\d\\d\\.\\d\\d\\.\\d{3}\\.tar$`).test(f)),
       `a readable file name on the Supervisor: ${emulator.localArchives().join(', ')}`,
     );
     await waitFor('the download', () => fs.readdirSync(dir).includes(`Partial_${new Date().getFullYear()}.tar`));
