@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import { ENV, SCREENSHOT_NAME, screenshotFiles, screenshotRequestLine } from '../../harness/protocol';
 
 const TIMEOUT_MS = 15000;
+// The workbench gets the extension host's updates (view message, status bar) asynchronously: let them arrive.
+const SETTLE_MS = 300;
 
 /**
  * Asks the harness for a screenshot of the whole workbench; resolves with the path of the png, or
@@ -17,6 +19,7 @@ export async function screenshot(name: string): Promise<string | undefined> {
     throw new Error(`invalid screenshot name "${name}" (use letters, digits, ".", "_" and "-")`);
   }
   const { png, done } = screenshotFiles(dir, name);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   fs.rmSync(done, { force: true });
   console.log(screenshotRequestLine(name));
   const deadline = Date.now() + TIMEOUT_MS;
