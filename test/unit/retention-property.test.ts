@@ -297,6 +297,12 @@ function inZone(s: Snap, zone: string): Snap {
   return { ...s, time: formatTime({ ms: t.ms, ns: t.ns, offsetMin }) };
 }
 
+/** Bucketing in a time zone gives what bucketing the same instants written with that zone's offsets gives. */
+function assertZoneIsOffsets(snaps: Snap[], rules: Parameters<typeof applyPolicy>[1], zone: string): void {
+  const inOffsets = snaps.map((s) => inZone(s, zone));
+  assert.deepEqual(applyPolicy(snaps, rules, { now: NOW, timeZone: zone }), applyPolicy(inOffsets, rules, { now: NOW }), zone);
+}
+
 describe('applyPolicy timeZone properties', () => {
   const ZONES = ['Europe/Amsterdam', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'UTC'];
 
@@ -305,15 +311,7 @@ describe('applyPolicy timeZone properties', () => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true });
       const zone = rng.pick(ZONES);
       const rules = genRules(rng, { counts: true, tags: true });
-      assert.deepEqual(
-        applyPolicy(snaps, rules, { now: NOW, timeZone: zone }),
-        applyPolicy(
-          snaps.map((s) => inZone(s, zone)),
-          rules,
-          { now: NOW },
-        ),
-        zone,
-      );
+      assertZoneIsOffsets(snaps, rules, zone);
     });
   });
 
@@ -322,15 +320,7 @@ describe('applyPolicy timeZone properties', () => {
       const { snaps } = genSnapshots(rng, { mixedOffsets: true });
       const zone = rng.pick(['Asia/Kolkata', 'UTC', 'Etc/GMT+5']);
       const rules = genRules(rng);
-      assert.deepEqual(
-        applyPolicy(snaps, rules, { now: NOW, timeZone: zone }),
-        applyPolicy(
-          snaps.map((s) => inZone(s, zone)),
-          rules,
-          { now: NOW },
-        ),
-        zone,
-      );
+      assertZoneIsOffsets(snaps, rules, zone);
     });
   });
 
