@@ -190,6 +190,11 @@ async function finish(code: number, why: string): Promise<void> {
   }
   if (opts.keep) log('kept', tmp);
   else fs.rmSync(tmp, { recursive: true, force: true });
+  // A run in which no test ran at all (a --grep that matches nothing) proves nothing: it fails.
+  if (summary && code === 0 && summary.passes + summary.failures + (summary.pending ?? 0) === 0) {
+    console.log(opts.grep ? `no test matches --grep ${JSON.stringify(opts.grep)}` : 'no test ran');
+    code = 1;
+  }
   if (summary) {
     for (const f of summary.failed ?? []) console.log(`FAILED: ${f.title}\n  ${String(f.error).split('\n').join('\n  ')}`);
     console.log(`${summary.passes} passed, ${summary.failures} failed` + (summary.pending ? `, ${summary.pending} skipped` : ''));
