@@ -60,6 +60,7 @@ run_step "install test environment" bash scripts/install-test-env.sh
 run_step "typecheck" npm run --silent typecheck
 run_step "format" npm run --silent format:check
 run_step "lint" npm run --silent lint
+run_step "translations" node scripts/check-translations.mjs
 run_step "l10n bundle" bash scripts/check-l10n.sh
 run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration
