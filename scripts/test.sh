@@ -2,7 +2,7 @@
 # The project's test command (also what CI runs through .ci/run): bash scripts/test.sh
 # Works on a fresh clone: installs dependencies and the VS Code test environment first, then runs
 # typecheck, lint, unit tests and the integration tests in a real VS Code extension host (also once
-# in an untrusted workspace).
+# in an untrusted workspace and once in German).
 # Stops at the first failing step; exits with that step's exit code.
 set -uo pipefail
 
@@ -60,11 +60,14 @@ run_step "install test environment" bash scripts/install-test-env.sh
 run_step "typecheck" npm run --silent typecheck
 run_step "format" npm run --silent format:check
 run_step "lint" npm run --silent lint
+run_step "translations" node scripts/check-translations.mjs
 run_step "l10n bundle" bash scripts/check-l10n.sh
 run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration
 # A second VS Code launch in Restricted Mode (workspace not trusted): only the @untrusted tests.
 run_step "integration tests, untrusted workspace" node --import tsx test/harness/run-integration.ts --untrusted
+# A third launch in German (display language de): only the @locale tests, the extension's translation (about 40 s).
+run_step "integration tests, German" node --import tsx test/harness/run-integration.ts --locale de
 run_step "package .vsix" bash scripts/check-package.sh
 # The README's "see it work" command, driven by headless Chromium (a free port, so nothing collides).
 DEMO_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")

@@ -19,6 +19,8 @@ export const ENV = {
   grep: 'HA_TEST_GREP',
   /** '1' when the harness opened the workspace in Restricted Mode (flag --untrusted): only `@untrusted` tests run. */
   untrusted: 'HA_TEST_UNTRUSTED',
+  /** The display language of the run's VS Code (flag --locale, e.g. `de`): only `@locale` tests run (unless --grep says otherwise). */
+  locale: 'HA_TEST_LOCALE',
 } as const;
 
 /** The environment the harness gives the extension host (see ENV). */

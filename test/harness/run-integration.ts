@@ -12,7 +12,7 @@
 // output, and the tests' requests for screenshots and UI actions (protocol.ts). The workbench is
 // patched to show modal dialogs and notification toasts during the tests (workbench.ts).
 //
-// Usage: node --import tsx test/harness/run-integration.ts [--grep <pattern>] [--timeout <s>] [--verbose] [--keep] [--untrusted]
+// Usage: node --import tsx test/harness/run-integration.ts [--grep <pattern>] [--timeout <s>] [--verbose] [--keep] [--untrusted] [--locale <id>]
 // (npm run test:integration builds first, then runs this.)
 // --grep (or HA_TEST_GREP): only the tests whose full title matches (mocha grep).
 // --timeout: the whole run, in seconds (default 600).
@@ -20,6 +20,14 @@
 // --keep: keep the run folder (workspace, user data, logs) and the UI answer files.
 // --untrusted (or HA_TEST_UNTRUSTED=1): workspace trust is on and the workspace is not trusted
 // (Restricted Mode); only tests titled `@untrusted` run (unless --grep says otherwise).
+// --locale <id> (or HA_TEST_LOCALE), e.g. de or nl: VS Code runs in that display language as far as
+// the extension can tell: vscode.env.language is <id> in the extension host, so the extension loads
+// l10n/bundle.l10n.<id>.json and package.nls.<id>.json. code-server gets --locale <id> and the browser
+// that locale too, but VS Code's own UI needs a language pack extension for it, and none can be
+// installed offline; without one the page would report "en", so the harness sets the workbench's
+// language (globalThis._VSCODE_NLS_LANGUAGE, which a language pack's messages script would set) before
+// the workbench loads: the extension is translated, VS Code's own texts stay English. Only tests titled
+// `@locale` run (unless --grep says otherwise).
 // Other environment: HA_VSCODE_TEST_ENV (the test environment, default .vscode-test-env),
 // CODE_SERVER_NODE, CODE_SERVER_ENTRY, CHROMIUM_PATH, HA_EMULATOR_CLI (the emulator's entry point,
 // to test the harness itself).
@@ -42,7 +50,9 @@ import { patchWorkbench } from './workbench';
 const REPO = path.resolve(__dirname, '../..');
 
 // ------------------------------------------------------------------ arguments
-const USAGE = 'usage: node --import tsx test/harness/run-integration.ts [--grep <pattern>] [--timeout <seconds>] [--verbose] [--keep] [--untrusted]';
+const USAGE = 'usage: node --import tsx test/harness/run-integration.ts [--grep <pattern>] [--timeout <seconds>] [--verbose] [--keep] [--untrusted] [--locale <id>]';
+/** A VS Code locale id: `de`, `nl`, `pt-br`, `zh-cn`. */
+const LOCALE_ID = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/;
 
 interface Options {
   grep: string;
@@ -50,10 +60,18 @@ interface Options {
   verbose: boolean;
   keep: boolean;
   untrusted: boolean;
+  locale: string | undefined;
 }
 
 function parseArguments(argv: string[]): Options {
-  const opts: Options = { grep: process.env[ENV.grep] || '', timeout: 600, verbose: false, keep: false, untrusted: process.env[ENV.untrusted] === '1' };
+  const opts: Options = {
+    grep: process.env[ENV.grep] || '',
+    timeout: 600,
+    verbose: false,
+    keep: false,
+    untrusted: process.env[ENV.untrusted] === '1',
+    locale: process.env[ENV.locale] || undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const eq = a.indexOf('=');
@@ -64,6 +82,7 @@ function parseArguments(argv: string[]): Options {
     else if (name === '--verbose' || name === '-v') opts.verbose = true;
     else if (name === '--keep') opts.keep = true;
     else if (name === '--untrusted') opts.untrusted = true;
+    else if (name === '--locale') opts.locale = value()?.toLowerCase();
     else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -76,7 +95,13 @@ function parseArguments(argv: string[]): Options {
     console.error(`--timeout must be a positive number of seconds\n${USAGE}`);
     process.exit(2);
   }
+  if (opts.locale !== undefined && !LOCALE_ID.test(opts.locale)) {
+    console.error(`--locale needs a VS Code locale id such as de, nl or pt-br, not "${opts.locale}"\n${USAGE}`);
+    process.exit(2);
+  }
+  if (opts.locale === 'en') opts.locale = undefined; // English is what runs without the flag
   if (opts.untrusted && !opts.grep) opts.grep = '@untrusted';
+  if (opts.locale && !opts.grep) opts.grep = '@locale';
   return opts;
 }
 
@@ -279,9 +304,11 @@ async function main(): Promise<void> {
     [ENV.results]: resultsFile,
     ...(opts.grep ? { [ENV.grep]: opts.grep } : {}),
     ...(opts.untrusted ? { [ENV.untrusted]: '1' } : {}),
+    ...(opts.locale ? { [ENV.locale]: opts.locale } : {}),
   };
   const serverEnv: NodeJS.ProcessEnv = { ...baseEnv, ...isolation, ...testEnv, EXTENSIONS_GALLERY: '{}' }; // no open-vsx.org offline
   if (!opts.grep) delete serverEnv[ENV.grep];
+  if (!opts.locale) delete serverEnv[ENV.locale];
   log(`starting code-server on 127.0.0.1:${port}`);
   server = spawnGroup(
     NODE24,
@@ -300,6 +327,7 @@ async function main(): Promise<void> {
       '--disable-telemetry',
       '--disable-update-check',
       ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
+      ...(opts.locale ? ['--locale', opts.locale] : []), // used by VS Code's own UI only with a language pack (see --locale above)
       '--ignore-last-opened',
       '--disable-getting-started-override',
       '--vscode-option',
@@ -344,9 +372,19 @@ async function main(): Promise<void> {
       '--disable-sync',
     ],
     viewport: { width: 1400, height: 900 },
+    ...(opts.locale ? { locale: opts.locale } : {}), // navigator.language and Accept-Language
     env: { ...baseEnv, ...isolation, TMPDIR: browserTmp },
   });
   await patchWorkbench(context);
+  if (opts.locale) {
+    // Without a language pack the page leaves the workbench's language unset ("en"); it is what the
+    // workbench reports as the language to the extension host (vscode.env.language). A language
+    // pack's messages script, when there is one, sets the same value after this.
+    await context.addInitScript((locale: string) => {
+      (globalThis as { _VSCODE_NLS_LANGUAGE?: string })._VSCODE_NLS_LANGUAGE = locale;
+    }, opts.locale);
+    log(`display language ${opts.locale}: the extension's translations; VS Code's own texts stay English (no language pack offline)`);
+  }
   const page = context.pages()[0] ?? (await context.newPage());
   const hostChannel = new ExtensionHostChannel(page, ARTIFACTS, REPO, opts.verbose);
   channel = hostChannel;
