@@ -5,4 +5,5 @@ export * from './client';
 export * from './errors';
 export * from './events';
 export * from './follow';
+export * from './http';
 export { managerBackupSchema, toBackupRecord, type ManagerBackup } from './schemas';
