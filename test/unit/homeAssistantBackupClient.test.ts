@@ -67,6 +67,7 @@ describe('Home Assistant backup manager client', () => {
       ]);
       assert.equal(info.state, null);
       assert.equal(info.lastActionEvent, null);
+      assert.equal(info.shapeRelease, '2025.1');
     });
 
     it('2025.1: an agent that could not list its backups', async () => {
@@ -81,6 +82,7 @@ describe('Home Assistant backup manager client', () => {
       core.answer('backup/info', body('backup_info@2025.4-manager-three-backups.json'));
       const info = await backupInfo(ha);
       assert.equal(info.state, 'idle');
+      assert.equal(info.shapeRelease, '2025.4');
       assert.deepEqual(
         info.backups.map((b) => [b.id, b.origin, b.content.database, b.copies['test.remote']?.size]),
         [
@@ -144,6 +146,11 @@ describe('Home Assistant backup manager client', () => {
       assert.equal(webdav?.content.homeassistantVersion, '2025.2.1');
       assert.deepEqual(webdav?.copies, { 'webdav.01JKXV07ASC62D620DGYNG2R8H': { protected: false, size: 34519040 } });
       assert.deepEqual(webdav?.failures, { agents: [], addons: [], folders: [] });
+      assert.equal((await backupInfo(ha)).shapeRelease, '2025.6');
+      core.answer('backup/info', body('backup_info@2025.4-cloud-agent-error.json'));
+      assert.equal((await backupInfo(ha)).shapeRelease, '2025.4');
+      core.answer('backup/info', infoWith(body('backup_info.backups@2025.4-cloud.json')));
+      assert.equal((await backupInfo(ha)).shapeRelease, '2025.2');
     });
 
     it('failures, the request date and an add-on update tag (written from source: manager.py ManagerBackup, hassio/backup.py)', async () => {

@@ -3,7 +3,7 @@
 // install type since 2025.1). Every answer is parsed (schemas.ts) and a backup becomes a BackupRecord;
 // every refusal becomes a BackupManagerError (errors.ts). The backup key and passwords never appear in
 // an error message.
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { BackupRecord } from '../../backups/record';
 import type { HomeAssistantCommands } from '../backupConfig';
 import { backupManagerError, invalidAnswer } from './errors';
@@ -45,12 +45,30 @@ async function send<S extends z.ZodType>(
   } catch (e) {
     throw backupManagerError(e, { command: message.type, target, ...context });
   }
-  const parsed = schema.safeParse(result);
+  return parseAnswer(schema, result, message.type, target);
+}
+
+function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, command: string, target: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw invalidAnswer(message.type, target, first ? `at ${first.path.join('.') || 'the top'}` : undefined);
+    throw invalidAnswer(command, target, first ? `at ${first.path.join('.') || 'the top'}` : undefined);
   }
   return parsed.data;
+}
+
+/**
+ * The oldest Home Assistant release whose `backup/info` answer has the keys of `raw` (feature detection
+ * from shapes; the table is in schemas.ts). A floor, not the version: an empty list hides the backups' keys.
+ */
+export function releaseOfInfoShape(raw: unknown): string {
+  const info = (raw ?? {}) as Record<string, unknown>;
+  const backups = Array.isArray(info.backups) ? (info.backups as Record<string, unknown>[]) : [];
+  if (backups.some((b) => 'failed_addons' in b)) return '2025.6';
+  if ('last_action_event' in info) return '2025.4';
+  if ('state' in info || 'last_non_idle_event' in info) return '2025.3';
+  if ('next_automatic_backup' in info || backups.some((b) => 'agents' in b)) return '2025.2';
+  return '2025.1';
 }
 
 export interface AutomaticBackupState {
@@ -70,6 +88,8 @@ export interface BackupInfo {
   automatic: AutomaticBackupState;
   /** The manager's state (`idle`, `create_backup`, `blocked`, …); null before 2025.3. */
   state: string | null;
+  /** The oldest release whose answer looks like this one (releaseOfInfoShape). */
+  shapeRelease: string;
   /** The last event that was neither idle nor blocked (2025.3: `last_non_idle_event`). */
   lastActionEvent: ManagerStateEvent | null;
 }
@@ -77,7 +97,8 @@ export interface BackupInfo {
 /** `backup/info`: every backup Core's agents list, merged by id, newest first. */
 export async function backupInfo(ha: HomeAssistantCommands, options: CallOptions = {}): Promise<BackupInfo> {
   // Listing reaches every agent (hassio: one Supervisor call per backup; cloud agents: the internet).
-  const data = await send(ha, { type: 'backup/info' }, backupInfoSchema, { timeoutMs: 120_000, ...options });
+  const raw = await send(ha, { type: 'backup/info' }, z.unknown(), { timeoutMs: 120_000, ...options });
+  const data = parseAnswer(backupInfoSchema, raw, 'backup/info', targetOf(ha));
   const action = data.last_action_event ?? data.last_non_idle_event ?? null;
   const event = action ? toManagerEvent(managerEventSchema.parse(action)) : null;
   return {
@@ -91,6 +112,7 @@ export async function backupInfo(ha: HomeAssistantCommands, options: CallOptions
       nextAdditional: data.next_automatic_backup_additional ?? false,
     },
     state: data.state ?? null,
+    shapeRelease: releaseOfInfoShape(raw),
     lastActionEvent: event && event.kind === 'manager' ? event : null,
   };
 }

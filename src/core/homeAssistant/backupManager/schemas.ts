@@ -5,7 +5,8 @@
 //
 //   2025.1  backups carry `agent_ids`, top-level `protected`/`size`; agents/info without `name`;
 //           backup/info without `state`; config `schedule.state` string
-//   2025.2  `agents: {agent_id: {protected, size}}`; agents/info `name`; config schedule {recurrence, days, time}
+//   2025.2  `agents: {agent_id: {protected, size}}`; agents/info `name`; `next_automatic_backup(_additional)`;
+//           config schedule {recurrence, days, time}
 //   2025.3  backup/info `state`, `last_non_idle_event` (renamed `last_action_event` in 2025.4)
 //   2025.5  config `agents[id].retention`
 //   2025.6  `failed_addons`, `failed_folders`
