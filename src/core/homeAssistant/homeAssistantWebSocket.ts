@@ -46,10 +46,26 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** What a subscription delivers: each `event` message's `event`, and once, the end of the connection it lives on. */
+interface Subscriber {
+  onEvent: (event: unknown) => void;
+  onEnd?: (error: Error) => void;
+}
+
+/** A subscription (`subscribe`): the command's answer, and how to end it. */
+export interface HomeAssistantSubscription {
+  /** The answer to the subscribing command; when it failed, no event is delivered and `unsubscribe` does nothing. */
+  answer: HomeAssistantCommandResult;
+  /** Sends `unsubscribe_events` for it (when its connection is still up) and stops delivering its events. */
+  unsubscribe(): Promise<void>;
+}
+
 interface Connection {
   ws: WebSocket;
   haVersion: string;
   pending: Map<number, Pending>;
+  /** Subscriptions by the id of their subscribing command (Core sends their events with that id). */
+  subscribers: Map<number, Subscriber>;
   authenticated: boolean;
   closed: boolean;
 }
@@ -91,6 +107,56 @@ export class HomeAssistantWebSocket {
     }
   }
 
+  /**
+   * Sends a subscribing command (`{type: "backup/subscribe_events"}`, `id` added) and delivers each of its
+   * `event` messages to `onEvent` until `unsubscribe`. Events are delivered from before the answer: Core
+   * may send one (the replayed last event) before its `result`. `onEnd` is called once if the connection
+   * drops while subscribed (its events stop; subscribe again on a new connection).
+   */
+  async subscribe(
+    message: Record<string, unknown>,
+    onEvent: (event: unknown) => void,
+    options: { signal?: AbortSignal; onEnd?: (error: Error) => void } = {},
+  ): Promise<HomeAssistantSubscription> {
+    let conn = await untilAborted(this.connection(), options.signal);
+    if (conn.closed || conn.ws.readyState !== WebSocket.OPEN) conn = await untilAborted(this.connection(), options.signal);
+    const id = this.nextId++;
+    const subscriber: Subscriber = { onEvent, onEnd: options.onEnd };
+    conn.subscribers.set(id, subscriber);
+    const answer = new Promise<HomeAssistantCommandResult>((resolve, reject) => conn.pending.set(id, { resolve, reject }));
+    conn.ws.send(JSON.stringify({ ...message, id }));
+    let result: HomeAssistantCommandResult;
+    try {
+      result = await untilAborted(answer, options.signal);
+    } catch (e) {
+      conn.subscribers.delete(id);
+      // Subscribed after all, perhaps: Core would keep sending; tell it to stop.
+      if (!conn.closed) this.callOn(conn, { type: 'unsubscribe_events', subscription: id }).catch(() => undefined);
+      throw e;
+    } finally {
+      conn.pending.delete(id);
+    }
+    if (!result.success) {
+      conn.subscribers.delete(id);
+      return { answer: result, unsubscribe: () => Promise.resolve() };
+    }
+    let ended = false;
+    return {
+      answer: result,
+      unsubscribe: async () => {
+        if (ended) return;
+        ended = true;
+        conn.subscribers.delete(id);
+        if (conn.closed || conn.ws.readyState !== WebSocket.OPEN) return;
+        try {
+          await this.callOn(conn, { type: 'unsubscribe_events', subscription: id });
+        } catch {
+          // the connection went away meanwhile: nothing is subscribed any more
+        }
+      },
+    };
+  }
+
   close(): void {
     this.shutDown = true;
     const conn = this.current;
@@ -117,7 +183,7 @@ export class HomeAssistantWebSocket {
       this.handshaking = ws;
       let opened = false;
       let rejection: HomeAssistantConnectionError | null = null;
-      const conn: Connection = { ws, haVersion: '', pending: new Map(), authenticated: false, closed: false };
+      const conn: Connection = { ws, haVersion: '', pending: new Map(), subscribers: new Map(), authenticated: false, closed: false };
       const timer = setTimeout(() => {
         rejection = new HomeAssistantConnectionError('timeout', `${target} did not complete the websocket handshake in time`);
         ws.close();
@@ -154,6 +220,9 @@ export class HomeAssistantWebSocket {
         } else if (msg.type === 'result' || msg.type === 'pong') {
           const pending = typeof msg.id === 'number' ? conn.pending.get(msg.id) : undefined;
           pending?.resolve(msg.type === 'pong' ? { success: true, result: null } : toResult(msg, token));
+        } else if (msg.type === 'event') {
+          const subscriber = typeof msg.id === 'number' ? conn.subscribers.get(msg.id) : undefined;
+          subscriber?.onEvent(msg.event);
         }
       });
       ws.addEventListener('close', () => {
@@ -163,6 +232,7 @@ export class HomeAssistantWebSocket {
         if (this.current === conn) this.current = null;
         for (const p of conn.pending.values()) p.reject(connectionLost());
         conn.pending.clear();
+        endSubscriptions(conn);
         if (conn.authenticated) return; // was up: the next call reconnects
         if (rejection) reject(rejection);
         else if (this.shutDown) reject(new HomeAssistantConnectionError('network', 'The Home Assistant connection was closed'));
@@ -172,16 +242,36 @@ export class HomeAssistantWebSocket {
     });
   }
 
+  /** One command on `conn` itself (not on a newer connection: a subscription lives on its own). */
+  private async callOn(conn: Connection, message: Record<string, unknown>): Promise<HomeAssistantCommandResult> {
+    const id = this.nextId++;
+    const answer = new Promise<HomeAssistantCommandResult>((resolve, reject) => conn.pending.set(id, { resolve, reject }));
+    conn.ws.send(JSON.stringify({ ...message, id }));
+    try {
+      return await untilAborted(answer, AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS));
+    } finally {
+      conn.pending.delete(id);
+    }
+  }
+
   private drop(conn: Connection, code: number): void {
     conn.closed = true;
     for (const p of conn.pending.values()) p.reject(connectionLost());
     conn.pending.clear();
+    endSubscriptions(conn);
     try {
       conn.ws.close(code);
     } catch {
       // already closing
     }
   }
+}
+
+/** Tells every subscription of a connection that went away, once. */
+function endSubscriptions(conn: Connection): void {
+  const subscribers = [...conn.subscribers.values()];
+  conn.subscribers.clear();
+  for (const s of subscribers) s.onEnd?.(connectionLost());
 }
 
 function parseMessage(data: unknown): Record<string, unknown> | null {

@@ -5,3 +5,5 @@
 export * from './addonConnection';
 export * from './backupConfig';
 export * from './homeAssistantTransport';
+export * as backupManager from './backupManager';
+export type { HomeAssistantSubscription } from './homeAssistantWebSocket';
