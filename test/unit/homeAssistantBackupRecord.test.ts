@@ -20,6 +20,7 @@ import {
 } from '../../src/core/backups';
 import { backupDetailsSchema, backupsInfoSchema } from '../../src/core/supervisor/schemas';
 import { managerBackupSchema, toBackupRecord } from '../../src/core/homeAssistant/backupManager/schemas';
+import { taggedPolicy, withExtraTag } from '../../src/core/options/extraTag';
 
 const SUPERVISOR = path.join(__dirname, '../fixtures/supervisor-responses');
 const CORE = path.join(__dirname, '../fixtures/home-assistant-responses');
@@ -104,6 +105,34 @@ describe('backup record: from a Supervisor backup', () => {
     assert.deepEqual(r.content.addons, [{ slug: 'core_mosquitto', name: 'Mosquitto broker', version: '6.4.0' }]);
     const extra = fromSupervisorBackup(backupDetailsSchema.parse(supervisorData('backup_info_with_extra@69ed57e.json')));
     assert.deepEqual(extra.extra, { user: 'test', scheduled: true });
+  });
+
+  it("keeps this extension's nested tag in extra, from the Supervisor and through Core's hassio agent", () => {
+    // The Supervisor keeps a backup's `extra` as given; Core's hassio agent passes it on as extra_metadata.
+    const details = backupDetailsSchema.parse(supervisorData('backup_info_with_extra@69ed57e.json'));
+    const tagged = { ...details, extra: withExtraTag(details.extra, { policy: 'nightly', keepDays: 7 }) };
+    const fromSupervisor = fromSupervisorBackup(tagged);
+    assert.equal(taggedPolicy(fromSupervisor.extra), 'nightly');
+    assert.deepEqual(fromSupervisor.extra, { user: 'test', scheduled: true, vscode_ha_backups: { policy: 'nightly', keep_days: 7 } });
+    const viaCore = toBackupRecord(
+      managerBackupSchema.parse({
+        addons: [],
+        agents: { 'hassio.local': { protected: false, size: 10240 } },
+        backup_id: details.slug,
+        database_included: true,
+        date: details.date,
+        extra_metadata: tagged.extra,
+        folders: [],
+        homeassistant_included: true,
+        homeassistant_version: '2026.11.3',
+        name: details.name,
+        with_automatic_settings: null,
+      }),
+    );
+    assert.equal(taggedPolicy(viaCore.extra), 'nightly');
+    // The record's extra is a copy: changing it does not change what it was made from.
+    (fromSupervisor.extra.vscode_ha_backups as { policy: string }).policy = 'changed';
+    assert.equal(taggedPolicy(tagged.extra), 'nightly');
   });
 
   it('a list entry: add-on slugs only, database unknown, sizes from location_attributes', () => {

@@ -60,8 +60,12 @@ export interface BackupRecord {
   /** agent id → its copy. Agent ids are Core's: `backup.local`, `hassio.local`, `hassio.<mount>`, `cloud.cloud`, `<domain>.<unique_id>`. */
   copies: Record<string, BackupCopy>;
   content: BackupContent;
-  /** Core's extra_metadata / the Supervisor's `extra`: string and boolean values only (what Core keeps). */
-  extra: Record<string, string | boolean>;
+  /**
+   * Core's extra_metadata / the Supervisor's `extra`, as sent. Core writes strings and booleans, but its hassio
+   * agent passes the Supervisor's `extra` on as it is, so nested values arrive too: this extension's own tag
+   * (`vscode_ha_backups: {policy, keep_days}`, src/core/options/extraTag.ts) is one.
+   */
+  extra: Record<string, unknown>;
   origin: BackupOrigin;
   failures: BackupFailures;
 }
@@ -145,10 +149,10 @@ export function effectiveDate(date: string, extra: Record<string, unknown>): str
   return typeof requested === 'string' && requested !== '' ? requested : date;
 }
 
-/** Only the string and boolean values of an `extra` object (what Core's extra_metadata can hold). */
-export function plainExtra(extra: Record<string, unknown> | null | undefined): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (const [k, v] of Object.entries(extra ?? {})) if (typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+/** An `extra` object as the record keeps it: every value that is not undefined (nested ones too), in a copy of its own. */
+export function extraOf(extra: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extra ?? {})) if (v !== undefined) out[k] = structuredClone(v);
   return out;
 }
 
@@ -170,7 +174,7 @@ export function fromSupervisorBackup(backup: Backup | BackupDetails, withAutomat
     const attrs = backup.location_attributes?.[location ?? '.local'];
     copies[agentIdOfLocation(location)] = attrs ? { protected: attrs.protected, size: attrs.size_bytes } : { protected: backup.protected, size: sizeBytes };
   }
-  const extra = 'extra' in backup ? plainExtra(backup.extra) : {};
+  const extra = 'extra' in backup ? extraOf(backup.extra) : {};
   let content: BackupContent;
   if ('content' in backup) {
     content = {

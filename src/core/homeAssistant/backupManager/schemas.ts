@@ -15,7 +15,7 @@
 // Stages, states and reasons are open strings (renamed for apps in 2026, new ones added); unknown keys
 // are ignored.
 import * as z from 'zod';
-import { effectiveDate, originOf, plainExtra, type BackupRecord } from '../../backups/record';
+import { effectiveDate, originOf, extraOf, type BackupRecord } from '../../backups/record';
 
 const addonInfoSchema = z.object({ name: z.string().nullish(), slug: z.string(), version: z.string().nullish() });
 
@@ -52,7 +52,7 @@ export function toBackupRecord(b: ManagerBackup): BackupRecord {
   } else {
     for (const agentId of b.agent_ids ?? []) copies[agentId] = { protected: b.protected ?? false, size: b.size ?? 0 };
   }
-  const extra = plainExtra(b.extra_metadata);
+  const extra = extraOf(b.extra_metadata);
   const addon = (a: z.infer<typeof addonInfoSchema>) => ({ slug: a.slug, name: a.name ?? a.slug, version: a.version ?? null });
   return {
     id: b.backup_id,
