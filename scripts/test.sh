@@ -65,6 +65,8 @@ run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration
 # A second VS Code launch in Restricted Mode (workspace not trusted): only the @untrusted tests.
 run_step "integration tests, untrusted workspace" node --import tsx test/harness/run-integration.ts --untrusted
+# What the Marketplace and Open VSX need of package.json (icon, categories, %keys%, walkthrough media…); no publishing.
+run_step "manifest" node --import tsx scripts/check-manifest.ts
 run_step "package .vsix" bash scripts/check-package.sh
 # The README's "see it work" command, driven by headless Chromium (a free port, so nothing collides).
 DEMO_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
