@@ -97,6 +97,7 @@ export function checkManifest(root: string): string[] {
 
   for (const file of ['README.md', 'CHANGELOG.md']) if (!existsSync(join(root, file))) problem(file, 'missing');
   checkReadmeImages(root, problem);
+  checkChangelog(root, problem);
 
   // Every %key% anywhere in package.json is a key of package.nls.json.
   walk(manifest, '', (value, path) => {
@@ -154,6 +155,33 @@ function checkReadmeImages(root: string, problem: (where: string, what: string) 
       else if (!existsSync(join(root, target))) problem(`README.md:${i + 1}`, `image ${target} does not exist`);
     }
   });
+}
+
+/** CHANGELOG.md in the store's form: `## [Unreleased]` first if at all, then `## [x.y.z] - yyyy-mm-dd`, newest first. */
+function checkChangelog(root: string, problem: (where: string, what: string) => void): void {
+  const path = join(root, 'CHANGELOG.md');
+  if (!existsSync(path)) return;
+  let previous: number[] | undefined;
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.startsWith('## ')) return;
+      const where = `CHANGELOG.md:${i + 1}`;
+      if (line === '## [Unreleased]') {
+        if (previous) problem(where, '[Unreleased] must come before every version');
+        return;
+      }
+      const match = /^## \[(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?\] - \d{4}-\d{2}-\d{2}$/.exec(line);
+      if (!match) return problem(where, `${JSON.stringify(line)} is neither "## [Unreleased]" nor "## [x.y.z] - yyyy-mm-dd"`);
+      const version = match.slice(1, 4).map(Number);
+      if (previous && compareVersions(version, previous) >= 0) problem(where, `${line.slice(3)} is not older than the version above it (newest first)`);
+      previous = version;
+    });
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
 }
 
 /** Each walkthrough and step has an id, a title and a description, and every media file it names exists. */

@@ -125,6 +125,15 @@ describe('check-manifest', () => {
     assert.equal(problems[3], 'CHANGELOG.md: missing');
   });
 
+  it('fails on CHANGELOG headings that are not the store form or not newest first, naming the line', () => {
+    const root = extensionFolder(goodManifest());
+    writeFileSync(join(root, 'CHANGELOG.md'), '# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-12-01\n\n## 1.1.0\n\n## [1.3.0] - 2026-11-01\n');
+    assert.deepEqual(checkManifest(root), [
+      'CHANGELOG.md:7: "## 1.1.0" is neither "## [Unreleased]" nor "## [x.y.z] - yyyy-mm-dd"',
+      'CHANGELOG.md:9: [1.3.0] - 2026-11-01 is not older than the version above it (newest first)',
+    ]);
+  });
+
   it('reads the size from a PNG header', () => {
     assert.deepEqual(pngSize(pngHeader(128, 96)), { width: 128, height: 96 });
     assert.equal(pngSize(Buffer.from('not a png, not at all')), undefined);
