@@ -61,6 +61,8 @@ run_step "typecheck" npm run --silent typecheck
 run_step "format" npm run --silent format:check
 run_step "lint" npm run --silent lint
 run_step "translations" node scripts/check-translations.mjs
+# What the Marketplace and Open VSX need of package.json (icon, categories, %keys%, walkthrough media…); no publishing.
+run_step "manifest" node --import tsx scripts/check-manifest.ts
 run_step "l10n bundle" bash scripts/check-l10n.sh
 run_step "unit tests" npm run --silent test:unit
 run_step "integration tests" npm run --silent test:integration

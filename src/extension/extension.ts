@@ -2,7 +2,9 @@
 // loads the connection and starts the scheduler.
 import * as vscode from 'vscode';
 import type { HaBackupsApi } from './api';
+import { registerGetStarted } from './commands/getStarted';
 import { registerCommands } from './commands/registerCommands';
+import { FirstRun, firstRunProbe } from './firstRun';
 import { registerProviders } from './providers';
 import { createServices, type Services } from './services';
 import { testProbe } from './testProbe';
@@ -12,12 +14,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   const started = performance.now();
   const services = createServices(context);
   const backupsView = createBackupsView(services);
-  context.subscriptions.push(services, backupsView, registerCommands(services), registerProviders(services));
+  const firstRun = new FirstRun(context);
+  context.subscriptions.push(services, backupsView, registerCommands(services), registerGetStarted(services, firstRun), registerProviders(services));
   await start(services);
+  // The walkthrough, once after the install (not waited for).
+  void firstRun.onActivation();
   services.log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   const api: HaBackupsApi = { onDidBackupEvent: services.events.onDidFire };
   // The probe reads the extension's inside: for its own integration tests only.
-  return context.extensionMode === vscode.ExtensionMode.Test ? { ...api, ...testProbe(services, backupsView) } : api;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { ...api, ...testProbe(services, backupsView), ...firstRunProbe(firstRun) } : api;
 }
 
 export function deactivate(): void {
