@@ -89,13 +89,28 @@ void describe('Core install: the backup manager', () => {
     assert.equal(answer.success, true, JSON.stringify(answer.error));
     const jobId = (answer.result as { backup_job_id: string }).backup_job_id;
     assert.match(jobId, /^[0-9a-f]{8}$/);
-    assert.deepEqual(await sub.untilIdle(), [
-      { manager_state: 'create_backup', reason: null, stage: null, state: 'in_progress' },
-      { manager_state: 'create_backup', reason: null, stage: 'home_assistant', state: 'in_progress' },
-      { manager_state: 'create_backup', reason: null, stage: 'upload_to_agents', state: 'in_progress' },
-      { manager_state: 'create_backup', reason: null, stage: null, state: 'completed' },
-      { manager_state: 'idle' },
-    ]);
+    const events = await sub.untilIdle();
+    // Upload progress (2026.4+): per agent, interleaved; the rest in order.
+    const uploads = events.filter((e) => 'agent_id' in e);
+    for (const agent of ['backup.local', WEBDAV]) {
+      const mine = uploads.filter((e) => e.agent_id === agent);
+      const total = mine[0]?.total_bytes as number;
+      assert.ok(total >= 10240, JSON.stringify(mine));
+      assert.deepEqual(mine, [
+        { manager_state: 'create_backup', agent_id: agent, uploaded_bytes: 0, total_bytes: total },
+        { manager_state: 'create_backup', agent_id: agent, uploaded_bytes: total, total_bytes: total },
+      ]);
+    }
+    assert.deepEqual(
+      events.filter((e) => !('agent_id' in e)),
+      [
+        { manager_state: 'create_backup', reason: null, stage: null, state: 'in_progress' },
+        { manager_state: 'create_backup', reason: null, stage: 'home_assistant', state: 'in_progress' },
+        { manager_state: 'create_backup', reason: null, stage: 'upload_to_agents', state: 'in_progress' },
+        { manager_state: 'create_backup', reason: null, stage: null, state: 'completed' },
+        { manager_state: 'idle' },
+      ],
+    );
     const backup = (await client.command({ type: 'backup/details', backup_id: jobId })).result as { backup: Backup };
     assert.equal(backup.backup.name, 'Kitchen');
     assert.deepEqual(Object.keys(backup.backup.agents), ['backup.local', WEBDAV]);

@@ -10,6 +10,10 @@ export interface ManagerEvent {
   reason?: string | null;
   stage?: string | null;
   state?: ProgressState;
+  /** UploadBackupEvent (2026.4+): progress of one agent's upload; the manager's state does not change. */
+  agent_id?: string;
+  uploaded_bytes?: number;
+  total_bytes?: number;
 }
 
 export const idleEvent = (): ManagerEvent => ({ manager_state: 'idle' });
@@ -21,6 +25,11 @@ export function progressEvent(
   reason: string | null = null,
 ): ManagerEvent {
   return { manager_state: managerState, reason, stage, state };
+}
+
+/** UploadBackupEvent: `{manager_state, agent_id, uploaded_bytes, total_bytes}` (home-assistant/core PR #163608). */
+export function uploadEvent(managerState: ManagerState, agentId: string, uploaded: number, total: number): ManagerEvent {
+  return { manager_state: managerState, agent_id: agentId, uploaded_bytes: uploaded, total_bytes: total };
 }
 
 export type EventListener = (event: ManagerEvent) => void;

@@ -11,11 +11,14 @@ import { FolderAgent, LOCAL_AGENT_ID } from './agents';
 import { buildCoreArchive, configFiles, coreBackupId, decryptCoreArchive, encryptCoreArchive, passwordOpens, readCoreArchive, suggestedFilename } from './coreArchive';
 import type { CoreBackupJson } from './coreArchive';
 import { backupNotFound, busy, incorrectPassword, ManagerError, readerWriterError, unknownError } from './errors';
-import { EventHub, idleEvent, progressEvent } from './events';
+import { EventHub, idleEvent, progressEvent, uploadEvent } from './events';
+import { atLeast } from '../../version';
 import { isoInZone } from './localTime';
 
 const SEED_MARKER = '.emulator-core-seeded';
 const CLOUD_AGENT_ID = 'cloud.cloud';
+/** The first release with upload progress events (frontend 20260325.0). */
+const UPLOAD_PROGRESS_RELEASE = '2026.4.0';
 
 export interface BackupManagerOptions {
   dataDir: string;
@@ -293,7 +296,11 @@ export class BackupManager {
             await agent.reach();
             throw new Error('Cloud backups must be protected');
           }
+          // Upload progress events from 2026.4: the start and the end of each agent's upload.
+          const progress = atLeast(this.opts.haVersion(), UPLOAD_PROGRESS_RELEASE);
+          if (progress) this.events.emit(uploadEvent(this.events.state, id, 0, data.length));
           await agent.upload(backupId, data, filename);
+          if (progress) this.events.emit(uploadEvent(this.events.state, id, data.length, data.length));
         } catch (e) {
           agentErrors[id] = errorText(e);
         }
