@@ -1,16 +1,16 @@
-// CLI: npx tsx src/emulator/cli.ts --port <n> --token <t> [--data <dir>] [--scenario <file>] [--verbose]
+// CLI: npx tsx src/emulator/cli.ts --port <n> --token <t> [--data <dir>] [--scenario <file>] [--install supervisor|core] [--verbose]
 import { parseArgs } from 'node:util';
 import { ScenarioError } from './scenario';
 import { startEmulator } from './server';
 
-const USAGE = 'usage: tsx src/emulator/cli.ts --port <n> --token <t> [--data <dir>] [--scenario <file>] [--verbose]';
+const USAGE = 'usage: tsx src/emulator/cli.ts --port <n> --token <t> [--data <dir>] [--scenario <file>] [--install supervisor|core] [--verbose]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parse(): { port: number; token: string; data?: string; scenario?: string; verbose: boolean } {
+function parse(): { port: number; token: string; data?: string; scenario?: string; install?: 'supervisor' | 'core'; verbose: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -19,6 +19,7 @@ function parse(): { port: number; token: string; data?: string; scenario?: strin
         token: { type: 'string' },
         data: { type: 'string' },
         scenario: { type: 'string' },
+        install: { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -34,7 +35,8 @@ function parse(): { port: number; token: string; data?: string; scenario?: strin
   }
   if (values.port === undefined || !/^\d+$/.test(values.port) || Number(values.port) > 65535) fail('--port must be an integer 0-65535');
   if (!values.token) fail('--token is required');
-  return { port: Number(values.port), token: values.token, data: values.data, scenario: values.scenario, verbose: values.verbose };
+  if (values.install !== undefined && values.install !== 'supervisor' && values.install !== 'core') fail('--install must be supervisor or core');
+  return { port: Number(values.port), token: values.token, data: values.data, scenario: values.scenario, install: values.install, verbose: values.verbose };
 }
 
 async function main(): Promise<void> {
@@ -46,13 +48,14 @@ async function main(): Promise<void> {
       token: args.token,
       dataDir: args.data,
       scenario: args.scenario,
+      install: args.install,
       onRequest: args.verbose ? (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined,
     });
   } catch (e) {
     if (e instanceof ScenarioError) fail(e.message);
     throw e;
   }
-  process.stdout.write(`Supervisor emulator listening on ${emulator.url}\n`);
+  process.stdout.write(`${args.install === 'core' ? 'Home Assistant Core' : 'Supervisor'} emulator listening on ${emulator.url}\n`);
   const stop = (): void => {
     emulator.close().then(
       () => process.exit(0),

@@ -78,6 +78,11 @@ const DEFAULT_ADDONS = [
 
 export const ScenarioSchema = z
   .strictObject({
+    /**
+     * `supervisor`: Home Assistant OS / Supervised (the Supervisor's API, Core in front of it).
+     * `core`: a Core or Container install: no Supervisor, Core's own backup manager (`core.agents`, `core.backups`).
+     */
+    install: z.enum(['supervisor', 'core']).default('supervisor'),
     timeZone: z.string().default('Europe/Amsterdam'),
     homeassistantVersion: z.string().default('2026.11.2'),
     supervisorVersion: z.string().default('2026.11.0'),
@@ -109,6 +114,16 @@ export const ScenarioSchema = z
     if (s.defaultBackupMount !== null && !backupMounts.has(s.defaultBackupMount)) {
       ctx.addIssue({ code: 'custom', message: `defaultBackupMount ${s.defaultBackupMount} is not a backup mount`, path: ['defaultBackupMount'] });
     }
+    if (s.install === 'core' && s.backups.length > 0) {
+      ctx.addIssue({ code: 'custom', message: 'a Core install has no Supervisor: put its backups into core.backups', path: ['backups'] });
+    }
+    const agentIds = new Set(['backup.local', ...s.core.agents.map((a) => a.agent_id)]);
+    if (agentIds.size !== s.core.agents.length + 1)
+      ctx.addIssue({ code: 'custom', message: 'agent ids must be unique (backup.local is always there)', path: ['core', 'agents'] });
+    s.core.backups.forEach((b, i) => {
+      for (const id of b.agents)
+        if (!agentIds.has(id)) ctx.addIssue({ code: 'custom', message: `agent ${id} is not backup.local or one of core.agents`, path: ['core', 'backups', i, 'agents'] });
+    });
     s.backups.forEach((b, i) => {
       for (const loc of b.locations) {
         if (loc !== null && loc !== '.local' && loc !== '' && !backupMounts.has(loc)) {
@@ -150,8 +165,9 @@ export function parseScenario(input: unknown, source = 'scenario'): ResolvedScen
 }
 
 /** Resolve a scenario object, a path to a JSON file, or nothing (→ DEFAULT_SCENARIO). */
-export async function loadScenario(input?: Scenario | string): Promise<ResolvedScenario> {
-  if (input === undefined) return parseScenario(DEFAULT_SCENARIO, 'default scenario');
+export async function loadScenario(input?: Scenario | string, install?: 'supervisor' | 'core'): Promise<ResolvedScenario> {
+  // Without a scenario a Core install is a fresh one: backup.local only, no backups.
+  if (input === undefined) return parseScenario(install === 'core' ? { install } : DEFAULT_SCENARIO, 'default scenario');
   if (typeof input === 'string') {
     let raw: unknown;
     try {

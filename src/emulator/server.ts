@@ -34,8 +34,13 @@ export interface EmulatorOptions {
   token: string;
   /** Default: a fresh temp dir. */
   dataDir?: string;
-  /** Scenario object or path to a JSON file; default: a small built-in scenario. */
+  /** Scenario object or path to a JSON file; default: a small built-in scenario (a fresh install for `install: 'core'`). */
   scenario?: Scenario | string;
+  /**
+   * `supervisor` (Home Assistant OS: the Supervisor's API, Core in front of it) or `core` (a Core/Container
+   * install: Core's own backup manager, no Supervisor). Overrides the scenario's `install`.
+   */
+  install?: 'supervisor' | 'core';
   /** Called once per request (CLI --verbose). */
   onRequest?: (line: string) => void;
 }
@@ -135,7 +140,9 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, clock: Cl
 }
 
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
-  const scenario = await loadScenario(opts.scenario);
+  const scenario = await loadScenario(opts.scenario, opts.install);
+  if (opts.install) scenario.install = opts.install;
+  const isCore = scenario.install === 'core';
   const dataDir = path.resolve(opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'ha-supervisor-emulator-'))));
   await mkdir(dataDir, { recursive: true });
   const sup = new Supervisor(dataDir, scenario, opts.token);
@@ -146,7 +153,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const controlRoutes = buildControlRouter();
   // Home Assistant Core in front of the Supervisor, on the same port (/api/…); `port` is set below.
   let port = 0;
-  const homeAssistant = new HomeAssistantFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock);
+  const homeAssistant = new HomeAssistantFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock, { install: scenario.install, dataDir, token: opts.token });
+  await homeAssistant.start(scenario);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -163,6 +171,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       sendJson(res, 200, await found.handler(ctx, sup));
       return;
     }
+
+    // A Core install has no Supervisor: its routes are unknown paths.
+    if (isCore) throw notFound();
 
     const key = `${method} ${reqPath}`;
     sup.requestCounts.set(key, (sup.requestCounts.get(key) ?? 0) + 1);

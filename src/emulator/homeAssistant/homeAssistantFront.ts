@@ -2,13 +2,19 @@
 // `/api/hassio/…` (the REST proxy), `GET /api/`, and `/_emulator/core/…` test controls. It reaches the
 // Supervisor like the real Core does: over HTTP with a Supervisor token of its own. Also here: the
 // Supervisor's proxy to this Core for add-ons, `/core/websocket` (supervisorProxy.ts).
+// On a Core install (no Supervisor) there is no hassio proxy and no `/core/websocket`; Core's own
+// backup manager (backupManager/) answers `backup/*` and `/api/backup/download|upload`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { z } from 'zod';
 import type { Clock } from '../clock';
-import { notFound, sendJson, sendText, TextError } from '../http';
+import { ApiError, notFound, readJson, sendJson, sendText, TextError } from '../http';
 import type { ResolvedScenario, Role } from '../scenario';
 import { compareVersions } from '../supervisor';
+import * as backupControl from './backupManager/control';
+import { DOWNLOAD_PREFIX, downloadBackup, UPLOAD_PATH, uploadBackup } from './backupManager/http';
+import { BackupManager } from './backupManager/manager';
 import { proxyToSupervisor } from './hassioProxy';
 import type { SupervisorLink } from './supervisorCall';
 import { FILTERING_SUPERVISOR_VERSION, LocalEnd, NO_UPGRADE_TEXT, PROXY_WEBSOCKET_PATHS, SupervisorHomeAssistantProxy } from './supervisorProxy';
@@ -18,8 +24,20 @@ import type { HomeAssistantContext, HomeAssistantUser } from './webSocketApi';
 import { acceptWebSocket, CLOSE_GOING_AWAY } from './webSocketPeer';
 import type { WebSocketPeer } from './webSocketPeer';
 
+export interface HomeAssistantFrontOptions {
+  install: 'supervisor' | 'core';
+  /** The emulator's data folder (a Core install keeps `config/` and `agents/` there). */
+  dataDir: string;
+  /** On a Core install, the emulator's token is an administrator's long-lived access token. */
+  token?: string;
+}
+
 export class HomeAssistantFront {
   private readonly context: HomeAssistantContext;
+  /** Core's backup manager on a Core install. */
+  readonly backupManager: BackupManager | null = null;
+  /** Core is restarting: it answers nothing until this is false again. */
+  private down = false;
   private readonly proxy: ProxyContext;
   /** Open websocket connections to Core: from clients, and the Supervisor's proxy connections. */
   private readonly peers = new Set<WebSocketPeer | LocalEnd>();
@@ -34,6 +52,7 @@ export class HomeAssistantFront {
     supervisorTokens: Map<string, Role>,
     baseUrl: () => string,
     private readonly clock: Clock,
+    private readonly options: HomeAssistantFrontOptions = { install: 'supervisor', dataDir: '' },
   ) {
     const link: SupervisorLink = { token: randomBytes(32).toString('hex'), baseUrl };
     supervisorTokens.set(link.token, 'admin');
@@ -44,7 +63,27 @@ export class HomeAssistantFront {
       users: new Map([...scenario.core.tokens.map((t): [string, HomeAssistantUser] => [t.token, { admin: t.admin }]), [supervisorUserToken, { admin: true }]]),
       backupConfig: scenario.core.backupConfig,
       supervisor: link,
+      install: options.install,
+      timeZone: scenario.timeZone,
+      backupManager: null,
     };
+    if (options.install === 'core') {
+      if (options.token) this.context.users = new Map([...this.context.users, [options.token, { admin: true }]]);
+      this.backupManager = new BackupManager({
+        dataDir: options.dataDir,
+        clock,
+        timeZone: scenario.timeZone,
+        haVersion: () => this.context.haVersion,
+        instanceId: scenario.core.instanceId,
+        config: scenario.core.backupConfig,
+        agents: scenario.core.agents,
+        stepDelayMs: scenario.core.stepDelayMs,
+        restartDelayMs: scenario.core.restartDelayMs,
+        payloadBytes: scenario.newBackupPayloadBytes,
+        restartCore: (downMs) => this.restart(downMs),
+      });
+      this.context.backupManager = this.backupManager;
+    }
     const withoutApi = new Set(scenario.core.tokensWithoutHomeassistantApi);
     this.proxy = {
       haVersion: scenario.homeassistantVersion,
@@ -54,6 +93,23 @@ export class HomeAssistantFront {
       homeAssistantToken: supervisorUserToken,
       connectHomeAssistant: () => this.connectLocally(),
     };
+  }
+
+  /** Writes the scenario's Core backups (first use of the data folder). */
+  async start(scenario: ResolvedScenario): Promise<void> {
+    await this.backupManager?.seed(scenario.core.backups);
+  }
+
+  private get isCore(): boolean {
+    return this.options.install === 'core';
+  }
+
+  /** Core restarts (a restore): every websocket closes, nothing answers for `downMs`. */
+  private async restart(downMs: number): Promise<void> {
+    this.down = true;
+    this.closeAll();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.down = false;
   }
 
   handles(path: string): boolean {
@@ -67,12 +123,34 @@ export class HomeAssistantFront {
     const search = queryAt === -1 ? '' : raw.slice(queryAt);
     const method = req.method ?? 'GET';
 
-    if (rawPath.startsWith('/_emulator/core/')) return this.control(method, rawPath, res);
+    if (rawPath.startsWith('/_emulator/core/')) return this.control(method, rawPath, req, res);
+    if (this.down) {
+      // Core is not running: nothing listens (the nearest a shared port can come to a refused connection).
+      req.socket.destroy();
+      return;
+    }
+    if (PROXY_WEBSOCKET_PATHS.has(rawPath) && this.isCore) throw notFound();
     if (PROXY_WEBSOCKET_PATHS.has(rawPath)) {
       // The Supervisor's route without an upgrade: aiohttp's WebSocketResponse refuses it.
       if (method !== 'GET' && method !== 'HEAD') throw new TextError(405, '405: Method Not Allowed', { Allow: 'GET,HEAD' });
       return sendText(res, 400, NO_UPGRADE_TEXT);
     }
+    const manager = this.backupManager;
+    if (manager && (rawPath.startsWith(DOWNLOAD_PREFIX) || rawPath === UPLOAD_PATH)) {
+      const user = this.userOf(req);
+      if (!user) throw new TextError(401, '401: Unauthorized');
+      const query = new URLSearchParams(search);
+      if (rawPath === UPLOAD_PATH) {
+        if (method !== 'POST') throw new TextError(405, '405: Method Not Allowed', { Allow: 'POST' });
+        return uploadBackup(manager, req, res, query, user.admin);
+      }
+      if (method !== 'GET' && method !== 'HEAD') throw new TextError(405, '405: Method Not Allowed', { Allow: 'GET,HEAD' });
+      const backupId = decodeURIComponent(rawPath.slice(DOWNLOAD_PREFIX.length));
+      if (!backupId || backupId.includes('/')) throw notFound();
+      return downloadBackup(manager, req, res, backupId, query, user.admin);
+    }
+    // Without a Supervisor the hassio integration is not loaded: its proxy routes do not exist.
+    if (rawPath.startsWith('/api/hassio/') && this.isCore) throw notFound();
     if (rawPath.startsWith('/api/hassio/')) {
       return proxyToSupervisor(req, res, rawPath.slice('/api/hassio/'.length), search, this.userOf(req), this.context.supervisor);
     }
@@ -89,7 +167,11 @@ export class HomeAssistantFront {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const date = this.clock.httpDate();
-    if (PROXY_WEBSOCKET_PATHS.has(path)) {
+    if (this.down) {
+      socket.destroy();
+      return;
+    }
+    if (PROXY_WEBSOCKET_PATHS.has(path) && !this.isCore) {
       const addon = acceptWebSocket(req, socket, head, date);
       if (addon) new SupervisorHomeAssistantProxy(addon, this.proxy);
       return;
@@ -102,8 +184,11 @@ export class HomeAssistantFront {
     if (!peer) return;
     this.accepted++;
     this.peers.add(peer);
-    peer.onClose = () => this.peers.delete(peer);
-    new HomeAssistantWebSocketSession(peer, this.context);
+    const session = new HomeAssistantWebSocketSession(peer, this.context);
+    peer.onClose = () => {
+      this.peers.delete(peer);
+      session.dispose();
+    };
   }
 
   /** Like a Core shutdown: every websocket gets a "going away" close frame (proxied ones then close too). */
@@ -116,8 +201,11 @@ export class HomeAssistantFront {
     const [supervisorEnd, homeAssistantEnd] = LocalEnd.pair();
     this.accepted++;
     this.peers.add(homeAssistantEnd);
-    homeAssistantEnd.onClose = () => this.peers.delete(homeAssistantEnd);
-    new HomeAssistantWebSocketSession(homeAssistantEnd, this.context);
+    const session = new HomeAssistantWebSocketSession(homeAssistantEnd, this.context);
+    homeAssistantEnd.onClose = () => {
+      this.peers.delete(homeAssistantEnd);
+      session.dispose();
+    };
     return supervisorEnd;
   }
 
@@ -128,7 +216,19 @@ export class HomeAssistantFront {
   }
 
   /** Test controls. Their routes keep the name `/_emulator/core/…`, which tests and scripts call. */
-  private control(method: string, path: string, res: ServerResponse): void {
+  private async control(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (method === 'POST' && path === '/_emulator/core/settings') return sendJson(res, 200, await this.postSettings(req));
+    const manager = this.backupManager;
+    if (manager && path.startsWith('/_emulator/core/backup/')) {
+      if (method === 'GET' && path === '/_emulator/core/backup/state') return sendJson(res, 200, await backupControl.getState(manager, this.options.dataDir));
+      if (method === 'POST' && path === '/_emulator/core/backup/backups') return sendJson(res, 200, await backupControl.postBackup(manager, req));
+      if (method === 'DELETE' && path === '/_emulator/core/backup/requests') {
+        manager.requestCounts.clear();
+        return sendJson(res, 200, {});
+      }
+      const agent = /^\/_emulator\/core\/backup\/agents\/([^/]+)$/.exec(path);
+      if (method === 'POST' && agent?.[1]) return sendJson(res, 200, await backupControl.postAgent(manager, decodeURIComponent(agent[1]), req));
+    }
     if (method === 'GET' && path === '/_emulator/core/connections') {
       return sendJson(res, 200, { open: this.peers.size, accepted: this.accepted });
     }
@@ -139,4 +239,24 @@ export class HomeAssistantFront {
     }
     throw notFound();
   }
+
+  /** POST /_emulator/core/settings {homeassistantVersion?, restartDelayMs?, stepDelayMs?}. */
+  private async postSettings(req: IncomingMessage): Promise<unknown> {
+    const body = SettingsBody.safeParse(await readJson(req));
+    if (!body.success) throw new ApiError(body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const { homeassistantVersion, restartDelayMs, stepDelayMs } = body.data;
+    if (homeassistantVersion !== undefined) this.context.haVersion = homeassistantVersion;
+    if (this.backupManager && restartDelayMs !== undefined) this.backupManager.restartDelayMs = restartDelayMs;
+    if (this.backupManager && stepDelayMs !== undefined) this.backupManager.stepDelayMs = stepDelayMs;
+    return { homeassistantVersion: this.context.haVersion, restartDelayMs: this.backupManager?.restartDelayMs ?? null, stepDelayMs: this.backupManager?.stepDelayMs ?? null };
+  }
 }
+
+const SettingsBody = z.strictObject({
+  homeassistantVersion: z
+    .string()
+    .regex(/^\d{4}\.\d{1,2}\.\d+/)
+    .optional(),
+  restartDelayMs: z.number().int().min(0).max(600_000).optional(),
+  stepDelayMs: z.number().int().min(0).max(600_000).optional(),
+});

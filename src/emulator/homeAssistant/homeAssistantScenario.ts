@@ -28,6 +28,7 @@ const BackupConfigSchema = z.strictObject({
     .prefault({}),
   last_attempted_automatic_backup: z.string().nullable().default(null),
   last_completed_automatic_backup: z.string().nullable().default(null),
+  last_completed_automatic_backup_id: z.string().nullable().default(null),
   next_automatic_backup: z.string().nullable().default(null),
   next_automatic_backup_additional: z.boolean().default(false),
   retention: RetentionSchema.prefault({}),
@@ -41,6 +42,46 @@ const BackupConfigSchema = z.strictObject({
     .prefault({}),
 });
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A backup agent of Core's backup manager besides `backup.local`: `<domain>.<unique_id>`
+ * (home-assistant/core homeassistant/components/backup/agent.py), e.g. `cloud.cloud` or
+ * `webdav.01JKXV07ASC62D620DGYNG2R8H`.
+ */
+export const CoreAgentSchema = z.strictObject({
+  agent_id: z.string().regex(/^[a-z0-9_]+\.[^\s/]+$/, '<domain>.<unique_id>, e.g. webdav.01JKXV07ASC62D620DGYNG2R8H'),
+  name: z.string().min(1),
+  /** Every call to the agent fails with "The backup agent is unreachable.". */
+  unreachable: z.boolean().default(false),
+  /** Every call to the agent waits this long first. */
+  delayMs: z.number().int().min(0).max(600_000).default(0),
+});
+
+/** A backup that Core's backup manager finds on its agents when it starts (written in Core's archive format). */
+export const CoreBackupSchema = z.strictObject({
+  name: z.string().min(1),
+  date: z.string().regex(ISO_DATE, 'ISO-8601 date with offset, e.g. 2026-08-03T02:30:00.123456+02:00'),
+  /** Agent ids holding a copy; `backup.local` or ids of `core.agents`. */
+  agents: z.array(z.string()).min(1).default(['backup.local']),
+  /** Encrypts homeassistant.tar.gz (SecureTar v2) on every copy, except on agents listed in `unprotectedAgents`. */
+  password: z.string().min(1).nullable().default(null),
+  unprotectedAgents: z.array(z.string()).default([]),
+  /** Default: the scenario's homeassistantVersion. */
+  homeassistantVersion: z.string().optional(),
+  database: z.boolean().default(true),
+  /** with_automatic_settings: a bool marks the backup as this instance's (extra instance_id); null = another instance's or an add-on's. */
+  automatic: z.boolean().nullable().default(null),
+  /** Agents whose upload failed when the backup was made (`failed_agent_ids`). */
+  failedAgentIds: z.array(z.string()).default([]),
+  payloadBytes: z.number().int().min(0).default(20_000),
+  /** Default: sha1(f"{date} - {name}".lower())[:8], as Core makes it. */
+  backupId: z
+    .string()
+    .regex(/^[-_.A-Za-z0-9]+$/)
+    .optional(),
+});
+
 export const HomeAssistantScenarioSchema = z.strictObject({
   /** Long-lived access tokens; `admin: false` is a token of a non-administrator user. */
   tokens: z.array(z.strictObject({ token: z.string().min(1), admin: z.boolean().default(true) })).default([]),
@@ -50,7 +91,19 @@ export const HomeAssistantScenarioSchema = z.strictObject({
    * `homeassistant_api: true`: the Supervisor's Core proxy (`/core/websocket`) refuses them.
    */
   tokensWithoutHomeassistantApi: z.array(z.string().min(1)).default([]),
+  /** Core install only: agents besides `backup.local` (a fresh install has none). */
+  agents: z.array(CoreAgentSchema).default([]),
+  /** Core install only: backups on the agents when the data folder is used the first time. */
+  backups: z.array(CoreBackupSchema).default([]),
+  /** Core install only: how long Core is away after `backup/restore` before it answers again. */
+  restartDelayMs: z.number().int().min(0).max(600_000).default(300),
+  /** Core install only: time each stage of a backup takes. */
+  stepDelayMs: z.number().int().min(0).max(600_000).default(100),
+  /** The instance id Core writes into `extra.instance_id` of its backups. */
+  instanceId: z.string().min(1).default('8d8ecf2b1e8a4bd5a38c50a9e4b2a6f1'),
 });
 
 export type HomeAssistantScenario = z.output<typeof HomeAssistantScenarioSchema>;
 export type HomeAssistantBackupConfig = HomeAssistantScenario['backupConfig'];
+export type CoreAgentSettings = z.output<typeof CoreAgentSchema>;
+export type CoreScenarioBackup = z.output<typeof CoreBackupSchema>;

@@ -1,7 +1,14 @@
 // Core's websocket API on one connection (websocket_api/auth.py, connection.py): the auth phase,
 // then commands with strictly increasing ids. Only the commands this project needs are known:
-// `supervisor/api` (hassio/websocket_api.py), `backup/config/info`, `ping`, `supported_features`.
+// `supervisor/api` (hassio/websocket_api.py; not on a Core install), `backup/config/info`, `ping`,
+// `supported_features`, `get_config`, `unsubscribe_events`, and on a Core install the backup
+// manager's `backup/*` commands (backupManager/commands.ts).
 import { parsePyJson } from '../pyJson';
+import { backupCommand } from './backupManager/commands';
+import type { CommandContext } from './backupManager/commands';
+import { ManagerError } from './backupManager/errors';
+import type { BackupManager } from './backupManager/manager';
+import { coreConfig } from './coreConfig';
 import type { HomeAssistantBackupConfig } from './homeAssistantScenario';
 import { HassioApiError, sendCommand } from './supervisorCall';
 import type { SupervisorLink } from './supervisorCall';
@@ -20,6 +27,10 @@ export interface HomeAssistantContext {
   users: ReadonlyMap<string, HomeAssistantUser>;
   backupConfig: HomeAssistantBackupConfig;
   supervisor: SupervisorLink;
+  install: 'supervisor' | 'core';
+  timeZone: string;
+  /** Core's own backup manager (a Core install); null where the Supervisor makes the backups. */
+  backupManager: BackupManager | null;
 }
 
 type Message = Record<string, unknown>;
@@ -46,6 +57,8 @@ export class HomeAssistantWebSocketSession {
    * reaches the Supervisor with 5.0 still a float, as Core passes it on.
    */
   private readonly withFloats = new WeakMap<object, unknown>();
+  /** Open subscriptions by the id of the command that made them. */
+  private readonly subscriptions = new Map<number, () => void>();
 
   constructor(
     private readonly peer: SessionPeer,
@@ -53,6 +66,12 @@ export class HomeAssistantWebSocketSession {
   ) {
     peer.onText = (text) => this.receive(text);
     this.send({ type: 'auth_required', ha_version: context.haVersion });
+  }
+
+  /** The connection is gone: its subscriptions end. */
+  dispose(): void {
+    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
+    this.subscriptions.clear();
   }
 
   private send(message: unknown): void {
@@ -120,7 +139,7 @@ export class HomeAssistantWebSocketSession {
       this.send({ id, type: 'pong' });
       return;
     }
-    const run = this.command(type);
+    const run = this.command(type, id);
     if (!run) {
       this.sendError(id, 'unknown_command', 'Unknown command.');
       return;
@@ -129,25 +148,64 @@ export class HomeAssistantWebSocketSession {
       (result) => this.send({ id, type: 'result', success: true, result }),
       (e: unknown) => {
         if (e instanceof CommandError) this.sendError(id, e.code, e.message);
+        else if (e instanceof ManagerError) this.sendError(id, e.wsCode, e.wsMessage);
         else this.sendError(id, 'unknown_error', 'Unknown error');
       },
     );
   }
 
-  private command(type: string): ((msg: Message) => Promise<unknown>) | undefined {
+  private command(type: string, id: number): ((msg: Message) => Promise<unknown>) | undefined {
+    const manager = this.context.backupManager;
     switch (type) {
       case 'supported_features':
         return () => Promise.resolve(null);
       case 'supervisor/api':
-        return (msg) => this.supervisorApi(msg);
+        // Without a Supervisor the hassio integration is not loaded, and its command does not exist.
+        return this.context.install === 'core' ? undefined : (msg) => this.supervisorApi(msg);
+      case 'get_config':
+        return () =>
+          Promise.resolve(
+            coreConfig({
+              install: this.context.install,
+              haVersion: this.context.haVersion,
+              timeZone: this.context.timeZone,
+              agentDomains: manager ? [...manager.agents.values()].map((a) => a.domain) : [],
+            }),
+          );
+      case 'unsubscribe_events':
+        return (msg) => this.unsubscribe(msg);
       case 'backup/config/info':
         return () => {
           if (!this.user?.admin) return Promise.reject(unauthorized());
           return Promise.resolve({ config: structuredClone(this.context.backupConfig) });
         };
-      default:
-        return undefined;
+      default: {
+        const handler = manager ? backupCommand(type, manager, this.context.haVersion) : undefined;
+        return handler && ((msg) => handler(msg, this.commandContext(id)));
+      }
     }
+  }
+
+  private commandContext(id: number): CommandContext {
+    return {
+      admin: this.user?.admin === true,
+      haVersion: this.context.haVersion,
+      sendEvent: (event) => this.send({ id, type: 'event', event }),
+      subscribe: (unsubscribe) => this.subscriptions.set(id, unsubscribe),
+    };
+  }
+
+  /** websocket_api/commands.py handle_unsubscribe_events. */
+  private unsubscribe(msg: Message): Promise<unknown> {
+    const subscription = msg.subscription;
+    if (typeof subscription !== 'number' || !Number.isInteger(subscription)) {
+      return Promise.reject(new CommandError('invalid_format', `expected int for dictionary value @ data['subscription']. Got ${JSON.stringify(subscription ?? null)}`));
+    }
+    const unsubscribe = this.subscriptions.get(subscription);
+    if (!unsubscribe) return Promise.reject(new CommandError('not_found', 'Subscription not found.'));
+    unsubscribe();
+    this.subscriptions.delete(subscription);
+    return Promise.resolve(null);
   }
 
   private async supervisorApi(msg: Message): Promise<unknown> {
