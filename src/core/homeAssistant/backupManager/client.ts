@@ -81,6 +81,25 @@ export interface AutomaticBackupState {
   nextAdditional: boolean;
 }
 
+/** The automatic-backup keys `backup/info` and `backup/config/info` both carry, each optional by version. */
+interface AutomaticBackupKeys {
+  last_attempted_automatic_backup?: string | null;
+  last_completed_automatic_backup?: string | null;
+  last_completed_automatic_backup_id?: string | null;
+  next_automatic_backup?: string | null;
+  next_automatic_backup_additional?: boolean | null;
+}
+
+function automaticStateOf(answer: AutomaticBackupKeys): AutomaticBackupState {
+  return {
+    lastAttempted: answer.last_attempted_automatic_backup ?? null,
+    lastCompleted: answer.last_completed_automatic_backup ?? null,
+    lastCompletedId: answer.last_completed_automatic_backup_id ?? null,
+    next: answer.next_automatic_backup ?? null,
+    nextAdditional: answer.next_automatic_backup_additional ?? false,
+  };
+}
+
 export interface BackupInfo {
   backups: BackupRecord[];
   /** agent id → why it could not list its backups: the list lacks that agent's copies. */
@@ -104,13 +123,7 @@ export async function backupInfo(ha: HomeAssistantCommands, options: CallOptions
   return {
     backups: data.backups.map(toBackupRecord).sort((a, b) => Date.parse(b.date) - Date.parse(a.date)),
     agentErrors: data.agent_errors,
-    automatic: {
-      lastAttempted: data.last_attempted_automatic_backup ?? null,
-      lastCompleted: data.last_completed_automatic_backup ?? null,
-      lastCompletedId: data.last_completed_automatic_backup_id ?? null,
-      next: data.next_automatic_backup ?? null,
-      nextAdditional: data.next_automatic_backup_additional ?? false,
-    },
+    automatic: automaticStateOf(data),
     state: data.state ?? null,
     shapeRelease: releaseOfInfoShape(raw),
     lastActionEvent: event && event.kind === 'manager' ? event : null,
@@ -307,13 +320,7 @@ export async function backupConfig(ha: HomeAssistantCommands, options: CallOptio
     },
     retention: { copies: config.retention?.copies ?? null, days: config.retention?.days ?? null },
     schedule: { recurrence, days, time: schedule.time ?? null },
-    automatic: {
-      lastAttempted: config.last_attempted_automatic_backup ?? null,
-      lastCompleted: config.last_completed_automatic_backup ?? null,
-      lastCompletedId: config.last_completed_automatic_backup_id ?? null,
-      next: config.next_automatic_backup ?? null,
-      nextAdditional: config.next_automatic_backup_additional ?? false,
-    },
+    automatic: automaticStateOf(config),
   };
 }
 
