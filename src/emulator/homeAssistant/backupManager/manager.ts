@@ -16,7 +16,7 @@ import { atLeast } from '../../version';
 import { isoInZone } from './localTime';
 
 const SEED_MARKER = '.emulator-core-seeded';
-const CLOUD_AGENT_ID = 'cloud.cloud';
+export const CLOUD_AGENT_ID = 'cloud.cloud';
 /** The first release with upload progress events (frontend 20260325.0). */
 const UPLOAD_PROGRESS_RELEASE = '2026.4.0';
 
@@ -80,7 +80,7 @@ export class BackupManager {
   stepDelayMs: number;
   restartDelayMs: number;
 
-  constructor(private readonly opts: BackupManagerOptions) {
+  constructor(protected readonly opts: BackupManagerOptions) {
     this.stepDelayMs = opts.stepDelayMs;
     this.restartDelayMs = opts.restartDelayMs;
     this.agents.set(LOCAL_AGENT_ID, new FolderAgent(LOCAL_AGENT_ID, 'local', path.join(this.configDir, 'backups')));
@@ -155,7 +155,7 @@ export class BackupManager {
     return backupId;
   }
 
-  private assertIdle(): void {
+  protected assertIdle(): void {
     if (this.events.state !== 'idle') throw busy(this.events.state);
   }
 
@@ -276,7 +276,7 @@ export class BackupManager {
    * _async_upload_backup: to every agent at once, encrypted or decrypted as the agent's setting wants
    * (`config.agents[id].protected`, else protected when there is a password). Returns agent_errors.
    */
-  private async upload(backupId: string, archive: Buffer, agentIds: string[], password: string | null, filename: string): Promise<Record<string, string>> {
+  protected async upload(backupId: string, archive: Buffer, agentIds: string[], password: string | null, filename: string): Promise<Record<string, string>> {
     const isProtected = (await readCoreArchive(archive)).json.protected;
     const agentErrors: Record<string, string> = {};
     await Promise.all(
