@@ -2,11 +2,13 @@
 // the hassio agents over the emulated Supervisor next to a cloud agent, backup/info mapped from the Supervisor's
 // backups, generate as one Supervisor partial backup, delete across agents, restore, download and upload.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Scenario } from '../../src/emulator/scenario';
 import { ADMIN, info, KEY, login, Subscriber } from './coreHelpers';
 import type { Backup } from './coreHelpers';
-import { FAST_SCENARIO, startTestEmulator } from './helpers';
+import { FAST_SCENARIO, REPO_ROOT, startTestEmulator } from './helpers';
 import type { TestEmulator } from './helpers';
 
 const INSTANCE = '9f1c2e4b7a8d4e0f9b6c3a2d1e0f4b5c';
@@ -244,6 +246,32 @@ void describe('Supervisor install: Core backup manager with hassio agents', () =
     assert.deepEqual(Object.keys(left.agents), ['cloud.cloud']);
     assert.deepEqual((await client.command({ type: 'backup/delete', backup_id: slug })).result, { agent_errors: {} });
     assert.ok(!(await info(client)).backups.some((b: Backup) => b.backup_id === slug));
+    client.ws.close();
+  });
+});
+
+void describe('Supervisor install: the demo scenario', () => {
+  let emu: TestEmulator;
+  before(async () => {
+    const demo = JSON.parse(readFileSync(path.join(REPO_ROOT, 'scenarios/demo.json'), 'utf8')) as Scenario & { core: Record<string, unknown> };
+    emu = await startTestEmulator({ ...demo, core: { ...demo.core, tokens: [{ token: ADMIN, admin: true }] } });
+  });
+  after(() => emu.close());
+
+  void it('has backups on hassio.local, the NAS mount and the cloud agent; the Supervisor sees only its own locations', async () => {
+    const client = await login(emu.url);
+    const result = await info(client);
+    assert.deepEqual(result.agent_errors, {});
+    const latest = result.backups.find((b) => b.name === 'Automatic backup 2026.11.2');
+    assert.ok(latest);
+    assert.deepEqual(Object.keys(latest.agents), ['hassio.local', 'hassio.nas_backups', 'cloud.cloud']);
+    assert.equal(latest.agents['cloud.cloud']?.protected, true);
+    assert.equal(latest.with_automatic_settings, true);
+    assert.equal(result.backups.filter((b) => 'cloud.cloud' in b.agents).length, 2);
+    const res = await emu.call('GET', '/backups');
+    const sup = (res.json.data as { backups: { name: string; location_attributes: Record<string, unknown> }[] }).backups;
+    assert.equal(sup.length, 12);
+    assert.deepEqual(Object.keys(sup.find((b) => b.name === 'Automatic backup 2026.11.2')?.location_attributes ?? {}), ['.local', 'nas_backups']);
     client.ws.close();
   });
 });
