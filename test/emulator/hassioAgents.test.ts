@@ -204,6 +204,9 @@ void describe('Supervisor install: Core backup manager with hassio agents', () =
     assert.deepEqual(await res.json(), { backup_id: source.slug });
     const after = byName(await supervisorBackups(), 'Seeded full');
     assert.deepEqual(Object.keys(after.location_attributes).sort(), ['.local', 'NAS_mro']);
+    // The Supervisor's upload without a filename: `<slug>.tar` (hassio/backup.py async_receive_backup).
+    const files = ((await emu.control('GET', '/_emulator/state')).json as unknown as { files: Record<string, Record<string, string>> }).files;
+    assert.equal(files[source.slug]?.NAS_mro, `mounts/NAS_mro/${source.slug}.tar`);
     const client = await login(emu.url);
     const listed = byName((await info(client)).backups, 'Seeded full');
     // Not protected: the cloud agent refuses it (cloud/backup.py), and Core remembers the failed agent.

@@ -19,7 +19,7 @@ import type { SupervisorBackupCopy } from '../homeAssistantScenario';
 import { FolderAgent } from './agents';
 import type { AgentCopy } from './agents';
 import type { CoreBackupJson } from './coreArchive';
-import { slugify, suggestedFilename } from './coreArchive';
+import { readCoreArchive, slugify, suggestedFilename } from './coreArchive';
 import { backupNotFound, incorrectPassword, ManagerError, unknownError } from './errors';
 import { idleEvent, progressEvent } from './events';
 import { BackupManager } from './manager';
@@ -260,6 +260,25 @@ export class HassioBackupManager extends BackupManager {
       this.events.emit(idleEvent());
       throw e;
     }
+  }
+
+  /**
+   * async_receive_backup with SupervisorBackupReaderWriter: one Supervisor upload (no filename: `<slug>.tar`) into
+   * the chosen hassio agents' locations; the manager's upload to every agent then skips the hassio agents that have it.
+   */
+  override async receiveBackup(agentIds: string[], archive: Buffer): Promise<string> {
+    this.assertIdle();
+    const slug = await readCoreArchive(archive).then(
+      (r) => r.json.slug,
+      () => null,
+    );
+    for (const id of agentIds) {
+      const agent = this.agents.get(id);
+      if (slug === null || !(agent instanceof HassioAgent) || (await agent.copyOf(slug))) continue;
+      // A failure here comes back from the manager's own upload to that agent.
+      await importIntoSupervisor(this.sup, archive, storeLocation(agent.location), `${slug}.tar`).catch(() => undefined);
+    }
+    return super.receiveBackup(agentIds, archive);
   }
 
   /** Forwards the Supervisor job's known stages as progress events until it is done. */
