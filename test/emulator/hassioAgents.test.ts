@@ -278,3 +278,17 @@ void describe('Supervisor install: the demo scenario', () => {
     client.ws.close();
   });
 });
+
+void describe('Supervisor install: core.supervisorBackupCopies', () => {
+  void it('names a backup of the scenario and agents of core.agents', async () => {
+    const core = { agents: [{ agent_id: 'cloud.cloud', name: 'Home Assistant Cloud' }] };
+    await assert.rejects(
+      startTestEmulator({ ...FAST_SCENARIO, core: { ...core, supervisorBackupCopies: [{ backup: 'No such backup', agents: ['cloud.cloud'] }] } }),
+      /No such backup is not the name or slug/,
+    );
+    await assert.rejects(
+      startTestEmulator({ ...FAST_SCENARIO, core: { ...core, supervisorBackupCopies: [{ backup: 'Seeded full', agents: ['hassio.local'] }] } }),
+      /agent hassio.local is not one of core.agents/,
+    );
+  });
+});

@@ -167,7 +167,8 @@ export class HassioBackupManager extends BackupManager {
     if (existsSync(marker)) return;
     for (const c of this.hassioOpts.supervisorBackupCopies) {
       const backup = this.sup.store.get(c.backup) ?? this.sup.store.list().find((b) => b.meta.name === c.backup);
-      if (!backup) throw new Error(`core.supervisorBackupCopies: no Supervisor backup ${c.backup}`);
+      // Gone from a data folder that is kept between runs: nothing to copy.
+      if (!backup) continue;
       const archive = await fsp.readFile(backup.primary.path);
       for (const id of c.agents) {
         const agent = this.agents.get(id);
