@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Scenario } from '../../src/emulator/scenario';
 import { ADMIN, info, KEY, login, Subscriber } from './coreHelpers';
 import type { Backup } from './coreHelpers';
-import { FAST_SCENARIO, REPO_ROOT, startTestEmulator } from './helpers';
+import { decryptSecureTarV2, FAST_SCENARIO, readTar, REPO_ROOT, startTestEmulator } from './helpers';
 import type { TestEmulator } from './helpers';
 
 const INSTANCE = '9f1c2e4b7a8d4e0f9b6c3a2d1e0f4b5c';
@@ -188,6 +188,33 @@ void describe('Supervisor install: Core backup manager with hassio agents', () =
     assert.ok(coreBytes.equals(supBytes));
     const missing = await fetch(`${emu.url}/api/backup/download/${slug}?agent_id=hassio.NAS_mro`, { headers: { Authorization: `Bearer ${ADMIN}` } });
     assert.equal(missing.status, 404);
+  });
+
+  void it('decrypts every inner archive of a Supervisor backup on a download with the password', async () => {
+    const slug = byName(await supervisorBackups(), 'Seeded protected').slug;
+    const auth = { headers: { Authorization: `Bearer ${ADMIN}` } };
+    const original = await readTar(
+      Buffer.from(await (await fetch(`${emu.url}/backups/${slug}/download`, { headers: { Authorization: 'Bearer test-manager-token' } })).arrayBuffer()),
+    );
+    const res = await fetch(`${emu.url}/api/backup/download/${slug}?agent_id=hassio.local&password=secret`, auth);
+    assert.equal(res.status, 200);
+    const plain = await readTar(Buffer.from(await res.arrayBuffer()));
+    assert.deepEqual(
+      plain.map((m) => m.name),
+      original.map((m) => m.name),
+    );
+    const encrypted = original.filter((m) => m.name.endsWith('.tar.gz'));
+    assert.ok(encrypted.length >= 2, JSON.stringify(original.map((m) => m.name)));
+    for (const m of encrypted) {
+      const got = plain.find((p) => p.name === m.name)?.data;
+      assert.ok(got?.equals(decryptSecureTarV2(m.data, 'secret')), m.name);
+    }
+    const json = JSON.parse(plain.find((m) => m.name.endsWith('backup.json'))?.data.toString('utf8') ?? '{}') as { protected: boolean; slug: string };
+    assert.equal(json.protected, false);
+    assert.equal(json.slug, slug);
+    const wrong = await fetch(`${emu.url}/api/backup/download/${slug}?agent_id=hassio.local&password=nope`, auth);
+    assert.equal(wrong.status, 200);
+    await assert.rejects(wrong.arrayBuffer());
   });
 
   void it('uploads into the Supervisor location of a hassio agent and onto the cloud agent', async () => {

@@ -12,6 +12,9 @@ import { JOB_FAULT_KINDS } from '../../faults';
 import { ApiError } from '../../http';
 import type { Job } from '../../jobs';
 import { pyRepr } from '../../pyFormat';
+import { isSecureTar, secureTarV2PasswordMatches } from '../../secureTarV2';
+import { buildTar } from '../../tar';
+import type { TarInput } from '../../tar';
 import { LOCATION_CLOUD_BACKUP } from '../../requestSchemas';
 import type { Location, StoredBackup } from '../../store';
 import type { Supervisor } from '../../supervisor';
@@ -19,7 +22,7 @@ import type { SupervisorBackupCopy } from '../homeAssistantScenario';
 import { FolderAgent } from './agents';
 import type { AgentCopy } from './agents';
 import type { CoreBackupJson } from './coreArchive';
-import { readCoreArchive, slugify, suggestedFilename } from './coreArchive';
+import { decryptV2, pyJsonDumps, readCoreArchive, slugify, suggestedFilename } from './coreArchive';
 import { backupNotFound, incorrectPassword, ManagerError, unknownError } from './errors';
 import { idleEvent, progressEvent } from './events';
 import { BackupManager } from './manager';
@@ -280,6 +283,33 @@ export class HassioBackupManager extends BackupManager {
       await importIntoSupervisor(this.sup, archive, storeLocation(agent.location), `${slug}.tar`).catch(() => undefined);
     }
     return super.receiveBackup(agentIds, archive);
+  }
+
+  /**
+   * util.decrypt_backup on a Supervisor archive: backup.json with `"protected": false`, every SecureTar v2 inner
+   * tar (homeassistant, add-ons, folders) decrypted, other members copied unchanged. A wrong password ends
+   * the stream after what was written before the first member it cannot open.
+   */
+  override async decryptArchive(archive: Buffer, password: string): Promise<{ head: Buffer; archive: Buffer | null }> {
+    const { json, members } = await readCoreArchive(archive);
+    const jsonBytes = Buffer.from(pyJsonDumps({ ...json, protected: false }), 'utf8');
+    const entries: TarInput[] = [];
+    for (const m of members) {
+      if (m.typeflag !== '0' && m.typeflag !== '\0' && m.typeflag !== '') continue;
+      let data = archive.subarray(m.dataOffset, m.dataOffset + m.size);
+      if (m.name.replace(/^\.\//, '') === 'backup.json') data = jsonBytes;
+      else if (/\.(tar|tgz|tar\.gz)$/.test(m.name) && isSecureTar(data) && data[9] === 2) {
+        if (!secureTarV2PasswordMatches(data, password)) {
+          // The members before this one: a header block and the data padded to 512 each.
+          const written = entries.reduce((n, e) => n + 512 + Math.ceil((e.data?.length ?? 0) / 512) * 512, 0);
+          return { head: buildTar(entries).subarray(0, written), archive: null };
+        }
+        data = decryptV2(data, password);
+      }
+      entries.push({ name: m.name, type: 'file', mode: 0o644, mtime: m.mtime, data });
+    }
+    const whole = buildTar(entries);
+    return { head: whole.subarray(0, 1024), archive: whole };
   }
 
   /** Forwards the Supervisor job's known stages as progress events until it is done. */

@@ -8,7 +8,17 @@ import { seededBytes } from '../../content';
 import { pyRepr } from '../../pyFormat';
 import type { CoreAgentSettings, CoreScenarioBackup, HomeAssistantBackupConfig } from '../homeAssistantScenario';
 import { FolderAgent, LOCAL_AGENT_ID } from './agents';
-import { buildCoreArchive, configFiles, coreBackupId, decryptCoreArchive, encryptCoreArchive, passwordOpens, readCoreArchive, suggestedFilename } from './coreArchive';
+import {
+  buildCoreArchive,
+  configFiles,
+  coreBackupId,
+  decryptCoreArchive,
+  encryptCoreArchive,
+  isCoreOnly,
+  passwordOpens,
+  readCoreArchive,
+  suggestedFilename,
+} from './coreArchive';
 import type { CoreBackupJson } from './coreArchive';
 import { backupNotFound, busy, incorrectPassword, ManagerError, readerWriterError, unknownError } from './errors';
 import { EventHub, idleEvent, progressEvent, uploadEvent } from './events';
@@ -277,7 +287,10 @@ export class BackupManager {
    * (`config.agents[id].protected`, else protected when there is a password). Returns agent_errors.
    */
   protected async upload(backupId: string, archive: Buffer, agentIds: string[], password: string | null, filename: string): Promise<Record<string, string>> {
-    const isProtected = (await readCoreArchive(archive)).json.protected;
+    const { json, members } = await readCoreArchive(archive);
+    const isProtected = json.protected;
+    // Re-encrypting covers Core's own archives only; a Supervisor archive (add-ons, folders) goes as it is.
+    const convertible = isCoreOnly(members);
     const agentErrors: Record<string, string> = {};
     await Promise.all(
       agentIds.map(async (id) => {
@@ -286,7 +299,7 @@ export class BackupManager {
           const shouldEncrypt = setting ? setting.protected : password !== null;
           let data = archive;
           let copyProtected = isProtected;
-          if (password !== null && shouldEncrypt !== isProtected) {
+          if (password !== null && shouldEncrypt !== isProtected && convertible) {
             data = shouldEncrypt ? await encryptCoreArchive(archive, password) : ((await decryptCoreArchive(archive, password)).archive ?? archive);
             copyProtected = shouldEncrypt;
           }
@@ -344,6 +357,11 @@ export class BackupManager {
     );
     if (Object.keys(agentErrors).length === 0) this.knownBackups.delete(backupId);
     return agentErrors;
+  }
+
+  /** util.decrypt_backup for the download with a password (Core's archives: backup.json and homeassistant.tar.gz). */
+  decryptArchive(archive: Buffer, password: string): Promise<{ head: Buffer; archive: Buffer | null }> {
+    return decryptCoreArchive(archive, password);
   }
 
   /** async_can_decrypt_on_download. */
