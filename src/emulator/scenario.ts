@@ -124,6 +124,15 @@ export const ScenarioSchema = z
       for (const id of b.agents)
         if (!agentIds.has(id)) ctx.addIssue({ code: 'custom', message: `agent ${id} is not backup.local or one of core.agents`, path: ['core', 'backups', i, 'agents'] });
     });
+    const supervisorBackups = new Set(s.backups.flatMap((b) => [b.name, ...(b.slug ? [b.slug] : [])]));
+    s.core.supervisorBackupCopies.forEach((c, i) => {
+      if (s.install === 'core') ctx.addIssue({ code: 'custom', message: 'a Core install has no Supervisor backups to copy', path: ['core', 'supervisorBackupCopies'] });
+      if (!supervisorBackups.has(c.backup))
+        ctx.addIssue({ code: 'custom', message: `${c.backup} is not the name or slug of one of backups`, path: ['core', 'supervisorBackupCopies', i, 'backup'] });
+      for (const id of c.agents)
+        if (!agentIds.has(id) || id === 'backup.local')
+          ctx.addIssue({ code: 'custom', message: `agent ${id} is not one of core.agents`, path: ['core', 'supervisorBackupCopies', i, 'agents'] });
+    });
     s.backups.forEach((b, i) => {
       for (const loc of b.locations) {
         if (loc !== null && loc !== '.local' && loc !== '' && !backupMounts.has(loc)) {

@@ -153,7 +153,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const controlRoutes = buildControlRouter();
   // Home Assistant Core in front of the Supervisor, on the same port (/api/…); `port` is set below.
   let port = 0;
-  const homeAssistant = new HomeAssistantFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock, { install: scenario.install, dataDir, token: opts.token });
+  const homeAssistant = new HomeAssistantFront(scenario, sup.tokens, () => `http://127.0.0.1:${port}`, sup.clock, {
+    install: scenario.install,
+    dataDir,
+    token: opts.token,
+    supervisor: isCore ? undefined : sup,
+  });
   await homeAssistant.start(scenario);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { loadBackupFile } from './archive';
 import type { BackupMeta } from './archive';
+import { LOCATION_CLOUD_BACKUP } from './requestSchemas';
 
 /** A location: null = local backup folder, otherwise a backup mount name. */
 export type Location = string | null;
@@ -73,6 +74,7 @@ export class BackupStore {
   constructor(private readonly dataDir: string) {}
 
   locationDir(location: Location): string {
+    if (location === LOCATION_CLOUD_BACKUP) return path.join(this.dataDir, 'cloud_backup');
     return location === null ? path.join(this.dataDir, 'backup') : path.join(this.dataDir, 'mounts', location);
   }
 

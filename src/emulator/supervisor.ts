@@ -78,8 +78,9 @@ export class Supervisor {
     return [null, ...this.mounts.filter((m) => m.usage === 'backup' && m.state === 'active').map((m) => m.name)];
   }
 
+  /** `.cloud_backup` (Core's temporary location, only reachable from the emulated Core) is always up. */
   isLocationUp(location: Location): boolean {
-    return location === null || this.mount(location)?.state === 'active';
+    return location === null || location === LOCATION_CLOUD_BACKUP || this.mount(location)?.state === 'active';
   }
 
   /**

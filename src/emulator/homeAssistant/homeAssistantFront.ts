@@ -3,7 +3,8 @@
 // Supervisor like the real Core does: over HTTP with a Supervisor token of its own. Also here: the
 // Supervisor's proxy to this Core for add-ons, `/core/websocket` (supervisorProxy.ts).
 // On a Core install (no Supervisor) there is no hassio proxy and no `/core/websocket`; Core's own
-// backup manager (backupManager/) answers `backup/*` and `/api/backup/download|upload`.
+// backup manager (backupManager/) answers `backup/*` and `/api/backup/download|upload`. On a Supervisor
+// install the same manager has the hassio agents over the Supervisor (backupManager/hassio.ts).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,8 +13,10 @@ import type { Clock } from '../clock';
 import { ApiError, notFound, readJson, sendJson, sendText, TextError } from '../http';
 import type { ResolvedScenario, Role } from '../scenario';
 import { compareVersions } from '../supervisor';
+import type { Supervisor } from '../supervisor';
 import * as backupControl from './backupManager/control';
 import { DOWNLOAD_PREFIX, downloadBackup, UPLOAD_PATH, uploadBackup } from './backupManager/http';
+import { HassioBackupManager } from './backupManager/hassio';
 import { BackupManager } from './backupManager/manager';
 import { proxyToSupervisor } from './hassioProxy';
 import type { SupervisorLink } from './supervisorCall';
@@ -30,11 +33,13 @@ export interface HomeAssistantFrontOptions {
   dataDir: string;
   /** On a Core install, the emulator's token is an administrator's long-lived access token. */
   token?: string;
+  /** On a Supervisor install: the emulated Supervisor, reached in-process by Core's hassio backup agents. */
+  supervisor?: Supervisor;
 }
 
 export class HomeAssistantFront {
   private readonly context: HomeAssistantContext;
-  /** Core's backup manager on a Core install. */
+  /** Core's backup manager: its own on a Core install, with the hassio agents on a Supervisor install. */
   readonly backupManager: BackupManager | null = null;
   /** Core is restarting: it answers nothing until this is false again. */
   private down = false;
@@ -67,23 +72,25 @@ export class HomeAssistantFront {
       timeZone: scenario.timeZone,
       backupManager: null,
     };
-    if (options.install === 'core') {
-      if (options.token) this.context.users = new Map([...this.context.users, [options.token, { admin: true }]]);
-      this.backupManager = new BackupManager({
-        dataDir: options.dataDir,
-        clock,
-        timeZone: scenario.timeZone,
-        haVersion: () => this.context.haVersion,
-        instanceId: scenario.core.instanceId,
-        config: scenario.core.backupConfig,
-        agents: scenario.core.agents,
-        stepDelayMs: scenario.core.stepDelayMs,
-        restartDelayMs: scenario.core.restartDelayMs,
-        payloadBytes: scenario.newBackupPayloadBytes,
-        restartCore: (downMs) => this.restart(downMs),
-      });
-      this.context.backupManager = this.backupManager;
+    if (options.install === 'core' && options.token) this.context.users = new Map([...this.context.users, [options.token, { admin: true }]]);
+    const managerOptions = {
+      dataDir: options.dataDir,
+      clock,
+      timeZone: scenario.timeZone,
+      haVersion: () => this.context.haVersion,
+      instanceId: scenario.core.instanceId,
+      config: scenario.core.backupConfig,
+      agents: scenario.core.agents,
+      stepDelayMs: scenario.core.stepDelayMs,
+      restartDelayMs: scenario.core.restartDelayMs,
+      payloadBytes: scenario.newBackupPayloadBytes,
+      restartCore: (downMs: number) => this.restart(downMs),
+    };
+    if (options.install === 'core') this.backupManager = new BackupManager(managerOptions);
+    else if (options.supervisor) {
+      this.backupManager = new HassioBackupManager({ ...managerOptions, supervisor: options.supervisor, supervisorBackupCopies: scenario.core.supervisorBackupCopies });
     }
+    this.context.backupManager = this.backupManager;
     const withoutApi = new Set(scenario.core.tokensWithoutHomeassistantApi);
     this.proxy = {
       haVersion: scenario.homeassistantVersion,

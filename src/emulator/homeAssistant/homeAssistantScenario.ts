@@ -82,6 +82,15 @@ export const CoreBackupSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Supervisor install: a copy of one of the Supervisor's backups (by slug or name) on agents of `core.agents`
+ * (e.g. `cloud.cloud`), as if Core had uploaded it there when it made the backup.
+ */
+export const SupervisorBackupCopySchema = z.strictObject({
+  backup: z.string().min(1),
+  agents: z.array(z.string()).min(1),
+});
+
 export const HomeAssistantScenarioSchema = z.strictObject({
   /** Long-lived access tokens; `admin: false` is a token of a non-administrator user. */
   tokens: z.array(z.strictObject({ token: z.string().min(1), admin: z.boolean().default(true) })).default([]),
@@ -91,10 +100,12 @@ export const HomeAssistantScenarioSchema = z.strictObject({
    * `homeassistant_api: true`: the Supervisor's Core proxy (`/core/websocket`) refuses them.
    */
   tokensWithoutHomeassistantApi: z.array(z.string().min(1)).default([]),
-  /** Core install only: agents besides `backup.local` (a fresh install has none). */
+  /** Agents besides `backup.local` (Core install) or the hassio agents (Supervisor install); a fresh install has none. */
   agents: z.array(CoreAgentSchema).default([]),
   /** Core install only: backups on the agents when the data folder is used the first time. */
   backups: z.array(CoreBackupSchema).default([]),
+  /** Supervisor install only: copies of the Supervisor's backups on `agents`. */
+  supervisorBackupCopies: z.array(SupervisorBackupCopySchema).default([]),
   /** Core install only: how long Core is away after `backup/restore` before it answers again. */
   restartDelayMs: z.number().int().min(0).max(600_000).default(300),
   /** Core install only: time each stage of a backup takes. */
@@ -107,3 +118,4 @@ export type HomeAssistantScenario = z.output<typeof HomeAssistantScenarioSchema>
 export type HomeAssistantBackupConfig = HomeAssistantScenario['backupConfig'];
 export type CoreAgentSettings = z.output<typeof CoreAgentSchema>;
 export type CoreScenarioBackup = z.output<typeof CoreBackupSchema>;
+export type SupervisorBackupCopy = z.output<typeof SupervisorBackupCopySchema>;

@@ -106,6 +106,12 @@ function member(members: TarMember[], name: string): TarMember | undefined {
   return members.find((m) => m.name === name || m.name === bare);
 }
 
+/** True when the archive holds only what Core writes (backup.json and homeassistant.tar[.gz]): no add-ons or folders. */
+export function isCoreOnly(members: TarMember[]): boolean {
+  const core = new Set([BACKUP_JSON, HOMEASSISTANT_MEMBER, './homeassistant.tar'].map((n) => n.replace(/^\.\//, '')));
+  return members.every((m) => core.has(m.name.replace(/^\.\//, '')));
+}
+
 export async function readCoreArchive(archive: Buffer): Promise<{ json: CoreBackupJson; inner: Buffer | null; members: TarMember[] }> {
   const members = await listTarMembers(archive);
   const jsonMember = member(members, BACKUP_JSON);
@@ -127,7 +133,7 @@ export async function passwordOpens(archive: Buffer, password: string | null): P
 }
 
 /** Python json.dumps with its default separators (", " and ": "), as util.decrypt_backup rewrites backup.json. */
-function pyJsonDumps(value: unknown): string {
+export function pyJsonDumps(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.entries(value)
@@ -137,7 +143,7 @@ function pyJsonDumps(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function decryptV2(inner: Buffer, password: string): Buffer {
+export function decryptV2(inner: Buffer, password: string): Buffer {
   const key = passwordToKey(password);
   const decipher = createDecipheriv('aes-128-cbc', key, deriveIv(key, inner.subarray(32, 48)));
   return Buffer.concat([decipher.update(inner.subarray(48)), decipher.final()]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sendJson, sendText } from '../../http';
 import { boundaryOf, saveFirstPart } from '../../multipart';
-import { decryptCoreArchive, slugify } from './coreArchive';
+import { slugify } from './coreArchive';
 import type { BackupManager } from './manager';
 
 export const DOWNLOAD_PREFIX = '/api/backup/download/';
@@ -53,7 +53,7 @@ export async function downloadBackup(
     return;
   }
   // util.decrypt_backup in a worker thread, streamed; a wrong password ends the stream early.
-  const { head, archive } = await decryptCoreArchive(await fsp.readFile(copy.file), password);
+  const { head, archive } = await manager.decryptArchive(await fsp.readFile(copy.file), password);
   res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': disposition });
   if (archive) {
     res.end(archive);

@@ -8,7 +8,17 @@ import { seededBytes } from '../../content';
 import { pyRepr } from '../../pyFormat';
 import type { CoreAgentSettings, CoreScenarioBackup, HomeAssistantBackupConfig } from '../homeAssistantScenario';
 import { FolderAgent, LOCAL_AGENT_ID } from './agents';
-import { buildCoreArchive, configFiles, coreBackupId, decryptCoreArchive, encryptCoreArchive, passwordOpens, readCoreArchive, suggestedFilename } from './coreArchive';
+import {
+  buildCoreArchive,
+  configFiles,
+  coreBackupId,
+  decryptCoreArchive,
+  encryptCoreArchive,
+  isCoreOnly,
+  passwordOpens,
+  readCoreArchive,
+  suggestedFilename,
+} from './coreArchive';
 import type { CoreBackupJson } from './coreArchive';
 import { backupNotFound, busy, incorrectPassword, ManagerError, readerWriterError, unknownError } from './errors';
 import { EventHub, idleEvent, progressEvent, uploadEvent } from './events';
@@ -16,7 +26,7 @@ import { atLeast } from '../../version';
 import { isoInZone } from './localTime';
 
 const SEED_MARKER = '.emulator-core-seeded';
-const CLOUD_AGENT_ID = 'cloud.cloud';
+export const CLOUD_AGENT_ID = 'cloud.cloud';
 /** The first release with upload progress events (frontend 20260325.0). */
 const UPLOAD_PROGRESS_RELEASE = '2026.4.0';
 
@@ -80,7 +90,7 @@ export class BackupManager {
   stepDelayMs: number;
   restartDelayMs: number;
 
-  constructor(private readonly opts: BackupManagerOptions) {
+  constructor(protected readonly opts: BackupManagerOptions) {
     this.stepDelayMs = opts.stepDelayMs;
     this.restartDelayMs = opts.restartDelayMs;
     this.agents.set(LOCAL_AGENT_ID, new FolderAgent(LOCAL_AGENT_ID, 'local', path.join(this.configDir, 'backups')));
@@ -155,7 +165,7 @@ export class BackupManager {
     return backupId;
   }
 
-  private assertIdle(): void {
+  protected assertIdle(): void {
     if (this.events.state !== 'idle') throw busy(this.events.state);
   }
 
@@ -276,8 +286,11 @@ export class BackupManager {
    * _async_upload_backup: to every agent at once, encrypted or decrypted as the agent's setting wants
    * (`config.agents[id].protected`, else protected when there is a password). Returns agent_errors.
    */
-  private async upload(backupId: string, archive: Buffer, agentIds: string[], password: string | null, filename: string): Promise<Record<string, string>> {
-    const isProtected = (await readCoreArchive(archive)).json.protected;
+  protected async upload(backupId: string, archive: Buffer, agentIds: string[], password: string | null, filename: string): Promise<Record<string, string>> {
+    const { json, members } = await readCoreArchive(archive);
+    const isProtected = json.protected;
+    // Re-encrypting covers Core's own archives only; a Supervisor archive (add-ons, folders) goes as it is.
+    const convertible = isCoreOnly(members);
     const agentErrors: Record<string, string> = {};
     await Promise.all(
       agentIds.map(async (id) => {
@@ -286,7 +299,7 @@ export class BackupManager {
           const shouldEncrypt = setting ? setting.protected : password !== null;
           let data = archive;
           let copyProtected = isProtected;
-          if (password !== null && shouldEncrypt !== isProtected) {
+          if (password !== null && shouldEncrypt !== isProtected && convertible) {
             data = shouldEncrypt ? await encryptCoreArchive(archive, password) : ((await decryptCoreArchive(archive, password)).archive ?? archive);
             copyProtected = shouldEncrypt;
           }
@@ -344,6 +357,11 @@ export class BackupManager {
     );
     if (Object.keys(agentErrors).length === 0) this.knownBackups.delete(backupId);
     return agentErrors;
+  }
+
+  /** util.decrypt_backup for the download with a password (Core's archives: backup.json and homeassistant.tar.gz). */
+  decryptArchive(archive: Buffer, password: string): Promise<{ head: Buffer; archive: Buffer | null }> {
+    return decryptCoreArchive(archive, password);
   }
 
   /** async_can_decrypt_on_download. */

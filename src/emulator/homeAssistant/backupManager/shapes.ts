@@ -8,15 +8,22 @@ import type { BackupManager, MergedBackup } from './manager';
 
 export function managerBackup(manager: BackupManager, b: MergedBackup, haVersion: string): Record<string, unknown> {
   const ha = b.json.homeassistant ?? null;
+  // util.read_backup and hassio/backup.py: add-ons and folders from backup.json (a Supervisor backup has
+  // them; Core's own has none), the date from `supervisor.backup_request_date` when Core asked for it.
+  const requestDate = b.json.extra['supervisor.backup_request_date'];
+  const addons = Array.isArray(b.json.addons)
+    ? (b.json.addons as { name?: unknown; slug?: unknown; version?: unknown }[]).map((a) => ({ name: a.name, slug: a.slug, version: a.version }))
+    : [];
+  const folders = Array.isArray(b.json.folders) ? (b.json.folders as unknown[]).filter((f) => f !== 'homeassistant') : [];
   const fields = {
     backup_id: b.json.slug,
     database_included: ha !== null && !ha.exclude_database,
-    date: b.json.date,
+    date: typeof requestDate === 'string' ? requestDate : b.json.date,
     extra_metadata: b.json.extra,
     failed_addons: [],
     failed_agent_ids: b.failedAgentIds,
     failed_folders: [],
-    folders: [],
+    folders,
     homeassistant_included: ha !== null,
     homeassistant_version: ha?.version ?? null,
     name: b.json.name,
@@ -26,9 +33,9 @@ export function managerBackup(manager: BackupManager, b: MergedBackup, haVersion
     // 2025.1: agent_ids, and one protected/size for all copies.
     const first = [...b.agents.values()][0];
     const { failed_addons: _a, failed_folders: _f, ...old } = fields;
-    return { addons: [], agent_ids: [...b.agents.keys()], ...old, protected: first?.protected ?? false, size: first?.size ?? 0 };
+    return { addons, agent_ids: [...b.agents.keys()], ...old, protected: first?.protected ?? false, size: first?.size ?? 0 };
   }
-  const backup: Record<string, unknown> = { addons: [], agents: Object.fromEntries(b.agents), ...fields };
+  const backup: Record<string, unknown> = { addons, agents: Object.fromEntries(b.agents), ...fields };
   if (!atLeast(haVersion, '2025.6.0')) {
     delete backup.failed_addons;
     delete backup.failed_folders;
