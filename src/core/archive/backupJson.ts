@@ -115,6 +115,7 @@ export function findMetadataMember(members: OuterMember[]): OuterMember | undefi
 
 /** Read and validate backup.json from an open backup file whose members are known. */
 export async function readMetadata(fh: FileHandle, members: OuterMember[], file: string): Promise<BackupJson | undefined> {
+  // The size is not used here: the member's range comes from the walk that found it.
   return readMetadataFrom(new FileSource(fh, Number.MAX_SAFE_INTEGER, file), members);
 }
 

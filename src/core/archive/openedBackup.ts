@@ -46,7 +46,8 @@ export interface OpenMode {
 
 const INNER_NAME = /\.tar(\.gz)?$/;
 
-function isInnerArchive(m: OuterMember): boolean {
+/** An inner archive (`*.tar`, `*.tar.gz`) among the outer members, not the metadata. */
+export function isInnerArchive(m: OuterMember): boolean {
   return (m.typeflag === '0' || m.typeflag === '7') && INNER_NAME.test(m.name) && !(METADATA_NAMES as readonly string[]).includes(m.name);
 }
 

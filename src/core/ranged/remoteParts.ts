@@ -2,9 +2,10 @@
 // bytes (readRemotePart), over any RandomAccessSource — an HttpRangedSource in practice. The inner
 // readers run on the same source through listPartFrom / openEntryFrom (src/core/archive).
 import type { Readable } from 'node:stream';
-import { METADATA_NAMES, readMetadataFrom } from '../archive/backupJson';
+import { readMetadataFrom } from '../archive/backupJson';
 import type { BackupJson } from '../archive/backupJson';
 import { ArchiveError } from '../archive/errors';
+import { isInnerArchive } from '../archive/openedBackup';
 import { scanOuterTarSource, stripDotSlash } from '../archive/outerTar';
 import type { OuterMember } from '../archive/outerTar';
 import { streamRange } from '../archive/randomAccess';
@@ -30,9 +31,9 @@ export async function listRemoteParts(source: RandomAccessSource, signal?: Abort
   return { members: scan.members, backup, damage: scan.damage };
 }
 
-/** The inner archives among the members (regular files that are not the metadata). */
+/** The inner archives among the members (`*.tar`, `*.tar.gz`; not the metadata), as the local readers see them. */
 export function innerParts(parts: RemoteParts): OuterMember[] {
-  return parts.members.filter((m) => (m.typeflag === '0' || m.typeflag === '7') && !(METADATA_NAMES as readonly string[]).includes(m.name));
+  return parts.members.filter(isInnerArchive);
 }
 
 /** The member named `name` (a leading `./` is ignored); `not_found` names the parts there are. */
