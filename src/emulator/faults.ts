@@ -1,12 +1,16 @@
-// Fault injection for tests: answer with a status, delay, drop the connection, or make a
-// backup/restore job fail. Faults are matched on "METHOD /path" (with * wildcards).
+// Fault injection for tests: answer with a status, delay, drop the connection, ignore a Range header
+// (as a proxy that strips it does), or make a backup/restore job fail. Faults are matched on "METHOD /path" (with * wildcards).
 import { z } from 'zod';
 
-export const FAULT_KINDS = ['status', 'delay', 'reset', 'job_failure', 'child_job_failure', 'disk_full', 'corrupt_archive'] as const;
+export const FAULT_KINDS = ['status', 'delay', 'reset', 'ignore_range', 'job_failure', 'child_job_failure', 'disk_full', 'corrupt_archive'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Faults that act on the HTTP exchange. */
-export const HTTP_FAULT_KINDS: readonly FaultKind[] = ['status', 'delay', 'reset'];
+/**
+ * Faults that act on the HTTP exchange. `ignore_range` (downloads only): the Range and If-Range
+ * headers are ignored and the whole file is sent with 200, as through Core's `/api/hassio` proxy,
+ * which does not forward Range for backups, or any proxy that strips it.
+ */
+export const HTTP_FAULT_KINDS: readonly FaultKind[] = ['status', 'delay', 'reset', 'ignore_range'];
 
 /**
  * Faults that change how a backup/restore job runs rather than the HTTP exchange: job_failure

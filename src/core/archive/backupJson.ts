@@ -10,8 +10,10 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import * as z from 'zod';
 import { ArchiveError, messageOf } from './errors';
-import { readAt, scanOuterTarStrict } from './outerTar';
+import { scanOuterTarStrict } from './outerTar';
 import type { OuterMember } from './outerTar';
+import { FileSource } from './randomAccess';
+import type { RandomAccessSource } from './randomAccess';
 
 /** Member names of the metadata, in the order the Supervisor looks them up. */
 export const METADATA_NAMES = ['snapshot.json', 'backup.json'] as const;
@@ -113,12 +115,19 @@ export function findMetadataMember(members: OuterMember[]): OuterMember | undefi
 
 /** Read and validate backup.json from an open backup file whose members are known. */
 export async function readMetadata(fh: FileHandle, members: OuterMember[], file: string): Promise<BackupJson | undefined> {
+  // The size is not used here: the member's range comes from the walk that found it.
+  return readMetadataFrom(new FileSource(fh, Number.MAX_SAFE_INTEGER, file), members);
+}
+
+/** Read and validate backup.json from any source whose members are known (only its own bytes are read). */
+export async function readMetadataFrom(source: RandomAccessSource, members: OuterMember[], signal?: AbortSignal): Promise<BackupJson | undefined> {
+  const file = source.describe;
   const member = findMetadataMember(members);
   if (!member) return undefined;
   if (member.size > MAX_METADATA_BYTES) {
     throw new ArchiveError('not_a_backup', `${file}: ${member.name} is too large (${member.size} bytes) to be backup metadata`, { file });
   }
-  const bytes = await readAt(fh, member.dataOffset, member.size);
+  const bytes = await source.read(member.dataOffset, member.size, signal);
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString('utf8'));

@@ -2,7 +2,6 @@
 //   file range → [SecureTar decrypt] → [gunzip | v1: strip header + raw inflate] → tar end check → tar-stream
 // Nothing is buffered beyond a stream chunk (1 MiB for v3 messages). Every failure becomes an
 // ArchiveError whose message starts with the inner archive's name.
-import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { PassThrough, Transform } from 'node:stream';
 import type { Duplex, TransformCallback } from 'node:stream';
@@ -14,12 +13,14 @@ import { entryFromHeader } from './entries';
 import type { ArchiveEntry } from './entries';
 import { ArchiveError, isAbortError, messageOf } from './errors';
 import { Crc32Counter, GzipHeaderStrip, checkV1Trailer } from './gzipV1';
-import { readAt } from './outerTar';
+import { FileSource, streamRange } from './randomAccess';
+import type { RandomAccessSource } from './randomAccess';
 import { createDecryptStream, detectLayer, layerHeaderBytes, layerVersion, looksGzip } from './secureTar';
 import type { Credentials, Fail, Layer } from './secureTar';
 
-/** A byte range of a file holding one inner archive. */
+/** A byte range of a file (or any RandomAccessSource) holding one inner archive. */
 export interface InnerSource {
+  /** The backup file, or the source's `describe`. */
   file: string;
   /** Name shown in messages, e.g. `homeassistant.tar.gz`. */
   name: string;
@@ -129,12 +130,18 @@ function classify(e: unknown, stage: string | undefined, fail: Fail): ArchiveErr
 }
 
 /** Decrypt the first plaintext bytes to see whether the archive is gzip (and catch a wrong key). */
-async function probePlainHead(fh: FileHandle, src: InnerSource, layer: Layer, decryptHead: (cipher: Buffer) => Buffer | undefined): Promise<Buffer | undefined> {
+async function probePlainHead(
+  source: RandomAccessSource,
+  src: InnerSource,
+  layer: Layer,
+  decryptHead: (cipher: Buffer) => Buffer | undefined,
+  signal?: AbortSignal,
+): Promise<Buffer | undefined> {
   const start = src.offset + layerHeaderBytes(layer);
   const available = src.size - layerHeaderBytes(layer);
   const want = layer.kind === 'v3' ? Math.min(available, READ_CHUNK + 17) : Math.min(available - (available % 16), 528);
   if (want <= 0) return undefined;
-  return decryptHead(await readAt(fh, start, want));
+  return decryptHead(await source.read(start, want, signal));
 }
 
 /**
@@ -142,6 +149,12 @@ async function probePlainHead(fh: FileHandle, src: InnerSource, layer: Layer, de
  * the small header reads; the data itself is streamed from the file.
  */
 export function runInner(fh: FileHandle, src: InnerSource, o: RunOptions): InnerRun {
+  // The file's size is not needed here: every read stays inside `src`.
+  return runInnerFrom(new FileSource(fh, src.offset + src.size, src.file), src, o);
+}
+
+/** runInner over any source: small reads for the headers, `streamRange` for the data. */
+export function runInnerFrom(source: RandomAccessSource, src: InnerSource, o: RunOptions): InnerRun {
   const fail = failFor(src);
   const stopper = new AbortController();
   let stopped = false;
@@ -152,7 +165,7 @@ export function runInner(fh: FileHandle, src: InnerSource, o: RunOptions): Inner
   };
   const done = (async (): Promise<RunResult> => {
     if (o.signal?.aborted) throw fail('aborted', 'reading was cancelled');
-    const head = await readAt(fh, src.offset, Math.min(src.size, 512));
+    const head = await source.read(src.offset, Math.min(src.size, 512), o.signal);
     const layer = detectLayer(head, src.size, o.mayBeV1, fail);
     const stages: Duplex[] = [];
     const stageNames = new WeakMap<object, string>();
@@ -161,7 +174,7 @@ export function runInner(fh: FileHandle, src: InnerSource, o: RunOptions): Inner
       compressed = layer.compressed;
     } else {
       const decrypt = await createDecryptStream(layer, o.creds, src.size, fail, layer.kind === 'v1' ? head.subarray(0, 16) : undefined);
-      const plainHead = await probePlainHead(fh, src, layer, (cipher) => decrypt.decryptHead(cipher));
+      const plainHead = await probePlainHead(source, src, layer, (cipher) => decrypt.decryptHead(cipher), o.signal);
       compressed = plainHead ? looksGzip(plainHead) : src.name.endsWith('.gz');
       stages.push(decrypt.stream);
       stageNames.set(decrypt.stream, 'decrypt');
@@ -200,7 +213,7 @@ export function runInner(fh: FileHandle, src: InnerSource, o: RunOptions): Inner
 
     const start = src.offset + layerHeaderBytes(layer);
     const end = src.offset + src.size - 1;
-    const source = end >= start ? createReadStream(src.file, { start, end, highWaterMark: READ_CHUNK }) : new PassThrough().end();
+    const data = end >= start ? streamRange(source, start, end - start + 1, { signal: o.signal, chunkBytes: READ_CHUNK }) : new PassThrough().end();
     const counter = new ByteCounter(layerHeaderBytes(layer), o.onBytes);
     let failedStage: string | undefined;
     // The first stage to fail tells what kind of damage it is (pipeline only passes the error on).
@@ -209,11 +222,11 @@ export function runInner(fh: FileHandle, src: InnerSource, o: RunOptions): Inner
         failedStage ??= stageNames.get(s);
       });
     };
-    [source, counter, ...stages].forEach(watch);
+    [data, counter, ...stages].forEach(watch);
     watch(extract);
     const signal = o.signal ? AbortSignal.any([o.signal, stopper.signal]) : stopper.signal;
     try {
-      await pipeline(source, counter, ...stages, extract as unknown as NodeJS.WritableStream, { signal });
+      await pipeline(data, counter, ...stages, extract as unknown as NodeJS.WritableStream, { signal });
     } catch (e) {
       if (stopped) return { info, tarBytes: tail.length, stopped: true, symlinks };
       if (o.signal?.aborted || isAbortError(e)) throw fail('aborted', 'reading was cancelled', e);

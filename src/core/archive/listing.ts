@@ -7,9 +7,11 @@ import { recheckLinks } from './entries';
 import type { ArchiveEntry } from './entries';
 import { ArchiveError } from './errors';
 import type { EntryHandler } from './inner';
-import { expectedArchiveNames, findArchive, openBackup, readMember } from './openedBackup';
+import { expectedArchiveNames, findArchive, openBackup, openBackupFrom, readMember } from './openedBackup';
 import type { OpenedBackup, ReadOptions } from './openedBackup';
 import type { OuterMember } from './outerTar';
+import { FileSource } from './randomAccess';
+import type { RandomAccessSource } from './randomAccess';
 
 export interface InnerArchive {
   /** Member name in the backup, without `./` (e.g. `homeassistant.tar.gz`). */
@@ -70,7 +72,7 @@ export async function listArchives(file: string, opts: ReadOptions = {}): Promis
     const missing = o.backup ? expectedArchiveNames(o.backup).filter((n) => !present.has(n)) : [];
     return { backup: o.backup ?? null, archives, missing, others: o.others };
   } finally {
-    await o.fh.close();
+    await o.close();
   }
 }
 
@@ -94,7 +96,20 @@ export async function listPart(file: string, archiveName: string, opts: ReadOpti
   try {
     return await listOne(o, findArchive(o, archiveName), opts);
   } finally {
-    await o.fh.close();
+    await o.close();
+  }
+}
+
+/**
+ * listPart over any source holding a backup (e.g. a remote one read with Range requests): only the
+ * outer headers, backup.json and that inner archive's bytes are read.
+ */
+export async function listPartFrom(source: RandomAccessSource, archiveName: string, opts: ReadOptions = {}): Promise<InnerArchive> {
+  const o = await openBackupFrom(source, opts.signal, { damage: 'collect', metadata: 'throw' });
+  try {
+    return await listOne(o, findArchive(o, archiveName), opts);
+  } finally {
+    await o.close();
   }
 }
 
@@ -108,7 +123,9 @@ export async function listInnerArchive(file: string, opts: ReadOptions = {}): Pr
   try {
     const name = file.split(/[\\/]/).pop() ?? file;
     const m: OuterMember = { name, rawName: name, typeflag: '0', size, dataOffset: 0, mtime: 0 };
-    const o: OpenedBackup = { fh, file, backup: undefined, metadataError: undefined, inner: [m], others: [], damage: undefined };
+    const source = new FileSource(fh, size, file);
+    const close = (): Promise<void> => fh.close();
+    const o: OpenedBackup = { source, close, file, backup: undefined, metadataError: undefined, inner: [m], others: [], damage: undefined };
     return await listOne(o, m, opts);
   } finally {
     await fh.close();

@@ -6,9 +6,10 @@ import { normalizeEntryPath, unsafeReason } from './entries';
 import type { ArchiveEntry } from './entries';
 import { ArchiveError } from './errors';
 import type { ArchiveErrorKind } from './errors';
-import { findArchive, openBackup, readMember } from './openedBackup';
-import type { ReadOptions } from './openedBackup';
+import { findArchive, openBackup, openBackupFrom, readMember } from './openedBackup';
+import type { OpenedBackup, ReadOptions } from './openedBackup';
 import type { OuterMember } from './outerTar';
+import type { RandomAccessSource } from './randomAccess';
 
 /** A stream of one entry's bytes; `entry` is its listing. */
 export type EntryReadable = Readable & { readonly entry: ArchiveEntry };
@@ -21,8 +22,18 @@ export type EntryReadable = Readable & { readonly entry: ArchiveEntry };
  * `wrong_password`, `corrupt`. Damage inside the entry's data errors the stream.
  */
 export async function openEntry(file: string, archiveName: string, entryPath: string, opts: ReadOptions = {}): Promise<EntryReadable> {
+  return openEntryIn(await openBackup(file, opts.signal, { damage: 'collect', metadata: 'throw' }), archiveName, entryPath, opts);
+}
+
+/** openEntry over any source holding a backup (e.g. a remote one read with Range requests). */
+export async function openEntryFrom(source: RandomAccessSource, archiveName: string, entryPath: string, opts: ReadOptions = {}): Promise<EntryReadable> {
+  return openEntryIn(await openBackupFrom(source, opts.signal, { damage: 'collect', metadata: 'throw' }), archiveName, entryPath, opts);
+}
+
+/** `o` is closed once the entry is read, refused or not found. */
+async function openEntryIn(o: OpenedBackup, archiveName: string, entryPath: string, opts: ReadOptions): Promise<EntryReadable> {
+  const file = o.file;
   const wantedPath = normalizeEntryPath(entryPath);
-  const o = await openBackup(file, opts.signal, { damage: 'collect', metadata: 'throw' });
   let m: OuterMember;
   try {
     m = findArchive(o, archiveName);
@@ -31,7 +42,7 @@ export async function openEntry(file: string, archiveName: string, entryPath: st
       throw new ArchiveError('unsafe_path', `${m.name}: ${wantedPath} is refused: ${requestReason}`, { file, archive: m.name, entry: wantedPath });
     }
   } catch (e) {
-    await o.fh.close();
+    await o.close();
     throw e;
   }
   const archive = m.name;
@@ -77,7 +88,7 @@ export async function openEntry(file: string, archiveName: string, entryPath: st
     });
     run.done.then(
       (r) => {
-        void o.fh.close();
+        void o.close();
         if (!settled) {
           settled = true;
           reject(problem('not_found', 'is not in this archive'));
@@ -86,7 +97,7 @@ export async function openEntry(file: string, archiveName: string, entryPath: st
         }
       },
       (e: unknown) => {
-        void o.fh.close();
+        void o.close();
         if (!settled) {
           settled = true;
           reject(asError(e));

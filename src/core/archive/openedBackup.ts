@@ -2,14 +2,15 @@
 // access), backup.json read on its own, and the members sorted into inner archives and the rest. The
 // listing, reading and verifying functions (listing.ts, openEntry.ts, verify.ts) all start here and
 // stream each inner archive through ./inner.
-import type { FileHandle } from 'node:fs/promises';
-import { openBackupFile, readMetadata, METADATA_NAMES } from './backupJson';
+import { openBackupFile, readMetadataFrom, METADATA_NAMES } from './backupJson';
 import type { BackupJson } from './backupJson';
 import { ArchiveError } from './errors';
-import { runInner } from './inner';
+import { runInnerFrom } from './inner';
 import type { InnerRun, RunOptions } from './inner';
-import { scanOuterTar, stripDotSlash } from './outerTar';
+import { scanOuterTarSource, stripDotSlash } from './outerTar';
 import type { OuterMember } from './outerTar';
+import { FileSource } from './randomAccess';
+import type { RandomAccessSource } from './randomAccess';
 import type { Credentials } from './secureTar';
 
 export interface ReadOptions {
@@ -21,7 +22,11 @@ export interface ReadOptions {
 }
 
 export interface OpenedBackup {
-  fh: FileHandle;
+  /** Where the bytes come from (the open file, or a remote source). */
+  source: RandomAccessSource;
+  /** Releases the source (closes the file); the caller calls it once it is done. */
+  close(): Promise<void>;
+  /** The source's `describe` (the file's path for a file). */
   file: string;
   backup: BackupJson | undefined;
   /** Why backup.json could not be used (only with `metadata: 'collect'`). */
@@ -41,7 +46,8 @@ export interface OpenMode {
 
 const INNER_NAME = /\.tar(\.gz)?$/;
 
-function isInnerArchive(m: OuterMember): boolean {
+/** An inner archive (`*.tar`, `*.tar.gz`) among the outer members, not the metadata. */
+export function isInnerArchive(m: OuterMember): boolean {
   return (m.typeflag === '0' || m.typeflag === '7') && INNER_NAME.test(m.name) && !(METADATA_NAMES as readonly string[]).includes(m.name);
 }
 
@@ -52,29 +58,39 @@ export function expectedArchiveNames(backup: BackupJson): string[] {
   return ids.map((id) => `${id.replace(/\//g, '_')}${ext}`);
 }
 
-/** Opens `file` and reads its outer tar and backup.json; the caller closes `fh`. */
+/** Opens `file` and reads its outer tar and backup.json; the caller calls `close()`. */
 export async function openBackup(file: string, signal: AbortSignal | undefined, mode: OpenMode): Promise<OpenedBackup> {
   const { fh, size } = await openBackupFile(file);
   try {
-    const scan = await scanOuterTar(fh, size, file, signal);
-    if (scan.damage && mode.damage === 'throw') throw scan.damage;
-    let backup: BackupJson | undefined;
-    let metadataError: ArchiveError | undefined;
-    try {
-      backup = await readMetadata(fh, scan.members, file);
-    } catch (e) {
-      if (mode.metadata === 'throw' || !(e instanceof ArchiveError)) throw e;
-      metadataError = e;
-    }
-    const inner = scan.members.filter(isInnerArchive);
-    const others = scan.members
-      .filter((m) => !isInnerArchive(m) && !(METADATA_NAMES as readonly string[]).includes(m.name) && m.name !== '' && m.typeflag !== '5')
-      .map((m) => m.name);
-    return { fh, file, backup, metadataError, inner, others, damage: scan.damage };
+    return await openBackupFrom(new FileSource(fh, size, file), signal, mode, () => fh.close());
   } catch (e) {
     await fh.close();
     throw e;
   }
+}
+
+/** openBackup over any source (e.g. a remote backup read with Range requests); `close` releases it. */
+export async function openBackupFrom(
+  source: RandomAccessSource,
+  signal: AbortSignal | undefined,
+  mode: OpenMode,
+  close: () => Promise<void> = () => Promise.resolve(),
+): Promise<OpenedBackup> {
+  const scan = await scanOuterTarSource(source, signal);
+  if (scan.damage && mode.damage === 'throw') throw scan.damage;
+  let backup: BackupJson | undefined;
+  let metadataError: ArchiveError | undefined;
+  try {
+    backup = await readMetadataFrom(source, scan.members, signal);
+  } catch (e) {
+    if (mode.metadata === 'throw' || !(e instanceof ArchiveError)) throw e;
+    metadataError = e;
+  }
+  const inner = scan.members.filter(isInnerArchive);
+  const others = scan.members
+    .filter((m) => !isInnerArchive(m) && !(METADATA_NAMES as readonly string[]).includes(m.name) && m.name !== '' && m.typeflag !== '5')
+    .map((m) => m.name);
+  return { source, close, file: source.describe, backup, metadataError, inner, others, damage: scan.damage };
 }
 
 /** The inner archive named `archiveName` (a leading `./` is ignored); `not_found` names the ones there are. */
@@ -102,8 +118,8 @@ function mayBeV1(backup: BackupJson | undefined): boolean {
 
 /** Streams inner archive `m` of `o` (decrypt, gunzip, tar) with the reader's credentials and signal. */
 export function readMember(o: OpenedBackup, m: OuterMember, opts: ReadOptions, handlers: Pick<RunOptions, 'onEntry' | 'onBytes' | 'onInfo'>): InnerRun {
-  return runInner(
-    o.fh,
+  return runInnerFrom(
+    o.source,
     { file: o.file, name: m.name, offset: m.dataOffset, size: m.size },
     { creds: credsOf(opts), mayBeV1: mayBeV1(o.backup), signal: opts.signal, ...handlers },
   );

@@ -1,9 +1,12 @@
 // The outer archive is a plain tar (home-assistant/supervisor supervisor/backups/backup.py
 // Backup.create @090ef31e), so it is walked by random access: one read per header, member data is
 // skipped by offset. Nothing but headers (and backup.json) is ever read here; the inner archives
-// are streamed from their offsets.
+// are streamed from their offsets. The walk runs on any RandomAccessSource (a local file, or a
+// remote one read with HTTP Range requests); the FileHandle functions are the file case.
 import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError } from './errors';
+import { FileSource, readAt } from './randomAccess';
+import type { RandomAccessSource } from './randomAccess';
 import { BLOCK, checksumMatches, cString, isZeroBlock, parseNumeric, parsePax } from './tarHeader';
 
 export interface OuterMember {
@@ -28,17 +31,7 @@ export function stripDotSlash(name: string): string {
   return n;
 }
 
-/** Read up to `length` bytes at `offset` (fewer at the end of the file). */
-export async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done === length ? buf : buf.subarray(0, done);
-}
+export { readAt };
 
 export interface OuterScan {
   /** Members whose data is complete. */
@@ -52,10 +45,15 @@ export interface OuterScan {
  * further on is returned with the members before it (a partial download can still be inspected).
  */
 export async function scanOuterTar(fh: FileHandle, fileSize: number, file: string, signal?: AbortSignal): Promise<OuterScan> {
+  return scanOuterTarSource(new FileSource(fh, fileSize, file), signal);
+}
+
+/** scanOuterTar over any source: messages name `source.describe`. */
+export async function scanOuterTarSource(source: RandomAccessSource, signal?: AbortSignal): Promise<OuterScan> {
   // Filled as members are found, so that what precedes damage is kept.
   const members: OuterMember[] = [];
   try {
-    await scan(fh, fileSize, file, signal, (m) => members.push(m));
+    await scan(source, signal, (m) => members.push(m));
     return { members };
   } catch (e) {
     if (e instanceof ArchiveError && e.kind === 'corrupt') return { members, damage: e };
@@ -65,12 +63,19 @@ export async function scanOuterTar(fh: FileHandle, fileSize: number, file: strin
 
 /** Like scanOuterTar, but damage throws. */
 export async function scanOuterTarStrict(fh: FileHandle, fileSize: number, file: string, signal?: AbortSignal): Promise<OuterMember[]> {
-  const { members, damage } = await scanOuterTar(fh, fileSize, file, signal);
+  return scanOuterTarStrictSource(new FileSource(fh, fileSize, file), signal);
+}
+
+/** scanOuterTarStrict over any source. */
+export async function scanOuterTarStrictSource(source: RandomAccessSource, signal?: AbortSignal): Promise<OuterMember[]> {
+  const { members, damage } = await scanOuterTarSource(source, signal);
   if (damage) throw damage;
   return members;
 }
 
-async function scan(fh: FileHandle, fileSize: number, file: string, signal: AbortSignal | undefined, found: (m: OuterMember) => void): Promise<void> {
+async function scan(source: RandomAccessSource, signal: AbortSignal | undefined, found: (m: OuterMember) => void): Promise<void> {
+  const fileSize = source.size;
+  const file = source.describe;
   let count = 0;
   let offset = 0;
   let pax: Record<string, string> = {};
@@ -78,7 +83,7 @@ async function scan(fh: FileHandle, fileSize: number, file: string, signal: Abor
   const notATar = (why: string): ArchiveError => new ArchiveError('not_a_backup', `${file} is not a readable tar archive (${why})`, { file });
   while (offset + BLOCK <= fileSize) {
     if (signal?.aborted) throw new ArchiveError('aborted', `Reading ${file} was cancelled`, { file });
-    const h = await readAt(fh, offset, BLOCK);
+    const h = await source.read(offset, BLOCK, signal);
     if (h.length < BLOCK) break;
     if (isZeroBlock(h)) break;
     if (!checksumMatches(h)) {
@@ -97,7 +102,7 @@ async function scan(fh: FileHandle, fileSize: number, file: string, signal: Abor
       if (size > MAX_EXTENSION_BYTES || dataOffset + size > fileSize) {
         throw new ArchiveError('corrupt', `${file} is damaged: truncated tar extension header at offset ${offset}`, { file });
       }
-      const data = await readAt(fh, dataOffset, size);
+      const data = await source.read(dataOffset, size, signal);
       // Global PAX headers ('g') hold defaults nobody writes into backups; they are skipped.
       if (typeflag === 'x') pax = { ...pax, ...parsePax(data) };
       if (typeflag === 'L') longName = cString(data, 0, data.length);

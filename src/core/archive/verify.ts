@@ -116,6 +116,6 @@ export async function verifyBackup(file: string, opts: VerifyOptions = {}): Prom
     const ok = problems.length === 0 && parts.every((p) => p.ok);
     return { file, ok, backup: o.backup ?? null, problems, parts };
   } finally {
-    await o.fh.close();
+    await o.close();
   }
 }

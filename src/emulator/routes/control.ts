@@ -7,6 +7,7 @@ import { ApiError, readJson } from '../http';
 import type { RequestContext } from '../http';
 import type { Supervisor } from '../supervisor';
 import { listBackups } from './backups';
+import { downloadStats, resetDownloadStats } from './download';
 
 function parse<T>(schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);
@@ -56,7 +57,8 @@ export function getState(_ctx: RequestContext, sup: Supervisor): Promise<unknown
   for (const b of sup.store.list()) {
     files[b.slug] = Object.fromEntries([...b.copies].map(([location, copy]) => [location ?? '.local', path.relative(sup.dataDir, copy.path).split(path.sep).join('/')]));
   }
-  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list(), files });
+  // `downloads`: per download path, requests, body bytes sent and statuses (reset with DELETE /_emulator/requests).
+  return Promise.resolve({ backups: listBackups(sup), jobs: sup.jobs.tree(), state: sup.coreState, faults: sup.faults.list(), files, downloads: downloadStats(sup) });
 }
 
 const SettingsBody = z.strictObject({
@@ -82,5 +84,6 @@ export function getRequests(_ctx: RequestContext, sup: Supervisor): Promise<unkn
 
 export function deleteRequests(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {
   sup.requestCounts.clear();
+  resetDownloadStats(sup);
   return Promise.resolve({});
 }

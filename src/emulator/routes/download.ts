@@ -2,6 +2,8 @@
 // (application/tar, Content-Length, Range/If-Range, unquoted Content-Disposition).
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApiError, HANDLED, sendText } from '../http';
 import type { RequestContext } from '../http';
@@ -41,6 +43,43 @@ function ifRangeAllows(header: string | undefined, etag: string, mtimeMs: number
   return !Number.isNaN(date) && Math.floor(mtimeMs / 1000) * 1000 <= date;
 }
 
+/** Per download path: requests answered and body bytes written (a test's measure of ranged reads). */
+export interface DownloadCount {
+  requests: number;
+  bytes: number;
+  /** Answers by status ("200", "206", "416", …). */
+  statuses: Record<string, number>;
+}
+
+const downloadCounts = new WeakMap<Supervisor, Map<string, DownloadCount>>();
+
+/** Download counts by request path (`/backups/{slug}/download`), for `/_emulator/state`. */
+export function downloadStats(sup: Supervisor): Record<string, DownloadCount> {
+  return Object.fromEntries(downloadCounts.get(sup) ?? []);
+}
+
+export function resetDownloadStats(sup: Supervisor): void {
+  downloadCounts.delete(sup);
+}
+
+function countFor(sup: Supervisor, reqPath: string): DownloadCount {
+  let counts = downloadCounts.get(sup);
+  if (!counts) downloadCounts.set(sup, (counts = new Map<string, DownloadCount>()));
+  let c = counts.get(reqPath);
+  if (!c) counts.set(reqPath, (c = { requests: 0, bytes: 0, statuses: {} }));
+  return c;
+}
+
+/** Counts the body bytes as they are written. */
+function counting(count: DownloadCount): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+      count.bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+}
+
 /** Header values are sent as raw UTF-8 bytes, like aiohttp does. */
 const rawHeader = (v: string): string => Buffer.from(v, 'utf8').toString('latin1');
 
@@ -75,9 +114,15 @@ export async function getDownload(ctx: RequestContext, sup: Supervisor): Promise
     'Content-Disposition': rawHeader(`attachment; filename=${fileName}`),
   };
 
-  let range = parseRange(ctx.req.headers.range, size);
+  // The fault `ignore_range`: the Range header never arrived (a proxy in between dropped it).
+  const ignoreRange = ctx.faults.some((f) => f.kind === 'ignore_range');
+  let range = ignoreRange ? null : parseRange(ctx.req.headers.range, size);
   const ifRange = ctx.req.headers['if-range'];
   if (range !== null && !ifRangeAllows(Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, stat.mtimeMs)) range = null;
+  const count = countFor(sup, ctx.path);
+  count.requests++;
+  const status = range === 'invalid' ? 416 : range ? 206 : 200;
+  count.statuses[status] = (count.statuses[status] ?? 0) + 1;
   if (range === 'invalid') {
     sendText(ctx.res, 416, '', { 'Content-Range': `bytes */${size}` });
     return HANDLED;
@@ -104,10 +149,11 @@ export async function getDownload(ctx: RequestContext, sup: Supervisor): Promise
     } finally {
       await fh.close();
     }
+    count.bytes += buf.length;
     ctx.res.write(buf, () => ctx.res.destroy());
     return HANDLED;
   }
 
-  await pipeline(createReadStream(copy.path, { start, end }), ctx.res);
+  await pipeline(createReadStream(copy.path, { start, end }), counting(count), ctx.res);
   return HANDLED;
 }
