@@ -7,7 +7,8 @@ import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Location, SupervisorClient } from '../supervisor/client';
+import type { BackupClient } from '../backups/client';
+import type { Location } from '../supervisor/client';
 import { networkError } from '../supervisor/errors';
 
 export type DownloadErrorKind = 'folder_missing' | 'incomplete' | 'write_failed';
@@ -39,7 +40,7 @@ export interface DownloadResult {
   bytes: number;
 }
 
-export async function downloadBackupToFile(client: SupervisorClient, slug: string, directory: string, opts: DownloadOptions): Promise<DownloadResult> {
+export async function downloadBackupToFile(client: Pick<BackupClient, 'download' | 'transport'>, slug: string, directory: string, opts: DownloadOptions): Promise<DownloadResult> {
   await requireDirectory(directory);
   await removeStaleTempFiles(directory, opts.fileName);
   const response = await client.download(slug, { location: opts.location, signal: opts.signal });

@@ -7,7 +7,7 @@
 // a short allowlist of backup paths (PATHS_ADMIN).
 import { FormData, request, type Agent } from 'undici';
 import { HomeAssistantConnectionError, HomeAssistantWebSocket } from './homeAssistantWebSocket';
-import type { HomeAssistantCommandResult } from './homeAssistantWebSocket';
+import type { HomeAssistantCommandResult, HomeAssistantSubscription } from './homeAssistantWebSocket';
 import { networkError, redactSecret, SupervisorError } from '../supervisor/errors';
 import { dateOf, errorBody, instanceAgent } from '../supervisor/transport';
 import type { RawResponse, RequestOptions, StreamResponse, SupervisorTransport, UploadSource } from '../supervisor/transport';
@@ -160,6 +160,15 @@ export class HomeAssistantTransport implements SupervisorTransport {
     const { code, message: text } = answer.error;
     if (code === 'unauthorized') throw new SupervisorError(adminNeeded(message.type), { kind: 'forbidden_role', method: 'WS', path: message.type });
     throw new SupervisorError(`Home Assistant refused ${message.type}: ${text || 'no reason given'} (${code})`, { kind: 'api', method: 'WS', path: message.type });
+  }
+
+  /** A subscribing command on the same websocket (`backup/subscribe_events`); see HomeAssistantWebSocket.subscribe. */
+  subscribe(
+    message: Record<string, unknown>,
+    onEvent: (event: unknown) => void,
+    options: { signal?: AbortSignal; onEnd?: (error: Error) => void } = {},
+  ): Promise<HomeAssistantSubscription> {
+    return this.socket.subscribe(message, onEvent, options);
   }
 
   /** `GET /api/`: Home Assistant's own clock (the JSON calls travel over the websocket, without headers). */

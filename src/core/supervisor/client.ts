@@ -3,6 +3,7 @@
 // every answer is parsed with zod, and every failure becomes a SupervisorError with a specific
 // kind.
 import * as z from 'zod';
+import type { BackupClient } from '../backups/client';
 import { SupervisorError } from './errors';
 import {
   addonsSchema,
@@ -64,7 +65,9 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export class SupervisorClient {
+export class SupervisorClient implements BackupClient {
+  readonly system = 'supervisor' as const;
+
   constructor(readonly transport: SupervisorTransport) {}
 
   async info(opts: CallOptions = {}): Promise<SupervisorInfo> {

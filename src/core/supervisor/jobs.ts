@@ -2,7 +2,7 @@
 // @090ef31e): poll GET /jobs/{uuid} until `done`. Success means no errors on the job itself; errors
 // of child jobs (one add-on or folder that failed) are warnings, because the Supervisor still keeps
 // the backup (tests/api/test_backups.py::test_api_backup_errors there).
-import type { SupervisorClient } from './client';
+import type { BackupClient } from '../backups/client';
 import { SupervisorError } from './errors';
 import type { Job } from './schemas';
 
@@ -46,7 +46,7 @@ export class JobLostError extends Error {
 const TRANSIENT = new Set(['connection_refused', 'connection_reset', 'timeout', 'network', 'dns']);
 const isNetworkError = (e: SupervisorError) => TRANSIENT.has(e.kind);
 
-export async function waitForJob(client: SupervisorClient, uuid: string, opts: WaitOptions = {}): Promise<JobOutcome> {
+export async function waitForJob(client: Pick<BackupClient, 'job'>, uuid: string, opts: WaitOptions = {}): Promise<JobOutcome> {
   const interval = opts.intervalMs ?? 1000;
   const tolerate = opts.tolerateErrorsForMs ?? 120_000;
   const isTransient = opts.isTransient ?? isNetworkError;

@@ -4,6 +4,7 @@
 // unless the user explicitly turns verification off for this instance. Arguments skip the prompts.
 import * as vscode from 'vscode';
 import { isSupervisorError } from '../../core/supervisor';
+import type { BackupSystem } from '../../core/backups';
 import type { ConnectionMode } from '../connection/connectionManager';
 import { describeError } from '../errors';
 import type { Services } from '../services';
@@ -40,8 +41,10 @@ export function registerConnect(s: Services): vscode.Disposable {
             return s.connections.connect(url, token.trim(), { mode, verifyTls }, abort.signal);
           },
         );
-        const message = vscode.l10n.t('Connected to {0}.', connection.url);
-        s.log.info(`connected to ${connection.url} (${mode === 'core' ? 'through Home Assistant' : 'Supervisor API'}${verifyTls ? '' : ', certificate not verified'})`);
+        const message = connectedMessage(connection.url, connection.system, mode);
+        s.log.info(
+          `connected to ${connection.url} (${mode === 'core' ? 'through Home Assistant' : 'Supervisor API'}, ${connection.system === 'home_assistant' ? "Home Assistant's backup manager" : "the Supervisor's backups"}${verifyTls ? '' : ', certificate not verified'})`,
+        );
         void vscode.window.showInformationMessage(message);
         return { ok: true, message };
       } catch (e) {
@@ -56,6 +59,17 @@ export function registerConnect(s: Services): vscode.Disposable {
       }
     }
   });
+}
+
+/** Names the install type found and what works there (README: "What works on which install type"). */
+function connectedMessage(url: string, system: BackupSystem, mode: ConnectionMode): string {
+  if (system === 'home_assistant')
+    return vscode.l10n.t(
+      'Connected to {0}: a Home Assistant Core or Container install (no Supervisor). Backups are Home Assistant’s own, on every backup location it has; they hold Home Assistant’s configuration (no add-ons or folders), and deleting one removes all its copies.',
+      url,
+    );
+  if (mode === 'core') return vscode.l10n.t('Connected to {0}: Home Assistant OS or Supervised, through Home Assistant.', url);
+  return vscode.l10n.t('Connected to {0}.', url);
 }
 
 async function askMode(): Promise<ConnectionMode | undefined> {

@@ -4,8 +4,10 @@
 // through Core) or to a Supervisor URL directly. Tokens live in SecretStorage, one per instance,
 // never in settings or logs.
 import * as vscode from 'vscode';
-import { SupervisorClient } from '../../core/supervisor';
-import { LazyTransport } from '../lazy/transport';
+import type { BackupClient, BackupSystem } from '../../core/backups';
+import { detectBackupManager, type InstallType } from '../../core/homeAssistant/backupManager';
+import { SupervisorError } from '../../core/supervisor';
+import { homeAssistantOf, makeClient } from './clients';
 
 export type ConnectionSource = 'addon' | 'stored';
 /**
@@ -21,7 +23,9 @@ export interface Connection {
   url: string;
   /** False when the user chose not to verify this instance's TLS certificate. */
   verifyTls: boolean;
-  client: SupervisorClient;
+  /** Whose backups: the Supervisor's (OS, Supervised, the add-on) or Home Assistant's backup manager (Core, Container). */
+  system: BackupSystem;
+  client: BackupClient;
   /** The token, kept only in memory, for the few calls that need Home Assistant itself (default backup key). */
   readonly token: string;
 }
@@ -35,6 +39,8 @@ interface StoredConnection {
   url: string;
   mode: ConnectionMode;
   verifyTls: boolean;
+  /** Found when connecting through Home Assistant; absent (older versions): the Supervisor. */
+  system?: BackupSystem;
 }
 
 const CONNECTION_KEY = 'haBackups.connection';
@@ -43,6 +49,8 @@ export const ADDON_SUPERVISOR_URL = 'http://supervisor';
 
 export class ConnectionManager implements vscode.Disposable {
   private current: Connection | undefined;
+  /** What the last connect found behind Home Assistant (for its message). */
+  installType: InstallType | undefined;
   private readonly changed = new vscode.EventEmitter<Connection | undefined>();
   readonly onDidChange = this.changed.event;
 
@@ -59,11 +67,11 @@ export class ConnectionManager implements vscode.Disposable {
   async load(): Promise<Connection | undefined> {
     const stored = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
     const token = stored ? await this.context.secrets.get(tokenKey(stored)) : undefined;
-    if (stored && token) return this.set(makeConnection('stored', stored, token));
+    if (stored && token) return this.set(makeConnection('stored', stored, token, this.context.globalStorageUri));
     const envToken = this.env.SUPERVISOR_TOKEN || this.env.HASSIO_TOKEN;
     if (envToken) {
       const url = this.env.HA_BACKUPS_SUPERVISOR_URL || ADDON_SUPERVISOR_URL;
-      return this.set(makeConnection('addon', { url, mode: 'supervisor', verifyTls: true }, envToken));
+      return this.set(makeConnection('addon', { url, mode: 'supervisor', verifyTls: true, system: 'supervisor' }, envToken, this.context.globalStorageUri));
     }
     return this.set(undefined);
   }
@@ -73,8 +81,9 @@ export class ConnectionManager implements vscode.Disposable {
    * administrator) and saves them only when both work. Throws the client's error otherwise; nothing is stored.
    */
   async connect(url: string, token: string, options: ConnectOptions, signal?: AbortSignal): Promise<Connection> {
-    const stored: StoredConnection = { url: normalizeUrl(url), mode: options.mode, verifyTls: options.verifyTls ?? true };
-    const connection = makeConnection('stored', stored, token);
+    const base: StoredConnection = { url: normalizeUrl(url), mode: options.mode, verifyTls: options.verifyTls ?? true };
+    const stored: StoredConnection = { ...base, system: options.mode === 'core' ? await this.detectSystem(base, token, signal) : 'supervisor' };
+    const connection = makeConnection('stored', stored, token, this.context.globalStorageUri);
     try {
       await connection.client.info({ signal, timeoutMs: 15_000 });
       await connection.client.listBackups({ signal });
@@ -88,6 +97,24 @@ export class ConnectionManager implements vscode.Disposable {
     await this.context.globalState.update(CONNECTION_KEY, stored);
     await this.set(connection);
     return connection;
+  }
+
+  /**
+   * Through Home Assistant: is there a Supervisor behind it (`hassio` loaded)? Without one, Home Assistant's
+   * backup manager is used, which needs 2025.1 or newer.
+   */
+  private async detectSystem(stored: StoredConnection, token: string, signal?: AbortSignal): Promise<BackupSystem> {
+    const probe = makeConnection('stored', { ...stored, system: 'home_assistant' }, token, this.context.globalStorageUri);
+    try {
+      const ha = await homeAssistantOf(probe);
+      const support = await detectBackupManager(ha, { signal, timeoutMs: 15_000 });
+      this.installType = support.installType;
+      if (support.installType === 'os_or_supervised') return 'supervisor';
+      if (!support.supported) throw new SupervisorError(support.reason ?? 'Home Assistant has no backup manager', { kind: 'api', method: 'WS', path: 'get_config' });
+      return 'home_assistant';
+    } finally {
+      await probe.client.transport.close();
+    }
   }
 
   /** Forgets the stored connection (URL and token); the add-on's environment is used again if present. */
@@ -111,16 +138,16 @@ export class ConnectionManager implements vscode.Disposable {
     // (~300 ms while it starts up), so nothing waits for them: activation stays short.
     void vscode.commands.executeCommand('setContext', 'haBackups.connected', next !== undefined);
     void vscode.commands.executeCommand('setContext', 'haBackups.connectionSource', next?.source ?? 'none');
+    void vscode.commands.executeCommand('setContext', 'haBackups.backupSystem', next?.system ?? 'none');
     this.changed.fire(next);
     return Promise.resolve(next);
   }
 }
 
-function makeConnection(source: ConnectionSource, stored: StoredConnection, token: string): Connection {
-  const options = { baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls };
-  // Built (and undici loaded) on the first request, after activation.
-  const transport = new LazyTransport(stored.mode, options);
-  return { source, mode: stored.mode, url: stored.url, verifyTls: stored.verifyTls, client: new SupervisorClient(transport), token };
+function makeConnection(source: ConnectionSource, stored: StoredConnection, token: string, storage: vscode.Uri): Connection {
+  const system = stored.system ?? 'supervisor';
+  const client = makeClient(system, stored.mode, { baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls }, storage);
+  return { source, mode: stored.mode, url: stored.url, verifyTls: stored.verifyTls, system, client, token };
 }
 
 export function normalizeUrl(input: string): string {

@@ -22,6 +22,7 @@ export class LazyTransport implements SupervisorTransport {
   private real: Promise<HttpTransport | HomeAssistantTransport> | undefined;
   /** close() came before any request: there is nothing to close yet. */
   private closedUnused = false;
+  private readonly closing: (() => Promise<void>)[] = [];
 
   constructor(
     readonly mode: TransportMode,
@@ -64,8 +65,14 @@ export class LazyTransport implements SupervisorTransport {
   }
 
   async close(): Promise<void> {
+    for (const fn of this.closing.splice(0)) await fn();
     if (this.real) await (await this.real).close();
     else this.closedUnused = true;
+  }
+
+  /** Something built beside the transport (Home Assistant's backup HTTP client) that closes with it. */
+  onClose(fn: () => Promise<void> | undefined): void {
+    this.closing.push(async () => fn());
   }
 }
 

@@ -45,6 +45,8 @@ export interface FollowCreateOptions extends CallOptions {
   installType: InstallType;
   /** Every event of the run (stages, upload progress), for showing progress. */
   onEvent?: (event: BackupManagerEvent) => void;
+  /** Called once Core accepted the create, with its job id (before the run ends). */
+  onStarted?: (backupJobId: string) => void;
   /** With a Supervisor: the `reference` (slug) of a Supervisor job (`GET /jobs/{uuid}`), when the caller can ask. */
   supervisorJobReference?: (jobId: string) => Promise<string | null>;
 }
@@ -98,6 +100,7 @@ export async function createAndFollow(
     });
     abort.catch(() => undefined);
     const { backupJobId } = await (request.automatic ? generateWithAutomaticSettings(ha, call) : generate(ha, request.options, call));
+    options.onStarted?.(backupJobId);
     const result = await Promise.race([end, abort]);
     if (result.state === 'failed') return { outcome: 'failed', backupJobId, reason: result.reason };
     const name = request.automatic ? undefined : request.options.name;

@@ -142,4 +142,4 @@ export const configInfoSchema = z.object({
   }),
 });
 
-export const getConfigSchema = z.object({ version: z.string(), components: z.array(z.string()).default([]) });
+export const getConfigSchema = z.object({ version: z.string(), components: z.array(z.string()).default([]), time_zone: z.string().nullish() });

@@ -1,0 +1,46 @@
+// What the extension asks of a backup system, whichever answers: the Supervisor (SupervisorClient, on
+// Home Assistant OS and Supervised) or Home Assistant Core's backup manager on a Core or Container install
+// (CoreInstallClient, src/core/homeAssistant/coreInstall). Both speak the Supervisor's shapes: a backup
+// is a slug with a copy per location (`null` = this system, else a mount or, on a Core install, an agent
+// id), and long operations are jobs followed with `job()`.
+import type {
+  Addon,
+  BackupDetails,
+  BackupList,
+  CallOptions,
+  ClockReading,
+  Job,
+  Location,
+  Mounts,
+  NewBackupOptions,
+  NewPartialBackupOptions,
+  PartialRestoreOptions,
+  RestoreOptions,
+  StreamResponse,
+  SupervisorInfo,
+  SupervisorTransport,
+  UploadSource,
+} from '../supervisor';
+
+/** `supervisor`: the Supervisor's API (directly or through Home Assistant); `home_assistant`: Core's backup manager only. */
+export type BackupSystem = 'supervisor' | 'home_assistant';
+
+export interface BackupClient {
+  readonly system: BackupSystem;
+  readonly transport: SupervisorTransport;
+  info(opts?: CallOptions): Promise<SupervisorInfo>;
+  listBackups(opts?: CallOptions): Promise<BackupList>;
+  backupInfo(slug: string, opts?: CallOptions): Promise<BackupDetails>;
+  startFullBackup(options: NewBackupOptions, opts?: CallOptions): Promise<string>;
+  startPartialBackup(options: NewPartialBackupOptions, opts?: CallOptions): Promise<string>;
+  jobs(opts?: CallOptions): Promise<Job[]>;
+  job(uuid: string, opts?: CallOptions): Promise<Job>;
+  deleteBackup(slug: string, opts?: CallOptions & { location?: Location[] }): Promise<'deleted' | 'already_gone'>;
+  startFullRestore(slug: string, options: RestoreOptions, opts?: CallOptions): Promise<string>;
+  startPartialRestore(slug: string, options: PartialRestoreOptions, opts?: CallOptions): Promise<string>;
+  uploadBackup(source: UploadSource, opts?: CallOptions & { locations?: Location[]; filename?: string }): Promise<string>;
+  readClock(opts?: CallOptions): Promise<ClockReading | undefined>;
+  mounts(opts?: CallOptions): Promise<Mounts>;
+  addons(opts?: CallOptions): Promise<Addon[]>;
+  download(slug: string, opts?: CallOptions & { location?: Location }): Promise<StreamResponse>;
+}
