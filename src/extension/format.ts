@@ -1,5 +1,6 @@
 // Localized display text for ages and backup descriptions.
 import * as vscode from 'vscode';
+import { agentNameOf } from './locations/agentNames';
 import { ageOf } from '../core/format/age';
 
 export function formatAge(date: Date, now: Date): string {
@@ -40,7 +41,7 @@ export function formatShortAge(date: Date, now: Date): string {
 }
 
 export function locationLabel(location: string | null): string {
-  return location === null || location === '.local' ? vscode.l10n.t('This system') : location;
+  return location === null || location === '.local' ? vscode.l10n.t('This system') : (agentNameOf(location) ?? location);
 }
 
 /** The labels Home Assistant's backup UI uses for the Supervisor's folder ids. */

@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readAutoBackupOptions } from '../../core/autoBackup/configEntry';
 import { readAutoBackupStore } from '../../core/autoBackup/snapshotsExpiry';
+import { CoreInstallClient, type BackupManagerStatus } from '../../core/homeAssistant/coreInstall';
+import { setAgentNames } from '../locations/agentNames';
 import { ServerClock, sleep, type Backup, type BackupDetails } from '../../core/supervisor';
 import type { Connection, ConnectionManager } from '../connection/connectionManager';
 import { describeError } from '../errors';
@@ -42,6 +44,8 @@ export class BackupStore implements vscode.Disposable {
   supervisorVersion: string | undefined;
   haVersion: string | undefined;
   addonNames = new Map<string, string>();
+  /** Home Assistant's backup manager on a Core or Container install: agents, unreachable agents, automatic backups. */
+  manager: BackupManagerStatus | undefined;
   /** What the Auto Backup integration tracks in the workspace's Home Assistant config folder. */
   autoBackup: AutoBackupState | undefined;
   /** Home Assistant's clock (read with every list). */
@@ -159,6 +163,8 @@ export class BackupStore implements vscode.Disposable {
     this.detailsCache.clear();
     this.clock.reset();
     this.backups = [];
+    this.manager = undefined;
+    setAgentNames([]);
     this.running = [];
     this.error = undefined;
     this.status = connection ? 'loading' : 'disconnected';
@@ -188,6 +194,8 @@ export class BackupStore implements vscode.Disposable {
       this.daysUntilStale = list.daysUntilStale;
       if (addons) this.addonNames = new Map(addons.map((a) => [a.slug, a.name]));
       this.autoBackup = autoBackup;
+      this.manager = connection.client instanceof CoreInstallClient ? connection.client.status : undefined;
+      setAgentNames(this.manager?.agents ?? []);
       this.status = 'ready';
       this.error = undefined;
     } catch (e) {

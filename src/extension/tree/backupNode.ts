@@ -66,7 +66,7 @@ export function describe(b: Backup, now: Date, pinned = false, retention?: Backu
   else if (retention?.action === 'remove') parts.push(vscode.l10n.t('to be purged'));
   else if (retention?.managed && retention.reasons[0]) parts.push(retention.reasons[0]);
   const mounts = b.locations.filter((l): l is string => l !== null);
-  if (mounts.length) parts.push(mounts.join(', '));
+  if (mounts.length) parts.push(mounts.map(locationLabel).join(', '));
   return parts.join(' · ');
 }
 
