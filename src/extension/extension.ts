@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { HaBackupsApi } from './api';
 import { registerGetStarted } from './commands/getStarted';
 import { registerCommands } from './commands/registerCommands';
+import { HOME_ASSISTANT_TOKEN_VARIABLE, HOME_ASSISTANT_URL_VARIABLE, type PendingConnection } from './connection/connectionManager';
+import { describeError } from './errors';
 import { FirstRun, firstRunProbe } from './firstRun';
 import { registerProviders } from './providers';
 import { createServices, type Services } from './services';
@@ -29,12 +31,32 @@ export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
 
-/** Loads the connection (stored, or the add-on's environment) and starts the scheduler. */
+/** Loads the connection (stored, the add-on's environment, or Home Assistant named by the environment) and starts the scheduler. */
 async function start(s: Services): Promise<void> {
   void s.ledger.retireOldState();
+  s.context.subscriptions.push(s.connections.onDidStartPending((pending) => logPending(s, pending)));
   const connection = await s.connections.load();
-  s.log.info(
-    connection ? `using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}` : 'not connected',
-  );
+  if (connection) {
+    s.log.info(`using ${connection.source === 'addon' ? 'the add-on environment' : `the stored connection (${connection.mode})`}: ${connection.url}`);
+  } else if (!s.connections.pending) {
+    s.log.info('not connected');
+  }
   s.scheduler.start();
+}
+
+/** The environment's Home Assistant is connected to after activation (its install type is asked first): its outcome goes to the log. */
+function logPending(s: Services, pending: PendingConnection): void {
+  s.log.info(`connecting to Home Assistant at ${pending.url} from the environment (${HOME_ASSISTANT_URL_VARIABLE})`);
+  pending.connection.then(
+    (connection) => {
+      if (!connection) return; // Connect or another load came first
+      const system = connection.system === 'home_assistant' ? "a Core or Container install: Home Assistant's backup manager" : "the Supervisor's backups";
+      s.log.info(`using the environment's Home Assistant (${system}): ${connection.url}`);
+    },
+    (e: unknown) => {
+      s.log.error(
+        `could not connect to Home Assistant from the environment (${HOME_ASSISTANT_URL_VARIABLE}, ${HOME_ASSISTANT_TOKEN_VARIABLE}): ${describeError(e, pending.url)} — reload the window to try again, or use Connect…`,
+      );
+    },
+  );
 }

@@ -1,15 +1,21 @@
 // Where the Supervisor is and how to reach it. Inside the Studio Code Server add-on the environment
 // provides both (SUPERVISOR_TOKEN, http://supervisor). Elsewhere the user connects once, either
 // through Home Assistant (URL + an administrator's long-lived access token; the Supervisor is reached
-// through Core) or to a Supervisor URL directly. Tokens live in SecretStorage, one per instance,
-// never in settings or logs.
+// through Core) or to a Supervisor URL directly; or the environment names a Home Assistant
+// (HA_BACKUPS_HOME_ASSISTANT_URL + HA_BACKUPS_HOME_ASSISTANT_TOKEN). Stored tokens live in SecretStorage,
+// one per instance; no token is ever put in settings or logs.
 import * as vscode from 'vscode';
 import type { BackupClient, BackupSystem } from '../../core/backups';
 import { detectBackupManager, type InstallType } from '../../core/homeAssistant/backupManager';
 import { SupervisorError } from '../../core/supervisor';
 import { homeAssistantOf, makeClient } from './clients';
 
-export type ConnectionSource = 'addon' | 'stored';
+/**
+ * `stored`: connected with Connect (global state + SecretStorage); `addon`: the add-on's SUPERVISOR_TOKEN;
+ * `environment`: HA_BACKUPS_HOME_ASSISTANT_URL + HA_BACKUPS_HOME_ASSISTANT_TOKEN (through Home Assistant).
+ * Also the `haBackups.connectionSource` context key (package.json `when` clauses).
+ */
+export type ConnectionSource = 'addon' | 'stored' | 'environment';
 /**
  * `core`: through Home Assistant's websocket API and /api/hassio; `supervisor`: the Supervisor's REST API.
  * `core` is a stored value (global state, the token's secret key) and the connect command's `mode`, so it
@@ -30,6 +36,13 @@ export interface Connection {
   readonly token: string;
 }
 
+/** A connection load() started but did not wait for (the environment's Home Assistant). */
+export interface PendingConnection {
+  /** As given in the environment (for the log). */
+  url: string;
+  connection: Promise<Connection | undefined>;
+}
+
 export interface ConnectOptions {
   mode: ConnectionMode;
   verifyTls?: boolean;
@@ -46,6 +59,9 @@ interface StoredConnection {
 const CONNECTION_KEY = 'haBackups.connection';
 const tokenKey = (c: { mode: ConnectionMode; url: string }) => `haBackups.token:${c.mode}:${c.url}`;
 export const ADDON_SUPERVISOR_URL = 'http://supervisor';
+/** The environment's Home Assistant (mode `core`): its URL and an administrator's long-lived access token. */
+export const HOME_ASSISTANT_URL_VARIABLE = 'HA_BACKUPS_HOME_ASSISTANT_URL';
+export const HOME_ASSISTANT_TOKEN_VARIABLE = 'HA_BACKUPS_HOME_ASSISTANT_TOKEN';
 
 export class ConnectionManager implements vscode.Disposable {
   private current: Connection | undefined;
@@ -53,6 +69,20 @@ export class ConnectionManager implements vscode.Disposable {
   installType: InstallType | undefined;
   private readonly changed = new vscode.EventEmitter<Connection | undefined>();
   readonly onDidChange = this.changed.event;
+  /**
+   * The environment's Home Assistant, which load() connects to without waiting: its install type (Supervisor
+   * or Core) is found first, as Connect does. The promise resolves to the connection (also set and announced by
+   * onDidChange), to undefined when Connect, another load or dispose came first, or rejects with why Home
+   * Assistant could not be used. Undefined when the last load() had no such connection to make.
+   */
+  get pending(): PendingConnection | undefined {
+    return this.pendingConnection;
+  }
+  /** load() started a pending connection (fired from inside load(), before it returns): the log follows it. */
+  private readonly pendingStarted = new vscode.EventEmitter<PendingConnection>();
+  readonly onDidStartPending = this.pendingStarted.event;
+  private pendingConnection: PendingConnection | undefined;
+  private pendingAbort: AbortController | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -63,8 +93,13 @@ export class ConnectionManager implements vscode.Disposable {
     return this.current;
   }
 
-  /** Loads the connection at start-up: an explicit stored one first, then the add-on's environment. */
+  /**
+   * Loads the connection at start-up: an explicit stored one first, then the add-on's environment, then a
+   * Home Assistant named by the environment. That last one is not waited for (finding whether a Supervisor
+   * is behind it needs Home Assistant to answer): it is set when found, see `pending`.
+   */
   async load(): Promise<Connection | undefined> {
+    this.cancelPending();
     const stored = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
     const token = stored ? await this.context.secrets.get(tokenKey(stored)) : undefined;
     if (stored && token) return this.set(makeConnection('stored', stored, token, this.context.globalStorageUri));
@@ -73,7 +108,47 @@ export class ConnectionManager implements vscode.Disposable {
       const url = this.env.HA_BACKUPS_SUPERVISOR_URL || ADDON_SUPERVISOR_URL;
       return this.set(makeConnection('addon', { url, mode: 'supervisor', verifyTls: true, system: 'supervisor' }, envToken, this.context.globalStorageUri));
     }
+    const haUrl = this.env[HOME_ASSISTANT_URL_VARIABLE]?.trim();
+    const haToken = this.env[HOME_ASSISTANT_TOKEN_VARIABLE]?.trim();
+    if (haUrl && haToken) {
+      const abort = new AbortController();
+      this.pendingAbort = abort;
+      let url: string;
+      let connection: Promise<Connection | undefined>;
+      try {
+        url = normalizeUrl(haUrl);
+        connection = this.loadEnvironment(url, haToken, abort);
+      } catch (e) {
+        url = HOME_ASSISTANT_URL_VARIABLE; // not the value: it may hold a user name and password
+        connection = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      // Reported by whoever follows onDidStartPending (extension.ts logs it), never an unhandled rejection.
+      connection.catch(() => undefined);
+      this.pendingConnection = { url, connection };
+      this.pendingStarted.fire(this.pendingConnection);
+    }
     return this.set(undefined);
+  }
+
+  /** Finds what runs behind the environment's Home Assistant, then connects to it unless something came first. */
+  private async loadEnvironment(url: string, token: string, abort: AbortController): Promise<Connection | undefined> {
+    const base: StoredConnection = { url, mode: 'core', verifyTls: true };
+    try {
+      const system = await this.detectSystem(base, token, abort.signal);
+      if (abort.signal.aborted || this.pendingAbort !== abort || this.current) return undefined;
+      return await this.set(makeConnection('environment', { ...base, system }, token, this.context.globalStorageUri));
+    } catch (e) {
+      if (abort.signal.aborted) return undefined;
+      throw e;
+    } finally {
+      if (this.pendingAbort === abort) this.pendingAbort = undefined;
+    }
+  }
+
+  private cancelPending(): void {
+    this.pendingAbort?.abort();
+    this.pendingAbort = undefined;
+    this.pendingConnection = undefined;
   }
 
   /**
@@ -126,8 +201,10 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.cancelPending();
     void this.current?.client.transport.close();
     this.changed.dispose();
+    this.pendingStarted.dispose();
   }
 
   private set(next: Connection | undefined): Promise<Connection | undefined> {
