@@ -2,11 +2,15 @@
 # Demo: the extension installed in a real VS Code (code-server), talking to the Supervisor
 # emulator the way it talks to the real Supervisor inside the Studio Code Server add-on
 # (SUPERVISOR_TOKEN in the environment; HA_BACKUPS_SUPERVISOR_URL points at the emulator).
+# With --install core: to an emulated Home Assistant Core/Container install (no Supervisor), named by
+# HA_BACKUPS_HOME_ASSISTANT_URL + HA_BACKUPS_HOME_ASSISTANT_TOKEN (an administrator's token).
 #
-# Usage: bash scripts/demo.sh [--port 8080] [--keep] [--check]
-#   --port N   port of the web UI on 127.0.0.1 (default 8080)
-#   --keep     keep the demo folder (workspace, emulator data, logs) after stopping
-#   --check    open the demo in headless Chromium, check the view and a file inside a backup, stop
+# Usage: bash scripts/demo.sh [--port 8080] [--install supervisor|core] [--keep] [--check]
+#   --port N     port of the web UI on 127.0.0.1 (default 8080)
+#   --install I  supervisor (default: scenarios/demo.json, as inside the add-on) or core (scenarios/core.json)
+#   --keep       keep the demo folder (workspace, emulator data, logs) after stopping
+#   --check      open the demo in headless Chromium, check the view and a file inside a backup, stop
+#                (the Supervisor demo only)
 # Works on a fresh clone (installs what it needs). Ctrl-C / SIGTERM stops everything.
 set -euo pipefail
 
@@ -16,17 +20,24 @@ cd "$REPO"
 PORT=8080
 KEEP=0
 CHECK=0
+INSTALL=supervisor
+USAGE="usage: bash scripts/demo.sh [--port 8080] [--install supervisor|core] [--keep] [--check]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) PORT=${2:?--port needs a value}; shift 2 ;;
     --port=*) PORT=${1#--port=}; shift ;;
+    --install) INSTALL=${2:?--install needs a value}; shift 2 ;;
+    --install=*) INSTALL=${1#--install=}; shift ;;
     --keep) KEEP=1; shift ;;
     --check) CHECK=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (usage: bash scripts/demo.sh [--port 8080] [--keep] [--check])" >&2; exit 2 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 ($USAGE)" >&2; exit 2 ;;
   esac
 done
 [[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || { echo "invalid --port: $PORT" >&2; exit 2; }
+case "$INSTALL" in supervisor|core) ;; *) echo "invalid --install: $INSTALL (supervisor or core)" >&2; exit 2 ;; esac
+# scripts/demo-check.mjs looks for the Supervisor demo's backups (scenarios/demo.json).
+[ "$CHECK" = 1 ] && [ "$INSTALL" = core ] && { echo "--check checks the Supervisor demo only; leave out --install core" >&2; exit 2; }
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
@@ -48,8 +59,15 @@ node scripts/build.mjs || die "build failed (node scripts/build.mjs)"
 [ -f dist/extension.js ] || die "dist/extension.js was not built"
 EMULATOR_CLI=${HA_EMULATOR_CLI:-src/emulator/cli.ts} # override only to test this script
 [ -f "$EMULATOR_CLI" ] || die "$EMULATOR_CLI is missing"
-SCENARIO=(--scenario scenarios/demo.json)
-[ -f scenarios/demo.json ] || { say "WARNING: scenarios/demo.json not found; starting the emulator without a scenario"; SCENARIO=(); }
+if [ "$INSTALL" = core ]; then
+  [ -f scenarios/core.json ] || die "scenarios/core.json is missing"
+  SCENARIO=(--install core --scenario scenarios/core.json)
+  EMU_NAME="Home Assistant Core emulator"
+else
+  SCENARIO=(--scenario scenarios/demo.json)
+  [ -f scenarios/demo.json ] || { say "WARNING: scenarios/demo.json not found; starting the emulator without a scenario"; SCENARIO=(); }
+  EMU_NAME="Supervisor emulator"
+fi
 say "ready in $(secs "$T") s"
 
 # ------------------------------------------------------------------ 2. demo folder
@@ -79,7 +97,8 @@ WORKSPACE="$DEMO/config"
 cp -R test/fixtures/ha-config "$WORKSPACE"
 mkdir -p "$DEMO/emulator" "$DEMO/user-data/User" "$DEMO/extensions"
 
-# ------------------------------------------------------------------ 3. Supervisor emulator
+# ------------------------------------------------------------------ 3. the emulator (Supervisor, or Core with --install core)
+# The token: the Supervisor's (SUPERVISOR_TOKEN), or on a Core install an administrator's long-lived access token.
 TOKEN=$(node -e "process.stdout.write(require('crypto').randomBytes(24).toString('hex'))")
 # setsid: own process group, so stopping it also stops tsx's child node process.
 setsid node_modules/.bin/tsx "$EMULATOR_CLI" --port 0 --token "$TOKEN" --data "$DEMO/emulator" \
@@ -87,13 +106,13 @@ setsid node_modules/.bin/tsx "$EMULATOR_CLI" --port 0 --token "$TOKEN" --data "$
 EMU_PID=$!
 EMU_URL=""
 for _ in $(seq 300); do
-  EMU_URL=$(grep -o -m1 'Supervisor emulator listening on http://127\.0\.0\.1:[0-9]*' "$DEMO/emulator.log" 2>/dev/null | sed 's/.* on //' || true)
+  EMU_URL=$(grep -o -m1 "$EMU_NAME listening on http://127\\.0\\.0\\.1:[0-9]*" "$DEMO/emulator.log" 2>/dev/null | sed 's/.* on //' || true)
   [ -n "$EMU_URL" ] && break
   kill -0 "$EMU_PID" 2>/dev/null || { cat "$DEMO/emulator.log" >&2; die "the emulator exited during startup"; }
   sleep 0.1
 done
 [ -n "$EMU_URL" ] || { cat "$DEMO/emulator.log" >&2; die "the emulator did not start within 30 s"; }
-say "Supervisor emulator on $EMU_URL"
+say "$EMU_NAME on $EMU_URL"
 
 # ------------------------------------------------------------------ 4. install the extension (folder copy)
 read -r PUBLISHER NAME VERSION < <(node -p "const p=require('./package.json'); [p.publisher, p.name, p.version].join(' ')")
@@ -122,9 +141,16 @@ cat >"$DEMO/user-data/User/settings.json" <<'JSON'
 }
 JSON
 CS_TMP="$DEMO/t"; mkdir -p "$CS_TMP"
-# The environment the add-on gives VS Code: SUPERVISOR_TOKEN; plus the emulator's URL.
+if [ "$INSTALL" = core ]; then
+  # No Supervisor: the extension connects through Home Assistant named by the environment.
+  CONNECTION_ENV=(-u SUPERVISOR_TOKEN -u HASSIO_TOKEN -u HA_BACKUPS_SUPERVISOR_URL
+    HA_BACKUPS_HOME_ASSISTANT_URL="$EMU_URL" HA_BACKUPS_HOME_ASSISTANT_TOKEN="$TOKEN")
+else
+  # The environment the add-on gives VS Code: SUPERVISOR_TOKEN; plus the emulator's URL.
+  CONNECTION_ENV=(SUPERVISOR_TOKEN="$TOKEN" HA_BACKUPS_SUPERVISOR_URL="$EMU_URL")
+fi
 env -u HA_EMULATOR_URL -u HA_EMULATOR_TOKEN \
-  SUPERVISOR_TOKEN="$TOKEN" HA_BACKUPS_SUPERVISOR_URL="$EMU_URL" EXTENSIONS_GALLERY='{}' \
+  "${CONNECTION_ENV[@]}" EXTENSIONS_GALLERY='{}' \
   XDG_CONFIG_HOME="$DEMO/xdg/config" XDG_DATA_HOME="$DEMO/xdg/data" XDG_CACHE_HOME="$DEMO/xdg/cache" \
   XDG_STATE_HOME="$DEMO/xdg/state" TMPDIR="$CS_TMP" \
   setsid "$NODE24" "$CS_ENTRY" --bind-addr "127.0.0.1:$PORT" --auth none --config "$DEMO/config.yaml" \
@@ -144,13 +170,23 @@ if [ "$CHECK" = 1 ]; then
   "$NODE24" scripts/demo-check.mjs "$URL" "$TEST_ENV/cs/node_modules/playwright-core"
   exit $? # the EXIT trap stops the emulator and code-server
 fi
+if [ "$INSTALL" = core ]; then
+  INSTALL_DESC="Home Assistant Core/Container, no Supervisor (scenarios/core.json); the extension connects through
+           Home Assistant from HA_BACKUPS_HOME_ASSISTANT_URL + HA_BACKUPS_HOME_ASSISTANT_TOKEN"
+  TOKEN_DESC="token, an administrator's long-lived access token"
+else
+  INSTALL_DESC="Supervisor (Home Assistant OS/Supervised, scenarios/demo.json), as inside the Studio Code Server
+           add-on: SUPERVISOR_TOKEN + HA_BACKUPS_SUPERVISOR_URL"
+  TOKEN_DESC="token"
+fi
 cat <<EOF
 
   Home Assistant Auto Backup demo is running.
 
   Open $URL
 
-  Supervisor emulator: $EMU_URL   (token: $TOKEN)
+  Install: $INSTALL_DESC
+  $EMU_NAME: $EMU_URL   ($TOKEN_DESC: $TOKEN)
   Logs: $DEMO/code-server.log, $DEMO/emulator.log
   Stop with Ctrl-C.
 
