@@ -15,6 +15,8 @@ export interface DownloadRequest {
   directory: string;
   /** Which copy to read; undefined = the primary location. */
   location?: Location;
+  /** Decrypted by Home Assistant with this password or key (Core installs; see can_decrypt_on_download). */
+  password?: string;
 }
 
 export class Downloads implements vscode.Disposable {
@@ -44,7 +46,8 @@ export class Downloads implements vscode.Disposable {
           const result = await downloadBackupToFile(connection.client, backup.slug, directory, {
             fileName: downloadFileName(backup.name, backup.slug),
             location,
-            expectedBytes: exactSizeOf(backup, location),
+            // A decrypted archive has another size than the stored copy the list reports.
+            ...(req.password !== undefined ? { password: req.password } : { expectedBytes: exactSizeOf(backup, location) }),
             signal: abort.signal,
             onProgress: byteProgress(progress),
           });

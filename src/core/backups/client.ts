@@ -42,5 +42,13 @@ export interface BackupClient {
   readClock(opts?: CallOptions): Promise<ClockReading | undefined>;
   mounts(opts?: CallOptions): Promise<Mounts>;
   addons(opts?: CallOptions): Promise<Addon[]>;
-  download(slug: string, opts?: CallOptions & { location?: Location }): Promise<StreamResponse>;
+  /** With `password`: decrypted by Home Assistant's backup manager (the Supervisor cannot; it refuses). */
+  download(slug: string, opts?: CallOptions & { location?: Location; password?: string }): Promise<StreamResponse>;
+  /** Whether Home Assistant can decrypt that copy with `password` on download (`backup/can_decrypt_on_download`). */
+  canDecryptOnDownload?(
+    slug: string,
+    location: Location | undefined,
+    password: string,
+    opts?: CallOptions,
+  ): Promise<'ok' | 'password_incorrect' | 'decrypt_not_supported' | 'not_found'>;
 }

@@ -29,6 +29,8 @@ export interface DownloadOptions {
   fileName: string;
   /** Which copy to read when the backup is in several locations (default: the primary). */
   location?: Location;
+  /** Home Assistant decrypts the copy on the way (Core installs): its size is then not known beforehand. */
+  password?: string;
   /** Size the backup list reports for that copy; checked in addition to Content-Length. */
   expectedBytes?: number;
   signal?: AbortSignal;
@@ -40,10 +42,15 @@ export interface DownloadResult {
   bytes: number;
 }
 
-export async function downloadBackupToFile(client: Pick<BackupClient, 'download' | 'transport'>, slug: string, directory: string, opts: DownloadOptions): Promise<DownloadResult> {
+export async function downloadBackupToFile(
+  client: Pick<BackupClient, 'download' | 'transport'>,
+  slug: string,
+  directory: string,
+  opts: DownloadOptions,
+): Promise<DownloadResult> {
   await requireDirectory(directory);
   await removeStaleTempFiles(directory, opts.fileName);
-  const response = await client.download(slug, { location: opts.location, signal: opts.signal });
+  const response = await client.download(slug, { location: opts.location, signal: opts.signal, ...(opts.password !== undefined ? { password: opts.password } : {}) });
   const header = Number(response.headers['content-length']);
   const total = Number.isFinite(header) && header >= 0 ? header : opts.expectedBytes;
   const temp = path.join(directory, `.${opts.fileName}.${randomBytes(4).toString('hex')}.partial`);

@@ -162,7 +162,13 @@ export class SupervisorClient implements BackupClient {
   }
 
   /** Opens the archive of a backup as a stream (still encrypted if it is protected). */
-  async download(slug: string, opts: CallOptions & { location?: Location } = {}): Promise<StreamResponse> {
+  async download(slug: string, opts: CallOptions & { location?: Location; password?: string } = {}): Promise<StreamResponse> {
+    if (opts.password !== undefined)
+      throw new SupervisorError('The Supervisor hands out a backup as it is stored; only Home Assistant’s backup manager decrypts on download', {
+        kind: 'api',
+        method: 'GET',
+        path: `/backups/${slug}/download`,
+      });
     const query = opts.location === undefined ? '' : `?location=${encodeURIComponent(opts.location ?? '.local')}`;
     const path = `/backups/${encodeURIComponent(slug)}/download${query}`;
     const res = await this.transport.openStream('GET', path, opts);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
 import type { Backup } from '../../core/supervisor';
 import { describeError } from '../errors';
+import { locationLabel } from '../format';
 import type { Services } from '../services';
 import type { BackupNode } from '../tree/backupNode';
 import { remainsNote } from '../locations/copies';
@@ -74,7 +75,8 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
 }
 
 async function confirm(targets: Backup[], timeZone: string | null): Promise<boolean> {
-  const lines = targets.map((b) => `• ${b.name || b.slug} (${b.slug}, ${formatDateTime(new Date(b.date), timeZone)})`);
+  const copies = (b: Backup) => (b.locations.length > 1 ? `; ${vscode.l10n.t('copies: {0}', b.locations.map(locationLabel).join(', '))}` : '');
+  const lines = targets.map((b) => `• ${b.name || b.slug} (${b.slug}, ${formatDateTime(new Date(b.date), timeZone)}${copies(b)})`);
   const message =
     targets.length === 1 ? vscode.l10n.t('Delete the backup "{0}"?', targets[0]?.name || targets[0]?.slug || '') : vscode.l10n.t('Delete {0} backups?', targets.length);
   const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}`;

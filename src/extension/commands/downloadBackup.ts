@@ -1,5 +1,6 @@
 // Download Backup: one or several backups into a folder (asked once), from the location the user
-// picks when a backup has copies in several places.
+// picks when a backup has copies in several places. On a Core or Container install a protected copy
+// can also come decrypted by Home Assistant (decryptChoice.ts).
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DownloadResult } from '../../core/download';
@@ -10,11 +11,16 @@ import { pickBackup } from '../pickers/pickBackup';
 import { pickLocation } from '../pickers/pickLocation';
 import { selectedBackups } from '../targets/selectedBackups';
 import { registerConnectedCommand } from './command';
+import { decryptChoice } from './decryptChoice';
 
 export interface DownloadArgs {
   directory?: string;
   /** `null` = this system; a mount name otherwise. */
   location?: Location;
+  /** A protected copy on a Core install: true = decrypted by Home Assistant, false = as stored; absent = ask. */
+  decrypt?: boolean;
+  /** The password or key to decrypt with (default: Home Assistant's backup key, else asked). */
+  password?: string;
 }
 
 export function registerDownloadBackup(s: Services): vscode.Disposable {
@@ -31,7 +37,13 @@ export function registerDownloadBackup(s: Services): vscode.Disposable {
       for (const backup of targets) {
         const chosen = args && 'location' in args ? { location: args.location } : await pickLocation(backup, vscode.l10n.t('Download "{0}" from', backup.name || backup.slug));
         if (!chosen) break;
-        results.push(await s.downloads.run({ backup, directory, location: chosen.location }));
+        const decryption = await decryptChoice(s, backup, chosen.location, args);
+        if (decryption === 'cancelled') break;
+        if (decryption === 'refused') {
+          results.push(undefined);
+          continue;
+        }
+        results.push(await s.downloads.run({ backup, directory, location: chosen.location, ...decryption }));
       }
       return results;
     },

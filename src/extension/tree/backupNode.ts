@@ -5,6 +5,7 @@ import { formatDateTime } from '../../core/format/dates';
 import { formatSize } from '../../core/format/size';
 import type { Backup, BackupDetails } from '../../core/supervisor';
 import { escapeMarkdown as escape, folderLabel, formatAge, locationLabel } from '../format';
+import { agentIcon } from '../locations/agentNames';
 
 export interface BackupNodeContext {
   now: Date;
@@ -121,7 +122,7 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
     const isProtected = attrs?.protected ?? b.protected;
     const icon = isProtected ? '$(lock)' : '$(unlock)';
     const state = isProtected ? vscode.l10n.t('password protected') : vscode.l10n.t('not protected');
-    md.appendMarkdown(`${icon} ${escape(locationLabel(location))}: ${state}${attrs ? ` · ${formatSize(attrs.size_bytes)}` : ''}  \n`);
+    md.appendMarkdown(`$(${agentIcon(location).id}) ${icon} ${escape(locationLabel(location))}: ${state}${attrs ? ` · ${formatSize(attrs.size_bytes)}` : ''}  \n`);
   }
   return md;
 }

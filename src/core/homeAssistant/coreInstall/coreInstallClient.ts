@@ -32,6 +32,7 @@ import {
   agentsInfo,
   backupDetails,
   backupInfo,
+  canDecryptOnDownload,
   createAndFollow,
   deleteBackup,
   restore,
@@ -39,6 +40,7 @@ import {
   type AgentInfo,
   type AutomaticBackupState,
   type BackupManagerEvent,
+  type CanDecryptOutcome,
   type GenerateOptions,
   type HomeAssistantBackupHttp,
   type HomeAssistantEventSource,
@@ -170,8 +172,11 @@ export class CoreInstallClient implements BackupClient {
     const { backup } = await backupDetails(ha, slug, opts);
     if (!backup) return 'already_gone';
     const outcome = await deleteBackup(ha, slug, opts);
-    if (outcome.deleted) return 'deleted';
-    const failures = Object.entries(outcome.agentErrors).map(([agent, why]) => `${this.agentName(agent)}: ${why}`);
+    // Core asks every agent, also those without a copy: an unreachable one without a known copy is said
+    // by the caller as a location that is down (mounts()), not as a copy that remains.
+    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => agent in backup.copies);
+    if (failed.length === 0) return 'deleted';
+    const failures = failed.map(([agent, why]) => `${this.agentName(agent)}: ${why}`);
     throw new SupervisorError(`Home Assistant could not delete every copy of backup ${slug}; these remain: ${failures.join('; ')}`, {
       kind: 'api',
       method: 'WS',
@@ -217,14 +222,19 @@ export class CoreInstallClient implements BackupClient {
     return Promise.resolve([]);
   }
 
-  /** The archive of the copy in `location` (the preferred copy when undefined), as the agent stores it. */
-  async download(slug: string, opts: CallOptions & { location?: Location } = {}): Promise<StreamResponse> {
+  /** The archive of the copy in `location` (the preferred copy when undefined): as stored, or decrypted by Core with `password`. */
+  async download(slug: string, opts: CallOptions & { location?: Location; password?: string } = {}): Promise<StreamResponse> {
     const agentId = opts.location === undefined ? await this.preferredAgent(slug, opts) : agentOfLocation(opts.location);
     const d = await this.parts.http().download(slug, agentId, opts);
     const headers: Record<string, string | undefined> = {};
     if (d.size !== null) headers['content-length'] = String(d.size);
     if (d.fileName) headers['content-disposition'] = `attachment; filename="${d.fileName}"`;
     return { status: 200, headers, body: d.body };
+  }
+
+  async canDecryptOnDownload(slug: string, location: Location | undefined, password: string, opts: CallOptions = {}): Promise<CanDecryptOutcome> {
+    const agentId = location === undefined ? await this.preferredAgent(slug, opts) : agentOfLocation(location);
+    return canDecryptOnDownload(await this.parts.homeAssistant(), { backupId: slug, agentId, password }, opts);
   }
 
   /** The agent's name from the last list (`backup/agents/info`), else its id. */
