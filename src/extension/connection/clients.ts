@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 import type { BackupClient, BackupSystem } from '../../core/backups';
 import type { HomeAssistantCommands } from '../../core/homeAssistant/backupConfig';
 import { HomeAssistantBackupHttp, type HomeAssistantEventSource } from '../../core/homeAssistant/backupManager';
-import { BackupTagFile, CoreInstallClient } from '../../core/homeAssistant/coreInstall';
+import { BackupTagFile, CoreInstallClient, SupervisorWithAgentsClient } from '../../core/homeAssistant/coreInstall';
 import type { HomeAssistantTransport } from '../../core/homeAssistant/homeAssistantTransport';
 import { SupervisorClient, type HttpTransportOptions } from '../../core/supervisor';
 import { LazyTransport, type TransportMode } from '../lazy/transport';
@@ -16,7 +16,18 @@ import { policyFilePath } from '../policy/policyFile';
 export const TAG_FILE_NAME = 'auto_backup.tags.json';
 
 export function makeClient(system: BackupSystem, mode: TransportMode, options: HttpTransportOptions, fallbackFolder?: vscode.Uri): BackupClient {
-  if (system === 'supervisor') return new SupervisorClient(new LazyTransport(mode, options));
+  if (system === 'supervisor' && mode === 'supervisor') return new SupervisorClient(new LazyTransport(mode, options));
+  if (system === 'supervisor') {
+    // Through Home Assistant on OS or Supervised: the Supervisor's backups plus the copies on Core's other agents.
+    const transport = new LazyTransport('core', options);
+    let agentsHttp: HomeAssistantBackupHttp | undefined;
+    transport.onClose(() => agentsHttp?.close());
+    return new SupervisorWithAgentsClient({
+      supervisor: new SupervisorClient(transport),
+      homeAssistant: async () => (await transport.open()) as HomeAssistantTransport,
+      http: () => (agentsHttp ??= new HomeAssistantBackupHttp(options)),
+    });
+  }
   const transport = new LazyTransport('core', options);
   let http: HomeAssistantBackupHttp | undefined;
   transport.onClose(() => http?.close());

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readAutoBackupOptions } from '../../core/autoBackup/configEntry';
 import { readAutoBackupStore } from '../../core/autoBackup/snapshotsExpiry';
-import { CoreInstallClient, type BackupManagerStatus } from '../../core/homeAssistant/coreInstall';
+import { CoreInstallClient, SupervisorWithAgentsClient, type BackupManagerStatus } from '../../core/homeAssistant/coreInstall';
 import { setAgentNames } from '../locations/agentNames';
 import { ServerClock, sleep, type Backup, type BackupDetails } from '../../core/supervisor';
 import type { Connection, ConnectionManager } from '../connection/connectionManager';
@@ -194,7 +194,7 @@ export class BackupStore implements vscode.Disposable {
       this.daysUntilStale = list.daysUntilStale;
       if (addons) this.addonNames = new Map(addons.map((a) => [a.slug, a.name]));
       this.autoBackup = autoBackup;
-      this.manager = connection.client instanceof CoreInstallClient ? connection.client.status : undefined;
+      this.manager = connection.client instanceof CoreInstallClient || connection.client instanceof SupervisorWithAgentsClient ? connection.client.status : undefined;
       setAgentNames(this.manager?.agents ?? []);
       this.status = 'ready';
       this.error = undefined;

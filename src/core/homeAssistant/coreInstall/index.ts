@@ -4,3 +4,4 @@ export * from './coreInstallClient';
 export * from './refusals';
 export * from './tags';
 export * from './tagFile';
+export * from './supervisorWithAgents';
