@@ -257,7 +257,8 @@ async function main(): Promise<void> {
   const scenario = fs.existsSync(SCENARIO) ? SCENARIO : undefined;
   if (!scenario) log(`WARNING: ${path.relative(REPO, SCENARIO)} not found; starting the emulator without a scenario`);
   log('starting the Supervisor emulator');
-  const { SUPERVISOR_TOKEN: _t, HA_BACKUPS_SUPERVISOR_URL: _u, ...baseEnv } = process.env; // tests connect explicitly
+  // Tests connect explicitly: no connection from the shell's environment may leak in.
+  const { SUPERVISOR_TOKEN: _t, HASSIO_TOKEN: _h, HA_BACKUPS_SUPERVISOR_URL: _u, HA_BACKUPS_HOME_ASSISTANT_URL: _hu, HA_BACKUPS_HOME_ASSISTANT_TOKEN: _ht, ...baseEnv } = process.env;
   const started = startEmulator({
     repo: REPO,
     tsx: TSX,
