@@ -1,5 +1,7 @@
 // Readable names of the Supervisor's backup and restore job stages (home-assistant/supervisor
-// supervisor/backups/const.py BackupJobStage, RestoreJobStage @090ef31e).
+// supervisor/backups/const.py BackupJobStage, RestoreJobStage @090ef31e), and of the stages Home Assistant's
+// backup manager adds (home-assistant/core homeassistant/components/backup/models.py CreateBackupStage,
+// RestoreBackupStage; `core_restart` is its restore state while Core restarts).
 import * as vscode from 'vscode';
 
 export function stageLabel(stage: string, job: 'backup' | 'restore'): string {
@@ -29,6 +31,18 @@ export function stageLabel(stage: string, job: 'backup' | 'restore'): string {
       return vscode.l10n.t('waiting for add-ons to restart');
     case 'await_home_assistant_restart':
       return vscode.l10n.t('waiting for Home Assistant to restart');
+    case 'upload_to_agents':
+      return vscode.l10n.t('copying to the backup locations');
+    case 'download_from_agent':
+      return vscode.l10n.t('fetching the backup from its location');
+    case 'core_restart':
+      return vscode.l10n.t('Home Assistant restarts to restore');
+    case 'cleaning_up':
+      return vscode.l10n.t('cleaning up');
+    case 'check_home_assistant':
+      return vscode.l10n.t('checking Home Assistant');
+    case 'docker_config':
+      return vscode.l10n.t('saving the container settings');
     default:
       return stage;
   }

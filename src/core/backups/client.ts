@@ -44,6 +44,8 @@ export interface BackupClient {
   addons(opts?: CallOptions): Promise<Addon[]>;
   /** With `password`: decrypted by Home Assistant's backup manager (the Supervisor cannot; it refuses). */
   download(slug: string, opts?: CallOptions & { location?: Location; password?: string }): Promise<StreamResponse>;
+  /** A backup with Home Assistant's automatic-backup settings (its agents, content and key); resolves with a job id. Only through Home Assistant. */
+  startAutomaticBackup?(opts?: CallOptions): Promise<string>;
   /** Whether Home Assistant can decrypt that copy with `password` on download (`backup/can_decrypt_on_download`). */
   canDecryptOnDownload?(
     slug: string,

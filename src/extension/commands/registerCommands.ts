@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { registerCompareWithCurrent } from './compareWithCurrent';
 import { registerConnect } from './connect';
 import { registerCreateBackup } from './createBackup';
+import { registerCreateAutomaticBackup } from './createAutomaticBackup';
 import { registerCreateFullBackup } from './createFullBackup';
 import { registerCreatePolicyFile } from './createPolicyFile';
 import { registerDeleteBackup } from './deleteBackup';
@@ -27,6 +28,7 @@ export function registerCommands(s: Services): vscode.Disposable {
     registerRefresh(s),
     registerCreateBackup(s),
     registerCreateFullBackup(s),
+    registerCreateAutomaticBackup(s),
     registerDeleteBackup(s),
     registerDownloadBackup(s),
     registerUploadBackup(s),

@@ -216,6 +216,7 @@ export class ConnectionManager implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'haBackups.connected', next !== undefined);
     void vscode.commands.executeCommand('setContext', 'haBackups.connectionSource', next?.source ?? 'none');
     void vscode.commands.executeCommand('setContext', 'haBackups.backupSystem', next?.system ?? 'none');
+    void vscode.commands.executeCommand('setContext', 'haBackups.connectionMode', next?.mode ?? 'none');
     this.changed.fire(next);
     return Promise.resolve(next);
   }

@@ -41,6 +41,7 @@ import {
   type AutomaticBackupState,
   type BackupManagerEvent,
   type CanDecryptOutcome,
+  type CreateRequest,
   type GenerateOptions,
   type HomeAssistantBackupHttp,
   type HomeAssistantEventSource,
@@ -267,8 +268,17 @@ export class CoreInstallClient implements BackupClient {
       includeHomeAssistant: true,
       includeDatabase: options.homeassistant_exclude_database !== true,
     };
+    return this.follow({ automatic: false, options: generateOptions }, options.extra, opts);
+  }
+
+  /** A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`): its agents, content and key. */
+  startAutomaticBackup(opts: CallOptions = {}): Promise<string> {
+    return this.follow({ automatic: true }, undefined, opts);
+  }
+
+  /** Starts a create and follows it as a job; resolves with the job id once Core accepted it. */
+  private async follow(request: CreateRequest, extra: Record<string, unknown> | undefined, opts: CallOptions): Promise<string> {
     const ha = await this.parts.homeAssistant();
-    const extra = options.extra;
     return new Promise<string>((resolve, reject) => {
       let jobId: string | undefined;
       let stage: string | null = null;
@@ -282,7 +292,7 @@ export class CoreInstallClient implements BackupClient {
         this.jobList.stage(id, stage);
         resolve(id);
       };
-      createAndFollow(ha, ha, { automatic: false, options: generateOptions }, { installType: 'core_or_container', onEvent, onStarted, signal: opts.signal }).then(
+      createAndFollow(ha, ha, request, { installType: 'core_or_container', onEvent, onStarted, signal: opts.signal }).then(
         async (outcome) => {
           if (!jobId) return;
           // A failed upload to some agents still leaves the backup on the others (with failed_agent_ids).

@@ -20,7 +20,15 @@ import {
   type UploadSource,
 } from '../../supervisor';
 import type { HomeAssistantCommands } from '../backupConfig';
-import { agentsInfo, backupInfo, canDecryptOnDownload, deleteBackup, type CanDecryptOutcome, type HomeAssistantBackupHttp } from '../backupManager';
+import {
+  agentsInfo,
+  backupInfo,
+  canDecryptOnDownload,
+  deleteBackup,
+  generateWithAutomaticSettings,
+  type CanDecryptOutcome,
+  type HomeAssistantBackupHttp,
+} from '../backupManager';
 import { asSupervisorBackup } from './asSupervisor';
 import type { BackupManagerStatus } from './coreInstallClient';
 
@@ -91,6 +99,15 @@ export class SupervisorWithAgentsClient implements BackupClient {
   async startPartialBackup(...args: Parameters<SupervisorClient['startPartialBackup']>): Promise<string> {
     this.refuseAgentLocations(args[0].location, 'backup');
     return this.parts.supervisor.startPartialBackup(...args);
+  }
+
+  /**
+   * A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`). With a
+   * Supervisor, Core's job id is the Supervisor job's (hassio/backup.py), so it is followed there; the copies
+   * to other agents follow after that job ends.
+   */
+  async startAutomaticBackup(opts: CallOptions = {}): Promise<string> {
+    return (await generateWithAutomaticSettings(await this.parts.homeAssistant(), opts)).backupJobId;
   }
 
   jobs(opts?: CallOptions) {
