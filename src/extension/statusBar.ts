@@ -1,9 +1,11 @@
 // Status-bar backup state: a spinner while a backup job runs, otherwise the age of the newest
 // backup; warning colours when it is stale or something keeps the policies from working (warnings.ts),
-// error colours when the last backup failed.
+// error colours when the last backup failed. On a Core or Container install the tooltip also tells of
+// Home Assistant's automatic backups (a failed one is a warning of warnings.ts).
 import * as vscode from 'vscode';
 import { daysSince } from '../core/format/age';
 import { formatDateTime } from '../core/format/dates';
+import { automaticSummaryOf, automaticTooltipLines } from './automaticBackups';
 import { escapeMarkdown, formatShortAge } from './format';
 import type { RetentionState } from './retention/retentionState';
 import type { BackupStore } from './store/backupStore';
@@ -105,6 +107,12 @@ export class BackupStatusBar implements vscode.Disposable {
     if (s.lastSuccess) md.appendMarkdown(`${vscode.l10n.t('Last success: {0}', s.lastSuccess.name)} (${formatDateTime(s.lastSuccess.at, s.timeZone)})  \n`);
     if (s.lastFailure) {
       md.appendMarkdown(`${vscode.l10n.t('Last failure: {0}', s.lastFailure.name)} (${formatDateTime(s.lastFailure.at, s.timeZone)}): ${s.lastFailure.error ?? ''}  \n`);
+    }
+    const automatic = automaticSummaryOf(s);
+    if (automatic) {
+      md.appendMarkdown(`\n**${vscode.l10n.t("Home Assistant's automatic backups")}**\n\n`);
+      for (const line of automaticTooltipLines(automatic, s.timeZone, s.haNow(), escapeMarkdown)) md.appendMarkdown(`${line}  \n`);
+      if (automatic.creating && !s.running.length) md.appendMarkdown(`$(sync~spin) ${vscode.l10n.t('Home Assistant is making a backup.')}  \n`);
     }
     return md;
   }

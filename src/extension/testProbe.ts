@@ -32,6 +32,8 @@ export interface ApiSnapshot {
   logFolder: string;
   /** The text above the Backups view (errors and warnings). */
   viewMessage: string | undefined;
+  /** The text beside the Backups view's title (a backup running; Home Assistant's next automatic backup on a Core install). */
+  viewDescription: string | undefined;
   /** What keeps the policies from working as written (src/extension/warnings.ts). */
   warnings: { id: string; short: string; text: string }[];
   /** The top-level groups when the view is grouped by policy. */
@@ -86,6 +88,7 @@ function snapshot(s: Services, { tree, view }: BackupsView): ApiSnapshot {
     statusBar: { state: s.statusBar.state, text: item.text, tooltip, background },
     logFolder: s.context.logUri.fsPath,
     viewMessage: view.message,
+    viewDescription: view.description,
     warnings: s.warnings.warnings.map((w) => ({ ...w })),
     groups: tree
       .rootNodes()

@@ -1,11 +1,17 @@
 // What keeps backups from being made or deleted as the policies say, in words: a policy file with
 // errors, a policy overdue (and why), backups dated in the future, a clock that differs from Home
-// Assistant's. Shown in the status bar and above the Backups view; each new one is logged once, and
-// a broken policy file is also a notification, once.
+// Assistant's; on a Core or Container install also Home Assistant's last automatic backup that failed
+// and an agent it could not list. Shown in the status bar and above the Backups view; each new one is
+// logged once, and a broken policy file is also a notification, once. An automatic backup that fails
+// while the extension watches is logged as `backup_failed` and a notification instead.
 import * as vscode from 'vscode';
 import { newestOfPolicy } from '../core/deletion';
 import { formatDateTime } from '../core/format/dates';
+import { AutomaticFailureWatch, unreachableAgents, type AutomaticFailure, type AutomaticSummary } from '../core/homeAssistant/coreInstall/automaticSummary';
 import { overdueSince } from '../core/policy';
+import { automaticFailureShort, automaticFailureText, automaticSummaryOf, reasonText, unreachableAgentShort, unreachableAgentText } from './automaticBackups';
+import type { Connection } from './connection/connectionManager';
+import type { NotificationLevel } from './events';
 import { formatShortAge } from './format';
 import type { EventLog } from './log';
 import type { PolicyScheduler } from './policy/scheduler';
@@ -33,6 +39,9 @@ export class BackupWarnings implements vscode.Disposable {
   private readonly newest = new Map<string, Date>();
   private readonly disposables: vscode.Disposable[];
   private readonly timer: NodeJS.Timeout;
+  /** Home Assistant's automatic backups that fail while this connection is watched. */
+  private automaticWatch = new AutomaticFailureWatch();
+  private watched: Connection | undefined;
 
   constructor(
     private readonly store: BackupStore,
@@ -46,7 +55,9 @@ export class BackupWarnings implements vscode.Disposable {
   }
 
   update(): void {
-    const next = this.compute();
+    const automatic = automaticSummaryOf(this.store);
+    this.watchAutomatic(automatic);
+    const next = this.compute(automatic);
     for (const w of next) {
       if (this.told.has(w.id)) continue;
       this.told.add(w.id);
@@ -62,7 +73,33 @@ export class BackupWarnings implements vscode.Disposable {
     if (!same) this.changed.fire();
   }
 
-  private compute(): BackupWarning[] {
+  /** A failed automatic backup that is new since the connection was made: a `backup_failed` line and a notification. */
+  private watchAutomatic(summary: AutomaticSummary | undefined): void {
+    if (this.store.connection !== this.watched) {
+      this.watched = this.store.connection;
+      this.automaticWatch = new AutomaticFailureWatch();
+    }
+    // Only a list that just came in tells what is new; the one kept after a failed refresh is old.
+    const failure = this.store.status === 'ready' ? this.automaticWatch.observe(summary) : null;
+    if (!failure) return;
+    // Said here instead of the warning's log line.
+    this.told.add(automaticFailureId(failure));
+    this.log.event('backup_failed', {
+      origin: 'home_assistant_automatic',
+      attempted: failure.attempted.toISOString(),
+      reason: failure.reason ?? undefined,
+      error: reasonText(failure.reason),
+      failed_agents: failure.failedAgents.length ? failure.failedAgents.map((a) => a.agentId) : undefined,
+    });
+    const level = vscode.workspace.getConfiguration('haBackups').get<NotificationLevel>('notifications') ?? 'failures';
+    if (level === 'none') return;
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showWarningMessage(automaticFailureText(failure, this.store.timeZone), showLog).then((choice) => {
+      if (choice === showLog) this.log.channel.show();
+    });
+  }
+
+  private compute(automatic: AutomaticSummary | undefined): BackupWarning[] {
     if (!this.store.connection) return [];
     const out: BackupWarning[] = [];
     const file = this.retention.file;
@@ -115,6 +152,13 @@ export class BackupWarnings implements vscode.Disposable {
             : vscode.l10n.t("This computer's clock is {0} behind Home Assistant's; schedules and expiries follow Home Assistant's clock.", by),
       });
     }
+    if (automatic?.failure) {
+      out.push({ id: automaticFailureId(automatic.failure), short: automaticFailureShort(), text: automaticFailureText(automatic.failure, this.store.timeZone) });
+    }
+    // Not a failure: the list lacks that agent's copies until Home Assistant reaches it again.
+    for (const agent of this.store.manager ? unreachableAgents(this.store.manager) : []) {
+      out.push({ id: `agent-unreachable:${agent.agentId}:${agent.reason}`, short: unreachableAgentShort(agent), text: unreachableAgentText(agent) });
+    }
     return out;
   }
 
@@ -134,4 +178,9 @@ export class BackupWarnings implements vscode.Disposable {
     clearInterval(this.timer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** One per attempt: a newer failed attempt is another warning. */
+function automaticFailureId(failure: AutomaticFailure): string {
+  return `automatic-failed:${failure.attempted.toISOString()}`;
 }

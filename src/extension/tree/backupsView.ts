@@ -1,7 +1,9 @@
 // The Backups view: its tree (backupsTreeProvider.ts), the retention badges on its rows, the refresh
 // while it is visible (refreshManager.ts), the message above it (errors, warnings, "no backups yet"),
-// its description while a backup runs, and its badge (how many backups can be purged).
+// its description (while a backup runs; on a Core or Container install, when Home Assistant's next
+// automatic backup is), and its badge (how many backups can be purged).
 import * as vscode from 'vscode';
+import { automaticDescription, automaticSummaryOf } from '../automaticBackups';
 import { RefreshManager } from '../refreshManager';
 import type { RetentionState } from '../retention/retentionState';
 import type { Services } from '../services';
@@ -21,10 +23,11 @@ export function createBackupsView(s: Services): BackupsView {
   const tree = new BackupsTreeProvider(s.store, s.pins, s.retention, s.contents);
   const decorations = new RetentionDecorations(s.retention, s.pins, s.store);
   const view = vscode.window.createTreeView<TreeNode>(BACKUPS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false });
-  // Ages move on: the rows and the status bar are re-rendered every minute, the list reloaded while visible.
+  // Ages move on: the rows, the status bar and the description are re-rendered every minute, the list reloaded while visible.
   const refresher = new RefreshManager(s.store, view, () => {
     tree.redraw();
     s.statusBar.render();
+    updateDescription(view, s.store);
   });
   const showMessage = () => updateMessage(view, s.store, s.warnings);
   const disposable = vscode.Disposable.from(
@@ -55,7 +58,15 @@ function updateMessage(view: vscode.TreeView<TreeNode>, store: BackupStore, warn
   else if (store.status === 'loading') view.message = vscode.l10n.t('Loading backups…');
   else if (store.status === 'ready' && store.backups.length === 0) view.message = vscode.l10n.t('There are no backups yet.');
   else view.message = undefined;
-  view.description = store.running.length ? vscode.l10n.t('backing up…') : undefined;
+  updateDescription(view, store);
+}
+
+/** While a backup runs, and on a Core or Container install when Home Assistant's next automatic backup is. */
+function updateDescription(view: vscode.TreeView<TreeNode>, store: BackupStore): void {
+  const automatic = automaticSummaryOf(store);
+  const parts = [store.running.length ? vscode.l10n.t('backing up…') : undefined, automatic && automaticDescription(automatic, store.haNow())].filter(Boolean);
+  const description = parts.length ? parts.join(' · ') : undefined;
+  if (view.description !== description) view.description = description;
 }
 
 function updateBadge(view: vscode.TreeView<TreeNode>, retention: RetentionState): void {
