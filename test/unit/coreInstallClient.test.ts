@@ -163,8 +163,27 @@ void describe('CoreInstallClient against the emulated Core install', () => {
     const jobId = await client.startFullBackup({ name: 'Two copies', location: [null, 'cloud.cloud'], password: 'vscode-test-password' });
     const slug = (await waitForJob(client, jobId, { intervalMs: 20 })).slug!;
     await control('backup/agents/cloud.cloud', { unreachable: true });
-    await assert.rejects(client.deleteBackup(slug), /could not delete every copy of backup [0-9a-f]{8}; these remain: Home Assistant Cloud: /);
+    await assert.rejects(
+      client.deleteBackup(slug),
+      /could not delete every copy of backup [0-9a-f]{8}; these may remain: Home Assistant Cloud \(unreachable: may hold a copy\): /,
+    );
     assert.ok(withWebdav);
     await control('backup/agents/cloud.cloud', { unreachable: false });
+  });
+
+  void it('a backup only on an unreachable agent is not "already gone": the delete says it may remain', async () => {
+    const { backups } = await client.listBackups();
+    const onlyOnWebdav = backups.find((b) => b.name === 'Old laptop install')!;
+    assert.deepEqual(onlyOnWebdav.locations, [WEBDAV]);
+    await control(`backup/agents/${WEBDAV}`, { unreachable: true });
+    try {
+      await assert.rejects(client.deleteBackup(onlyOnWebdav.slug), /these may remain: Nextcloud \(unreachable: may hold a copy\)/);
+    } finally {
+      await control(`backup/agents/${WEBDAV}`, { unreachable: false });
+    }
+    assert.ok(
+      (await client.listBackups()).backups.some((b) => b.slug === onlyOnWebdav.slug),
+      'still there',
+    );
   });
 });

@@ -170,15 +170,16 @@ export class CoreInstallClient implements BackupClient {
         'Home Assistant deletes a backup from every location at once; one copy alone cannot be deleted on a Home Assistant Core or Container install',
       );
     const ha = await this.parts.homeAssistant();
-    const { backup } = await backupDetails(ha, slug, opts);
-    if (!backup) return 'already_gone';
+    const { backup, agentErrors: unknown } = await backupDetails(ha, slug, opts);
+    // Gone only when every agent answered: an unreachable one may still hold a copy.
+    if (!backup && Object.keys(unknown).length === 0) return 'already_gone';
     const outcome = await deleteBackup(ha, slug, opts);
-    // Core asks every agent, also those without a copy: an unreachable one without a known copy is said
-    // by the caller as a location that is down (mounts()), not as a copy that remains.
-    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => agent in backup.copies);
-    if (failed.length === 0) return 'deleted';
-    const failures = failed.map(([agent, why]) => `${this.agentName(agent)}: ${why}`);
-    throw new SupervisorError(`Home Assistant could not delete every copy of backup ${slug}; these remain: ${failures.join('; ')}`, {
+    // Core asks every agent, also those without a copy. What counts is an agent that has a copy, or could
+    // not say whether it has one; the others had nothing to delete.
+    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => (backup !== null && agent in backup.copies) || agent in unknown);
+    if (failed.length === 0) return backup ? 'deleted' : 'already_gone';
+    const failures = failed.map(([agent, why]) => `${this.agentName(agent)}${agent in unknown ? ' (unreachable: may hold a copy)' : ''}: ${why}`);
+    throw new SupervisorError(`Home Assistant could not delete every copy of backup ${slug}; these may remain: ${failures.join('; ')}`, {
       kind: 'api',
       method: 'WS',
       path: 'backup/delete',

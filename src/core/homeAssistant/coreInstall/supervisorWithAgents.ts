@@ -134,10 +134,12 @@ export class SupervisorWithAgentsClient implements BackupClient {
         { kind: 'api', method: 'WS', path: 'backup/delete' },
       );
     const outcome = await deleteBackup(await this.parts.homeAssistant(), slug, opts);
-    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => agent in record.copies);
+    // An agent that could not be listed may hold a copy too.
+    const unknown = this.lastStatus?.agentErrors ?? {};
+    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => agent in record.copies || agent in unknown);
     if (failed.length === 0) return 'deleted';
     throw new SupervisorError(
-      `Home Assistant could not delete every copy of backup ${slug}; these remain: ${failed.map(([a, why]) => `${this.agentName(a)}: ${why}`).join('; ')}`,
+      `Home Assistant could not delete every copy of backup ${slug}; these may remain: ${failed.map(([a, why]) => `${this.agentName(a)}: ${why}`).join('; ')}`,
       {
         kind: 'api',
         method: 'WS',
