@@ -42,6 +42,8 @@ export class BackupWarnings implements vscode.Disposable {
   /** Home Assistant's automatic backups that fail while this connection is watched. */
   private automaticWatch = new AutomaticFailureWatch();
   private watched: Connection | undefined;
+  /** The end of the extension's own last backup that a list has come in after: a newer end is a run of its own since. */
+  private ownResultSeen = 0;
 
   constructor(
     private readonly store: BackupStore,
@@ -75,12 +77,19 @@ export class BackupWarnings implements vscode.Disposable {
 
   /** A failed automatic backup that is new since the connection was made: a `backup_failed` line and a notification. */
   private watchAutomatic(summary: AutomaticSummary | undefined): void {
+    const ownResultAt = Math.max(this.store.lastSuccess?.at.getTime() ?? 0, this.store.lastFailure?.at.getTime() ?? 0);
     if (this.store.connection !== this.watched) {
       this.watched = this.store.connection;
       this.automaticWatch = new AutomaticFailureWatch();
+      this.ownResultSeen = ownResultAt;
     }
     // Only a list that just came in tells what is new; the one kept after a failed refresh is old.
-    const failure = this.store.status === 'ready' ? this.automaticWatch.observe(summary) : null;
+    if (this.store.status !== 'ready') return;
+    // A backup made from VS Code with the automatic settings is reported by its command, not again here:
+    // while it runs, and until a list asked for after its end has come in.
+    const ownRun = this.store.running.length > 0 || ownResultAt > this.ownResultSeen;
+    if (this.store.listedAt >= ownResultAt) this.ownResultSeen = ownResultAt;
+    const failure = this.automaticWatch.observe(summary, ownRun);
     if (!failure) return;
     // Said here instead of the warning's log line.
     this.told.add(automaticFailureId(failure));

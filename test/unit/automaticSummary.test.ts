@@ -175,6 +175,15 @@ void describe('AutomaticFailureWatch', () => {
     assert.ok(watch.observe(at('2026-05-18T04:45:12+02:00', '')));
   });
 
+  void it('leaves an attempt of the extension’s own backup to the extension (it reports its own failures)', () => {
+    const watch = new AutomaticFailureWatch();
+    watch.observe(at('2026-05-17T04:45:12+02:00'));
+    assert.equal(watch.observe(at('2026-05-17T10:00:00+02:00'), true), null, 'made from VS Code with the automatic settings');
+    assert.equal(watch.observe(at('2026-05-17T10:00:00+02:00')), null, 'still its own afterwards');
+    assert.equal(watch.observe(at('2026-05-17T10:00:00+02:00'), true), null, 'an own run without a new attempt');
+    assert.ok(watch.observe(at('2026-05-18T04:45:12+02:00')), 'the next scheduled one is Home Assistant’s');
+  });
+
   void it('takes an attempt still being made when watching began as old', () => {
     const creating = { kind: 'manager' as const, managerState: 'create_backup', stage: null, state: 'in_progress', reason: null };
     const watch = new AutomaticFailureWatch();

@@ -108,11 +108,17 @@ export class AutomaticFailureWatch {
   private baseline: number | null | undefined;
   private reported: number | undefined;
 
-  /** Returns the failure the first time one newer than the first summary is seen; null otherwise. */
-  observe(summary: AutomaticSummary | undefined): AutomaticFailure | null {
+  /**
+   * Returns the failure the first time one newer than the first summary is seen; null otherwise.
+   * `ownRun`: the extension made a backup since the last summary (or makes one now). A new attempt is
+   * then its own (Create Backup with Home Assistant's automatic settings), which it reports itself:
+   * it becomes old instead.
+   */
+  observe(summary: AutomaticSummary | undefined, ownRun = false): AutomaticFailure | null {
     if (!summary) return null;
-    if (this.baseline === undefined) {
-      this.baseline = summary.lastAttempted?.getTime() ?? null;
+    const attempted = summary.lastAttempted?.getTime() ?? null;
+    if (this.baseline === undefined || (ownRun && attempted !== null && (this.baseline === null || attempted > this.baseline))) {
+      this.baseline = attempted;
       return null;
     }
     const failure = summary.failure;
