@@ -12,6 +12,8 @@ export interface ApiSnapshot {
   connected: boolean;
   connectionSource: string | undefined;
   connectionMode: string | undefined;
+  /** `supervisor` or `home_assistant` (Core's backup manager on a Core or Container install). */
+  backupSystem: string | undefined;
   /** The URL of the connection (Supervisor or Home Assistant), normalized; never its token. */
   connectionUrl: string | undefined;
   status: string;
@@ -68,6 +70,7 @@ function snapshot(s: Services, { tree, view }: BackupsView): ApiSnapshot {
     connected: s.connections.connection !== undefined,
     connectionSource: s.connections.connection?.source,
     connectionMode: s.connections.connection?.mode,
+    backupSystem: s.connections.connection?.system,
     connectionUrl: s.connections.connection?.url,
     status: s.store.status,
     error: s.store.error,
