@@ -9,6 +9,8 @@ import path from 'node:path';
 import { authorize } from './auth';
 import type { Clock } from './clock';
 import { HomeAssistantFront } from './homeAssistant/homeAssistantFront';
+import { isProxyApiPath, proxyCoreApi } from './homeAssistant/supervisorApiProxy';
+import type { ApiProxyContext } from './homeAssistant/supervisorApiProxy';
 import { HTTP_FAULT_KINDS } from './faults';
 import { ApiError, HANDLED, notFound, sendApiError, sendJson, sendOk, sendText, TextError } from './http';
 import type { RequestContext } from './http';
@@ -160,6 +162,15 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     supervisor: isCore ? undefined : sup,
   });
   await homeAssistant.start(scenario);
+  // The Supervisor's proxy to Core's REST API for add-ons admits the add-ons the websocket proxy admits and
+  // reaches Core as the same Supervisor user: the websocket proxy's context, a private field of the Home
+  // Assistant front, read by index (making it public there would be the cleaner way).
+  const websocketProxy = homeAssistant['proxy'];
+  const apiProxy: ApiProxyContext = {
+    admits: (token) => websocketProxy.admits(token),
+    homeAssistantToken: websocketProxy.homeAssistantToken,
+    homeAssistantUrl: () => `http://127.0.0.1:${port}`,
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -199,6 +210,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       req.socket.destroy();
       return;
     }
+
+    // APIProxy.api: its own token check (security.py lets /core/api/… through unchecked).
+    if (isProxyApiPath(reqPath)) return proxyCoreApi(req, res, reqPath, url.search, apiProxy);
 
     ctx.role = authorize(reqPath, req.headers, sup.tokens);
     const found = api.resolve(method, reqPath);
