@@ -2,15 +2,17 @@
 // against the emulated Supervisor install with Core's backup manager in front (scenarios/demo.json: the two
 // newest automatic backups also on Home Assistant Cloud): the Supervisor's list with the cloud copies
 // added, the cloud copy downloaded through Home Assistant, what the Supervisor cannot do with it refused,
-// and a delete of such a backup done by Home Assistant on every agent.
+// and a delete of such a backup done by Home Assistant on every agent. Also the add-on's client (inside the
+// Studio Code Server add-on): the same through the Supervisor's proxies to Core (`/core/websocket`, `/core/api/…`).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AddonHomeAssistantConnection } from '../../src/core/homeAssistant/addonConnection';
 import { HomeAssistantBackupHttp } from '../../src/core/homeAssistant/backupManager';
 import { SupervisorWithAgentsClient } from '../../src/core/homeAssistant/coreInstall';
 import { HomeAssistantTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
-import { SupervisorClient } from '../../src/core/supervisor';
+import { HttpTransport, SupervisorClient } from '../../src/core/supervisor';
 import type { Scenario } from '../../src/emulator/scenario';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { readAll } from './archive/helpers';
@@ -95,5 +97,74 @@ void describe('SupervisorWithAgentsClient against the emulated Supervisor instal
     assert.ok(!backups.some((b) => b.locations.includes('cloud.cloud')));
     assert.equal(broken.status, undefined);
     assert.match(warnings.at(-1) ?? '', /only the Supervisor's locations are shown \(backup\/info: unknown_command\)/);
+  });
+
+  void it('warns once while Home Assistant’s backup manager cannot be asked, again after it worked in between', async () => {
+    const seen: string[] = [];
+    let failing = true;
+    const flaky = new SupervisorWithAgentsClient({
+      supervisor: new SupervisorClient(ha),
+      homeAssistant: () => (failing ? Promise.reject(new Error('Invalid access')) : Promise.resolve(ha)),
+      http: () => http,
+      warn: (m) => seen.push(m),
+    });
+    await flaky.listBackups();
+    await flaky.listBackups();
+    await flaky.listBackups();
+    assert.equal(seen.length, 1, 'one warning for three failed lists');
+    assert.match(seen[0] ?? '', /\(Invalid access\)/);
+    failing = false;
+    await flaky.listBackups();
+    assert.ok(flaky.status, 'listed by Home Assistant');
+    assert.equal(seen.length, 1);
+    failing = true;
+    await flaky.listBackups();
+    await flaky.listBackups();
+    assert.equal(seen.length, 2, 'warned again after it had worked');
+  });
+});
+
+void describe('SupervisorWithAgentsClient inside the add-on, through the Supervisor’s proxies to Home Assistant', () => {
+  /** The add-on's SUPERVISOR_TOKEN: the emulator's own token is an add-on's with homeassistant_api. */
+  const ADDON = 'addon-supervisor-token';
+  let emu: RunningEmulator;
+  let transport: HttpTransport;
+  let ha: AddonHomeAssistantConnection;
+  let http: HomeAssistantBackupHttp;
+  let client: SupervisorWithAgentsClient;
+  const warnings: string[] = [];
+
+  before(async () => {
+    emu = await startEmulator({ port: 0, token: ADDON, scenario: SCENARIO });
+    transport = new HttpTransport({ baseUrl: emu.url, token: ADDON });
+    ha = new AddonHomeAssistantConnection({ supervisorUrl: emu.url, token: ADDON });
+    http = new HomeAssistantBackupHttp({ baseUrl: `${emu.url}/core`, token: ADDON });
+    client = new SupervisorWithAgentsClient({
+      supervisor: new SupervisorClient(transport),
+      homeAssistant: () => Promise.resolve(ha),
+      http: () => http,
+      warn: (m) => warnings.push(m),
+    });
+  });
+  after(async () => {
+    await ha.close();
+    await http.close();
+    await transport.close();
+    await emu.close();
+  });
+
+  void it('lists the cloud copies and downloads one through /core/api', async () => {
+    const { backups } = await client.listBackups();
+    assert.deepEqual(warnings, []);
+    const onCloud = backups.filter((b) => b.locations.includes('cloud.cloud'));
+    assert.equal(onCloud.length, 2);
+    const latest = backups.find((b) => b.name === 'Automatic backup 2026.11.2')!;
+    assert.deepEqual(latest.locations, [null, 'nas_backups', 'cloud.cloud']);
+    assert.ok(client.status?.agents.some((a) => a.agentId === 'cloud.cloud' && a.name === 'Home Assistant Cloud'));
+    const download = await client.download(latest.slug, { location: 'cloud.cloud' });
+    const cloud = await readAll(download.body);
+    assert.equal(cloud.length, latest.location_attributes?.['cloud.cloud']?.size_bytes);
+    // The Supervisor's proxy reads Core's answer whole and sends it with its length.
+    assert.equal(download.headers['content-length'], String(cloud.length));
   });
 });

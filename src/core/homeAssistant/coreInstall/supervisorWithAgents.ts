@@ -46,7 +46,10 @@ export interface SupervisorWithAgentsParts {
   supervisor: SupervisorClient;
   homeAssistant: () => Promise<HomeAssistantCommands>;
   http: () => HomeAssistantBackupHttp;
-  /** Problems worth a log line (Core's list failed; the Supervisor's is shown alone). */
+  /**
+   * Problems worth a log line (Core's list failed; the Supervisor's is shown alone): once when it starts
+   * failing, again only after a list that worked.
+   */
   warn?: (message: string) => void;
 }
 
@@ -54,6 +57,8 @@ export class SupervisorWithAgentsClient implements BackupClient {
   readonly system = 'supervisor' as const;
   private lastStatus: BackupManagerStatus | undefined;
   private agentCopies = new Map<string, BackupRecord>();
+  /** Core's list failed last time and that was warned about (refreshes repeat it: an add-on without homeassistant_api, Core before 2025.1). */
+  private coreFailureWarned = false;
 
   constructor(private readonly parts: SupervisorWithAgentsParts) {}
 
@@ -249,9 +254,12 @@ export class SupervisorWithAgentsClient implements BackupClient {
         failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
       };
       this.agentCopies = new Map(info.backups.filter((b) => Object.keys(b.copies).some(isAgentLocation)).map((b) => [b.id, b]));
+      this.coreFailureWarned = false;
       return info;
     } catch (e) {
-      this.parts.warn?.(`Home Assistant's backup manager could not be asked; only the Supervisor's locations are shown (${e instanceof Error ? e.message : String(e)})`);
+      if (!this.coreFailureWarned)
+        this.parts.warn?.(`Home Assistant's backup manager could not be asked; only the Supervisor's locations are shown (${e instanceof Error ? e.message : String(e)})`);
+      this.coreFailureWarned = true;
       this.lastStatus = undefined;
       this.agentCopies = new Map();
       return undefined;
