@@ -6,6 +6,7 @@ import { ArchiveSource } from './browse/archiveSource';
 import { BackupContents } from './browse/backupContents';
 import { BackupPasswords } from './browse/backupPasswords';
 import { Verifier } from './browse/verifier';
+import { logClientWarnings } from './connection/clients';
 import { ConnectionManager } from './connection/connectionManager';
 import { Downloads } from './downloads';
 import { BackupEvents } from './events';
@@ -43,6 +44,7 @@ export interface Services {
 /** Builds every part, each after what it needs; disposing the result disposes them all. */
 export function createServices(context: vscode.ExtensionContext): Services & vscode.Disposable {
   const log = new EventLog();
+  logClientWarnings((message) => log.warn(message));
   const connections = new ConnectionManager(context);
   const store = new BackupStore(connections, context.globalState, (message) => log.warn(message));
   const events = new BackupEvents(log);

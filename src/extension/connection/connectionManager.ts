@@ -224,7 +224,7 @@ export class ConnectionManager implements vscode.Disposable {
 
 function makeConnection(source: ConnectionSource, stored: StoredConnection, token: string, storage: vscode.Uri): Connection {
   const system = stored.system ?? 'supervisor';
-  const client = makeClient(system, stored.mode, { baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls }, storage);
+  const client = makeClient(system, stored.mode, { baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls }, storage, source);
   return { source, mode: stored.mode, url: stored.url, verifyTls: stored.verifyTls, system, client, token };
 }
 
