@@ -51,7 +51,7 @@ export function automaticFailureShort(): string {
 }
 
 export function unreachableAgentText(agent: UnreachableAgent): string {
-  return vscode.l10n.t('Home Assistant could not list the backups on {0}: {1}; its copies are not shown', agentLabel(agent), agent.reason);
+  return vscode.l10n.t('Home Assistant could not list the backups on {0}: {1}; its copies are not shown', agentLabel(agent), agent.reason.replace(/[.\s]+$/, ''));
 }
 
 export function unreachableAgentShort(agent: UnreachableAgent): string {

@@ -23,6 +23,7 @@ import type { Backup } from '../../src/core/supervisor';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { logText, snapshot } from './support/extensionApi';
 import { itWithUi } from './support/harness';
+import { NotificationRecorder } from './support/notifications';
 import { screenshot } from './support/screenshot';
 import { clickButton, setSidebarWidth } from './support/ui';
 import { waitFor } from './support/waitFor';
@@ -110,6 +111,13 @@ describe('A Home Assistant Core or Container install (Home Assistant’s backup 
     assert.match(await logText(), /connected to .* \(through Home Assistant, Home Assistant's backup manager\)/);
   });
 
+  it('shows Home Assistant’s automatic backups in the status bar’s tooltip and the view’s description', async () => {
+    const s = await snapshot();
+    assert.match(s.statusBar.tooltip, /Next automatic backup: 2026-12-07 04:45/);
+    assert.match(s.statusBar.tooltip, /Last completed: 2026-12-04 04:45/);
+    assert.match(s.viewDescription ?? '', /next automatic backup in|automatic backup due/);
+  });
+
   itWithUi('shows each backup’s copies by the agents’ names, and an unreachable agent as a warning', async () => {
     const s = await snapshot();
     const newest = s.backups.find((b) => b.name === 'Automatic backup 2026.11.2')!;
@@ -126,6 +134,12 @@ describe('A Home Assistant Core or Container install (Home Assistant’s backup 
       );
       assert.equal(down.status, 'ready', 'an unreachable agent is not a failure of the list');
       assert.equal(down.backups.length, 4);
+      const warned = await waitFor('the unreachable agent as a warning', async () => {
+        const x = await snapshot();
+        return x.warnings.find((w) => w.id.startsWith('agent-unreachable:cloud.cloud')) && x;
+      });
+      assert.match(warned.viewMessage ?? '', /Home Assistant could not list the backups on Home Assistant Cloud: [^;]*[^.]; its copies are not shown/);
+      assert.equal(warned.statusBar.state, 'attention');
       await screenshot('90-core-install-tree');
     } finally {
       await control('backup/agents/cloud.cloud', { unreachable: false });
@@ -157,6 +171,34 @@ describe('A Home Assistant Core or Container install (Home Assistant’s backup 
     const deleting = vscode.commands.executeCommand<DeleteResult>('haBackups.deleteBackup', node, [node]);
     await clickButton('Delete');
     assert.deepEqual((await deleting).deleted, [result.slug]);
+  });
+
+  itWithUi('an automatic backup of Home Assistant that fails while VS Code runs is logged as backup_failed and told once', async () => {
+    const recorder = new NotificationRecorder();
+    const ha = new HomeAssistantTransport({ baseUrl: emu.url, token: TOKEN });
+    await control('backup/agents/cloud.cloud', { unreachable: true });
+    try {
+      // As Home Assistant's schedule starts it: not from VS Code.
+      await ha.command({ type: 'backup/generate_with_automatic_settings' });
+      await waitFor('the failed automatic backup noticed', async () => {
+        await vscode.commands.executeCommand('haBackups.refresh');
+        return /backup_failed .*home_assistant_automatic/.test(await logText());
+      });
+      const told = await waitFor('one warning about it', () => {
+        const w = recorder.shown.filter((m) => /automatic backup of .* failed/.test(m.text));
+        return w.length > 0 && w;
+      });
+      assert.equal(told.length, 1, JSON.stringify(recorder.shown));
+      assert.match(told[0]!.text, /Not uploaded to: Home Assistant Cloud/);
+      await screenshot('93-core-automatic-failed');
+      await vscode.commands.executeCommand('haBackups.refresh');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(recorder.shown.filter((m) => /automatic backup of .* failed/.test(m.text)).length, 1, 'told once, not at every list');
+    } finally {
+      recorder.dispose();
+      await ha.close();
+      await control('backup/agents/cloud.cloud', { unreachable: false });
+    }
   });
 
   it('refuses add-ons and folders before anything starts, naming the option and the install type', async () => {
@@ -242,6 +284,7 @@ describe('A Home Assistant Core or Container install (Home Assistant’s backup 
     const file = path.join(config(), 'auto_backup.yaml');
     fs.writeFileSync(file, `policies:\n  - name: core two\n    schedule: daily 03:00\n    backup:\n      name: "Core two %H:%M:%S"\n    retention:\n      last: 2\n`);
     await settings().update('autoPurge', true, vscode.ConfigurationTarget.Global);
+    const others = (await truth()).backups.map((b) => b.backup_id);
     try {
       const runs: string[] = [];
       for (let i = 0; i < 3; i++) {
@@ -253,7 +296,7 @@ describe('A Home Assistant Core or Container install (Home Assistant’s backup 
       const left = (await truth()).backups.map((b) => b.backup_id);
       assert.ok(!left.includes(runs[0]!), 'the oldest run was purged');
       assert.ok(left.includes(runs[1]!) && left.includes(runs[2]!), 'the last two are kept');
-      assert.equal(left.length, 6, 'the four others are untouched');
+      assert.deepEqual(left.filter((id) => !runs.includes(id)).sort(), [...others].sort(), 'every other backup is untouched');
       const tags = JSON.parse(fs.readFileSync(tagFile(), 'utf8')) as { backups: Record<string, { extra: { vscode_ha_backups?: { policy?: string } } }> };
       assert.equal(tags.backups[runs[2]!]?.extra.vscode_ha_backups?.policy, 'core two');
       assert.equal(tags.backups[runs[0]!], undefined, 'the purged backup’s tag is gone');

@@ -118,6 +118,10 @@ void describe('summarizeAutomatic', () => {
     const s = summarizeAutomatic(status({ automatic: { lastCompleted: '2026-05-16T04:47:30+02:00' }, lastAction: creating }), NOW);
     assert.equal(s.creating, true);
     assert.equal(s.failure, null);
+    // The last action is still the previous run's end, but the manager already makes the new one.
+    const done = { kind: 'manager' as const, managerState: 'create_backup', stage: null, state: 'completed', reason: null };
+    const early = summarizeAutomatic(status({ automatic: { lastCompleted: '2026-05-16T04:47:30+02:00' }, lastAction: done, managerState: 'create_backup' }), NOW);
+    assert.equal(early.failure, null);
   });
 
   void it('reads a date it cannot parse as none', () => {

@@ -69,7 +69,8 @@ export function summarizeAutomatic(status: BackupManagerStatus, now: Date, sched
   const next = dateOf(automatic.next);
   const lastAttempted = dateOf(automatic.lastAttempted);
   const lastCompleted = dateOf(automatic.lastCompleted);
-  const creating = lastAction?.managerState === 'create_backup' && lastAction.state === 'in_progress';
+  // Core stamps last_attempted when it starts: while it still makes that backup, nothing has failed.
+  const creating = (lastAction?.managerState === 'create_backup' && lastAction.state === 'in_progress') || status.managerState === 'create_backup';
   let failure: AutomaticFailure | null = null;
   if (lastAttempted && !creating && (!lastCompleted || lastAttempted.getTime() > lastCompleted.getTime())) {
     const reason = lastAction?.managerState === 'create_backup' && lastAction.state === 'failed' ? (lastAction.reason ?? null) : null;

@@ -76,6 +76,8 @@ export interface BackupManagerStatus {
   lastAction: ManagerStateEvent | null;
   /** The newest backup made with the automatic settings whose upload to some agents failed. */
   failedAgentsOfLastAutomatic: string[];
+  /** The manager's state when listed (`idle`, `create_backup`, …; 2025.3+), null before. */
+  managerState?: string | null;
 }
 
 export const CORE_CREATE_JOB = 'backup_manager_create_backup';
@@ -122,6 +124,7 @@ export class CoreInstallClient implements BackupClient {
       automatic: info.automatic,
       lastAction: info.lastActionEvent,
       failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
+      managerState: info.state,
     };
     // Forgets tags of backups that are gone (or replaced by another with the same id).
     await this.parts.tags.keepOnly(

@@ -252,6 +252,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
         automatic: info.automatic,
         lastAction: info.lastActionEvent,
         failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
+        managerState: info.state,
       };
       this.agentCopies = new Map(info.backups.filter((b) => Object.keys(b.copies).some(isAgentLocation)).map((b) => [b.id, b]));
       this.coreFailureWarned = false;
