@@ -217,6 +217,8 @@ export class ConnectionManager implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'haBackups.connectionSource', next?.source ?? 'none');
     void vscode.commands.executeCommand('setContext', 'haBackups.backupSystem', next?.system ?? 'none');
     void vscode.commands.executeCommand('setContext', 'haBackups.connectionMode', next?.mode ?? 'none');
+    // Home Assistant's own automatic-backup settings can be used when Core is reachable (through it, or from the add-on).
+    void vscode.commands.executeCommand('setContext', 'haBackups.automaticSettings', next?.client.startAutomaticBackup !== undefined);
     this.changed.fire(next);
     return Promise.resolve(next);
   }
