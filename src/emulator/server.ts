@@ -165,7 +165,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   // The Supervisor's proxy to Core's REST API for add-ons admits the add-ons the websocket proxy admits and
   // reaches Core as the same Supervisor user: the websocket proxy's context, a private field of the Home
   // Assistant front, read by index (making it public there would be the cleaner way).
-  const websocketProxy = homeAssistant['proxy'];
+  const websocketProxy = homeAssistant.proxy;
   const apiProxy: ApiProxyContext = {
     admits: (token) => websocketProxy.admits(token),
     homeAssistantToken: websocketProxy.homeAssistantToken,

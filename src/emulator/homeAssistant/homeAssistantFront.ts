@@ -43,7 +43,8 @@ export class HomeAssistantFront {
   readonly backupManager: BackupManager | null = null;
   /** Core is restarting: it answers nothing until this is false again. */
   private down = false;
-  private readonly proxy: ProxyContext;
+  /** What the Supervisor's proxies to Core (websocket and REST) share: add-on tokens, Core's own token. */
+  readonly proxy: ProxyContext;
   /** Open websocket connections to Core: from clients, and the Supervisor's proxy connections. */
   private readonly peers = new Set<WebSocketPeer | LocalEnd>();
   private accepted = 0;
