@@ -69,13 +69,26 @@ const SettingsBody = z.strictObject({
    * Date headers, new backups' dates, job `created`, archive and file times.
    */
   clockOffsetMs: z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS).optional(),
+  /** Bytes of seeded data in the first part of a new backup (Home Assistant's when included): big backups for ranged reads. */
+  newBackupPayloadBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .optional(),
 });
 
 export async function postSettings(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
   const body = parse(SettingsBody, await readJson(ctx.req));
   if (body.jobStepDelayMs !== undefined) sup.scenario.jobStepDelayMs = body.jobStepDelayMs;
   if (body.clockOffsetMs !== undefined) sup.clock.setOffset(body.clockOffsetMs);
-  return { jobStepDelayMs: sup.scenario.jobStepDelayMs, clockOffsetMs: sup.clock.offsetMs, now: new Date(sup.clock.now()).toISOString() };
+  if (body.newBackupPayloadBytes !== undefined) sup.scenario.newBackupPayloadBytes = body.newBackupPayloadBytes;
+  return {
+    jobStepDelayMs: sup.scenario.jobStepDelayMs,
+    clockOffsetMs: sup.clock.offsetMs,
+    now: new Date(sup.clock.now()).toISOString(),
+    newBackupPayloadBytes: sup.scenario.newBackupPayloadBytes,
+  };
 }
 
 export function getRequests(_ctx: RequestContext, sup: Supervisor): Promise<unknown> {

@@ -1,6 +1,8 @@
 // Where the bytes of a backup come from when a person looks inside it: the Supervisor's backup
 // folder when this machine can read it (the add-on maps /backup; a desktop may mount the Samba
-// share), otherwise a copy downloaded once into a size-capped cache in the extension's storage.
+// share); else, where the server honours Range (rangedTarget.ts), only the tar headers and the parts
+// opened, each part kept once fetched (SegmentCachingSource); otherwise a copy downloaded once into a
+// size-capped cache in the extension's storage.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,18 +10,34 @@ import * as vscode from 'vscode';
 import { cacheFileOf, cachedArchives, CacheTooSmallError, makeRoom, touchArchive } from '../../core/browse';
 import { downloadBackupToFile, exactSizeOf } from '../../core/download';
 import { formatSize } from '../../core/format/size';
+import type { RandomAccessSource } from '../../core/archive/randomAccess';
+import { openHttpRanged } from '../../core/ranged/httpRanged';
+import { SegmentCachingSource } from '../../core/ranged/segmentCache';
+import { undiciRangedOpener } from '../../core/ranged/undiciOpener';
 import type { Backup, Location } from '../../core/supervisor';
 import { describeError } from '../errors';
 import { loadArchive } from '../lazy/archive';
 import type { EventLog } from '../log';
 import { byteProgress } from '../progress';
+import { rangedTarget } from './rangedTarget';
 import type { BackupStore } from '../store/backupStore';
 
 const MB = 1024 * 1024;
+/** Backups smaller than this are fetched whole rather than read with Range requests. */
+const WHOLE_BELOW_BYTES = 1 * MB;
+
+/** A local archive file, or a remote one read with Range requests. */
+export type ArchiveReader = { file: string } | { source: RandomAccessSource };
 
 export class ArchiveSource {
   /** One download per backup at a time, shared by everyone who asks. */
   private readonly downloading = new Map<string, Promise<string>>();
+  /** Opened remote archives, by backup identity. */
+  private readonly remote = new Map<string, Promise<RandomAccessSource | undefined>>();
+  /** Connections (URLs) where a server answered a Range request in full: not asked again. */
+  private readonly noRange = new Set<string>();
+  /** Notes already logged (why a whole archive is fetched), once each. */
+  private readonly noted = new Set<string>();
 
   constructor(
     private readonly storage: vscode.Uri,
@@ -51,6 +69,61 @@ export class ArchiveSource {
     const running = this.downloading.get(backup.slug) ?? Promise.resolve(this.download(backup)).finally(() => this.downloading.delete(backup.slug));
     this.downloading.set(backup.slug, running);
     return running;
+  }
+
+  /** How to read `backup`: its local file if there is one, else ranged reads where they work, else the fetched copy. */
+  async readerFor(backup: Backup): Promise<ArchiveReader> {
+    const local = await this.inBackupFolder(backup);
+    if (local) return { file: local };
+    const cached = cacheFileOf(this.cacheDir, backup.slug);
+    if (fs.existsSync(cached) && !this.downloading.has(backup.slug)) {
+      await touchArchive(cached);
+      return { file: cached };
+    }
+    const source = await this.rangedSource(backup);
+    return source ? { source } : { file: await this.fileFor(backup) };
+  }
+
+  private rangedSource(backup: Backup): Promise<RandomAccessSource | undefined> {
+    const connection = this.store.connection;
+    if (!connection || !vscode.workspace.getConfiguration('haBackups').get<boolean>('rangedReads', true)) return Promise.resolve(undefined);
+    // A small archive comes in one request; reading its headers first would fetch most of it twice.
+    if (this.noRange.has(connection.url) || backup.size_bytes <= WHOLE_BELOW_BYTES) return Promise.resolve(undefined);
+    const target = rangedTarget(connection, backup);
+    if ('note' in target) {
+      this.note(`browse: the whole of ${backup.slug} is fetched: ${target.note}`);
+      return Promise.resolve(undefined);
+    }
+    const key = `${connection.url} ${identityOf(backup)}`;
+    let opening = this.remote.get(key);
+    if (!opening) {
+      opening = this.openRanged(target, backup, connection.url).catch((e: unknown) => {
+        this.remote.delete(key);
+        throw e;
+      });
+      this.remote.set(key, opening);
+    }
+    return opening;
+  }
+
+  private async openRanged(target: { url: string; token: string }, backup: Backup, url: string): Promise<RandomAccessSource | undefined> {
+    const opened = await openHttpRanged(undiciRangedOpener({ url: target.url, token: target.token }), { describe: `backup ${backup.slug} at ${url}` });
+    if (opened.kind === 'ranged_not_supported') {
+      this.noRange.add(url);
+      this.note(`browse: ${opened.note}`);
+      return undefined;
+    }
+    this.log.info(`browse: reading ${backup.slug} with Range requests (${formatSize(opened.source.size)}; only the headers and the parts opened are fetched)`);
+    const dir = path.join(this.cacheDir, 'parts', identityOf(backup));
+    return new SegmentCachingSource(opened.source, dir, {
+      onSegment: (event, offset, length) => this.log.info(`browse: ${event === 'stored' ? 'kept' : 'reused'} ${formatSize(length)} of ${backup.slug} at ${offset}`),
+    });
+  }
+
+  private note(text: string): void {
+    if (this.noted.has(text)) return;
+    this.noted.add(text);
+    this.log.info(text);
   }
 
   private async inBackupFolder(backup: Backup): Promise<string | undefined> {
@@ -115,11 +188,20 @@ export class ArchiveSource {
     );
   }
 
-  /** Forgets cached copies of backups that are gone from the Supervisor (an empty list proves nothing). */
+  /** Forgets cached copies and parts of backups that are gone from the Supervisor (an empty list proves nothing). */
   async prune(present: ReadonlySet<string>): Promise<void> {
     if (present.size === 0) return;
     for (const a of await cachedArchives(this.cacheDir)) {
       if (!present.has(a.slug)) await fs.promises.unlink(a.file).catch(() => undefined);
     }
+    const parts = path.join(this.cacheDir, 'parts');
+    for (const name of await fs.promises.readdir(parts).catch(() => [] as string[])) {
+      if (!present.has(name.split('~')[0] ?? '')) await fs.promises.rm(path.join(parts, name), { recursive: true, force: true });
+    }
   }
+}
+
+/** A folder name per backup identity: its slug, size and date (a slug alone may come back as another backup). */
+function identityOf(backup: Backup): string {
+  return `${backup.slug}~${createHash('sha256').update(`${backup.size_bytes} ${backup.date}`).digest('hex').slice(0, 12)}`;
 }

@@ -104,9 +104,11 @@ export class BackupContents implements vscode.Disposable {
     const started = Date.now();
     let listing;
     try {
-      const file = await this.source.fileFor(backup);
+      const reader = await this.source.readerFor(backup);
       const archive = await loadArchive();
-      listing = await this.withPassword(backup, opts, (creds) => archive.listPart(file, part.archive, creds));
+      listing = await this.withPassword(backup, opts, (creds) =>
+        'file' in reader ? archive.listPart(reader.file, part.archive, creds) : archive.listPartFrom(reader.source, part.archive, creds),
+      );
     } catch (e) {
       if (!(e instanceof vscode.CancellationError)) {
         const message = e instanceof Error ? e.message : String(e);
@@ -128,9 +130,11 @@ export class BackupContents implements vscode.Disposable {
     if (entry && entry.size > MAX_OPEN_BYTES) {
       throw new Error(vscode.l10n.t('{0} is {1}, too large to read from the backup here. Download the backup to get it.', entryPath, formatSize(entry.size)));
     }
-    const file = await this.source.fileFor(backup);
+    const reader = await this.source.readerFor(backup);
     const archive = await loadArchive();
-    const stream = await this.withPassword(backup, opts, (creds) => archive.openEntry(file, part.archive, entryPath, creds));
+    const stream = await this.withPassword(backup, opts, (creds) =>
+      'file' in reader ? archive.openEntry(reader.file, part.archive, entryPath, creds) : archive.openEntryFrom(reader.source, part.archive, entryPath, creds),
+    );
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);

@@ -68,6 +68,22 @@ export const emulator = {
     if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
   },
 
+  /** Bytes of seeded data in the first part of the next backups (Home Assistant's when included). */
+  async setNewBackupPayload(bytes: number): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ newBackupPayloadBytes: bytes }),
+    });
+    if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
+  },
+
+  /** Per download path since the last resetRequests: requests, body bytes sent, answers by status. */
+  async downloads(): Promise<Record<string, { requests: number; bytes: number; statuses: Record<string, number> }>> {
+    const res = await fetch(`${this.url}/_emulator/state`);
+    return ((await res.json()) as { downloads: Record<string, { requests: number; bytes: number; statuses: Record<string, number> }> }).downloads;
+  },
+
   /** API requests the emulator saw since the last reset, by "METHOD /path". */
   async requests(): Promise<Record<string, number>> {
     return (await (await fetch(`${this.url}/_emulator/requests`)).json()) as Record<string, number>;
