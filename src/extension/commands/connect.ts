@@ -43,7 +43,7 @@ export function registerConnect(s: Services): vscode.Disposable {
         );
         const message = connectedMessage(connection.url, connection.system, mode);
         s.log.info(
-          `connected to ${connection.url} (${mode === 'core' ? 'through Home Assistant' : 'Supervisor API'}, ${connection.system === 'home_assistant' ? "Home Assistant's backup manager" : "the Supervisor's backups"}${verifyTls ? '' : ', certificate not verified'})`,
+          `connected to ${connection.url} (${mode === 'core' ? 'through Home Assistant' : 'Supervisor API'}${connection.system === 'home_assistant' ? ", Home Assistant's backup manager" : ''}${verifyTls ? '' : ', certificate not verified'})`,
         );
         void vscode.window.showInformationMessage(message);
         return { ok: true, message };

@@ -24,7 +24,14 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
     const chosen = selectedBackups(node, selected);
     const targets = chosen.length ? chosen : await pickBackup(s, vscode.l10n.t('Delete Backups'), true);
     if (!targets?.length) return undefined;
-    if (!(await confirm(targets, s.store.timeZone))) return undefined;
+    // The list's entry (a tree node or an argument may be older): its copies are what the dialog names.
+    if (
+      !(await confirm(
+        targets.map((b) => s.store.backups.find((x) => x.slug === b.slug) ?? b),
+        s.store.timeZone,
+      ))
+    )
+      return undefined;
 
     const result: DeleteResult = { deleted: [], alreadyGone: [], failed: [] };
     for (const b of targets) {
@@ -75,7 +82,7 @@ export function registerDeleteBackup(s: Services): vscode.Disposable {
 }
 
 async function confirm(targets: Backup[], timeZone: string | null): Promise<boolean> {
-  const copies = (b: Backup) => (b.locations.length > 1 ? `; ${vscode.l10n.t('copies: {0}', b.locations.map(locationLabel).join(', '))}` : '');
+  const copies = (b: Backup) => ((b.locations?.length ?? 0) > 1 ? `; ${vscode.l10n.t('copies: {0}', b.locations.map(locationLabel).join(', '))}` : '');
   const lines = targets.map((b) => `• ${b.name || b.slug} (${b.slug}, ${formatDateTime(new Date(b.date), timeZone)}${copies(b)})`);
   const message =
     targets.length === 1 ? vscode.l10n.t('Delete the backup "{0}"?', targets[0]?.name || targets[0]?.slug || '') : vscode.l10n.t('Delete {0} backups?', targets.length);
