@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --runs N] [-- <name>…]`: measures the extension's own code against
 // standard tools in the same run and prints a Markdown table (stdout; progress goes to stderr).
-// Names: download, list, retention, activation (default: all). Exit code 0 even when a goal is missed
+// Names: download, list, retention, activation, ranged (default: all). Exit code 0 even when a goal is missed
 // (this is a report); 1 when a benchmark could not run.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { activationBenchmark } from './activation';
 import { downloadBenchmark } from './download';
 import { listBenchmark } from './list';
 import { machineFacts } from './machine';
+import { rangedBenchmark } from './ranged';
 import { retentionBenchmark } from './retention';
 import { formatTable } from './table';
 import { errorText } from './util';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, { title: string; run: (o: BenchOptions) => Prom
   list: { title: 'list a SecureTar backup vs openssl | gzip | tar', run: listBenchmark },
   retention: { title: 'applyPolicy on 100 000 backups', run: retentionBenchmark },
   activation: { title: 'activation time and bundle size', run: activationBenchmark },
+  ranged: { title: 'ranged reads of a remote backup', run: rangedBenchmark },
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--runs N] [${Object.keys(BENCHMARKS).join('|')} …]
