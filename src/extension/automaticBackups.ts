@@ -9,7 +9,7 @@ import type { BackupStore } from './store/backupStore';
 
 /** From the last list, as of Home Assistant's clock; undefined on a Supervisor install and before the first list. */
 export function automaticSummaryOf(store: BackupStore): AutomaticSummary | undefined {
-  return store.manager ? summarizeAutomatic(store.manager, store.haNow()) : undefined;
+  return store.manager ? summarizeAutomatic(store.manager, store.haNow(), store.manager.schedule) : undefined;
 }
 
 /** Home Assistant's name for an agent; its own disk is "this system", as the locations of the view say. */
@@ -58,12 +58,21 @@ export function unreachableAgentShort(agent: UnreachableAgent): string {
   return vscode.l10n.t('{0} unreachable', agentLabel(agent));
 }
 
+/** Home Assistant's schedule in words: "daily at 04:45", "Mon, Thu at 04:45", "daily" (its own time). */
+export function scheduleText(schedule: NonNullable<AutomaticSummary['schedule']>): string {
+  const time = schedule.time ? schedule.time.slice(0, 5) : undefined;
+  if (schedule.recurrence === 'daily') return time ? vscode.l10n.t('daily at {0}', time) : vscode.l10n.t('daily (at a time Home Assistant picks)');
+  const days = schedule.days.map((d) => d.charAt(0).toUpperCase() + d.slice(1)).join(', ');
+  return time ? vscode.l10n.t('{0} at {1}', days, time) : vscode.l10n.t('{0} (at a time Home Assistant picks)', days);
+}
+
 /** A few words for the Backups view's description: when the next automatic backup is. */
 export function automaticDescription(summary: AutomaticSummary, now: Date): string | undefined {
   if (!summary.enabled) return vscode.l10n.t('automatic backups off');
   if (!summary.next) return undefined;
   if (summary.nextDue) return vscode.l10n.t('automatic backup due');
-  return vscode.l10n.t('next automatic backup in {0}', formatShortAge(now, summary.next));
+  const next = vscode.l10n.t('next automatic backup in {0}', formatShortAge(now, summary.next));
+  return summary.schedule ? `${next} (${scheduleText(summary.schedule)})` : next;
 }
 
 /**
@@ -74,6 +83,7 @@ export function automaticTooltipLines(summary: AutomaticSummary, timeZone: strin
   const lines: string[] = [];
   const at = (date: Date) => formatDateTime(date, timeZone);
   if (!summary.enabled) lines.push(vscode.l10n.t('Automatic backups are off.'));
+  else if (summary.schedule) lines.push(vscode.l10n.t('Schedule: {0}', scheduleText(summary.schedule)));
   if (summary.next) {
     const when = summary.nextDue ? vscode.l10n.t('{0}, due', at(summary.next)) : vscode.l10n.t('{0}, in {1}', at(summary.next), formatShortAge(now, summary.next));
     lines.push(summary.nextAdditional ? vscode.l10n.t('Next automatic backup: {0} (an extra one for a missed run)', when) : vscode.l10n.t('Next automatic backup: {0}', when));

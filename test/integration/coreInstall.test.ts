@@ -113,9 +113,10 @@ describe('A Home Assistant Core or Container install (Home Assistant’s backup 
 
   it('shows Home Assistant’s automatic backups in the status bar’s tooltip and the view’s description', async () => {
     const s = await snapshot();
+    assert.match(s.statusBar.tooltip, /Schedule: daily at 04:45/);
     assert.match(s.statusBar.tooltip, /Next automatic backup: 2026-12-07 04:45/);
     assert.match(s.statusBar.tooltip, /Last completed: 2026-12-04 04:45/);
-    assert.match(s.viewDescription ?? '', /next automatic backup in|automatic backup due/);
+    assert.match(s.viewDescription ?? '', /next automatic backup in .* \(daily at 04:45\)|automatic backup due/);
   });
 
   itWithUi('shows each backup’s copies by the agents’ names, and an unreachable agent as a warning', async () => {

@@ -67,6 +67,7 @@ void describe('CoreInstallClient against the emulated Core install', () => {
     );
     assert.deepEqual(status.agentErrors, {});
     assert.deepEqual(status.failedAgentsOfLastAutomatic, [], 'the newest automatic backup reached every agent');
+    assert.deepEqual(status.schedule, { recurrence: 'daily', days: [], time: '04:45:00' });
     const mounts = await client.mounts();
     assert.deepEqual(
       mounts.mounts.map((m) => [m.name, m.server, m.state]),

@@ -31,6 +31,7 @@ import type { HomeAssistantCommands } from '../backupConfig';
 import {
   agentsInfo,
   backupDetails,
+  backupConfig,
   backupInfo,
   canDecryptOnDownload,
   createAndFollow,
@@ -39,6 +40,7 @@ import {
   subscribeBackupEvents,
   type AgentInfo,
   type AutomaticBackupState,
+  type BackupManagerConfig,
   type BackupManagerEvent,
   type CanDecryptOutcome,
   type CreateRequest,
@@ -78,6 +80,8 @@ export interface BackupManagerStatus {
   failedAgentsOfLastAutomatic: string[];
   /** The manager's state when listed (`idle`, `create_backup`, …; 2025.3+), null before. */
   managerState?: string | null;
+  /** The automatic backups' schedule (`backup/config/info`); null when it could not be read. */
+  schedule?: BackupManagerConfig['schedule'] | null;
 }
 
 export const CORE_CREATE_JOB = 'backup_manager_create_backup';
@@ -114,7 +118,7 @@ export class CoreInstallClient implements BackupClient {
 
   async listBackups(opts: CallOptions = {}): Promise<BackupList> {
     const ha = await this.parts.homeAssistant();
-    const [info, agents] = await Promise.all([backupInfo(ha, opts), agentsInfo(ha, opts).catch(() => this.lastStatus?.agents ?? [])]);
+    const [info, agents, schedule] = await Promise.all([backupInfo(ha, opts), agentsInfo(ha, opts).catch(() => this.lastStatus?.agents ?? []), scheduleOf(ha, opts)]);
     const tags = await this.parts.tags.read();
     this.records = new Map(info.backups.map((r) => [r.id, r]));
     const lastAutomatic = info.backups.find((b) => b.origin === 'automatic');
@@ -125,6 +129,7 @@ export class CoreInstallClient implements BackupClient {
       lastAction: info.lastActionEvent,
       failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
       managerState: info.state,
+      schedule,
     };
     // Forgets tags of backups that are gone (or replaced by another with the same id).
     await this.parts.tags.keepOnly(
@@ -391,6 +396,15 @@ export class CoreInstallClient implements BackupClient {
         `Home Assistant did not come back within ${Math.round((this.parts.restartTimeoutMs ?? 15 * 60_000) / 60_000)} minutes of restarting to restore backup ${slug}`,
       ),
     );
+  }
+}
+
+/** Only the schedule of the automatic-backup settings is kept (they also hold the backup key). */
+export async function scheduleOf(ha: HomeAssistantCommands, opts: CallOptions): Promise<BackupManagerConfig['schedule'] | null> {
+  try {
+    return (await backupConfig(ha, opts)).schedule;
+  } catch {
+    return null;
   }
 }
 

@@ -30,7 +30,7 @@ import {
   type HomeAssistantBackupHttp,
 } from '../backupManager';
 import { asSupervisorBackup } from './asSupervisor';
-import type { BackupManagerStatus } from './coreInstallClient';
+import { scheduleOf, type BackupManagerStatus } from './coreInstallClient';
 
 /** A copy Home Assistant keeps outside the Supervisor's locations. */
 export function isAgentLocation(location: Location | undefined): location is string {
@@ -244,7 +244,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
   private async coreList(opts: CallOptions): Promise<{ backups: BackupRecord[] } | undefined> {
     try {
       const ha = await this.parts.homeAssistant();
-      const [info, agents] = await Promise.all([backupInfo(ha, opts), agentsInfo(ha, opts)]);
+      const [info, agents, schedule] = await Promise.all([backupInfo(ha, opts), agentsInfo(ha, opts), scheduleOf(ha, opts)]);
       const lastAutomatic = info.backups.find((b) => b.origin === 'automatic');
       this.lastStatus = {
         agents,
@@ -253,6 +253,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
         lastAction: info.lastActionEvent,
         failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
         managerState: info.state,
+        schedule,
       };
       this.agentCopies = new Map(info.backups.filter((b) => Object.keys(b.copies).some(isAgentLocation)).map((b) => [b.id, b]));
       this.coreFailureWarned = false;
