@@ -40,6 +40,7 @@ import {
   subscribeBackupEvents,
   type AgentInfo,
   type AutomaticBackupState,
+  type BackupInfo,
   type BackupManagerConfig,
   type BackupManagerEvent,
   type CanDecryptOutcome,
@@ -121,16 +122,7 @@ export class CoreInstallClient implements BackupClient {
     const [info, agents, schedule] = await Promise.all([backupInfo(ha, opts), agentsInfo(ha, opts).catch(() => this.lastStatus?.agents ?? []), scheduleOf(ha, opts)]);
     const tags = await this.parts.tags.read();
     this.records = new Map(info.backups.map((r) => [r.id, r]));
-    const lastAutomatic = info.backups.find((b) => b.origin === 'automatic');
-    this.lastStatus = {
-      agents,
-      agentErrors: info.agentErrors,
-      automatic: info.automatic,
-      lastAction: info.lastActionEvent,
-      failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
-      managerState: info.state,
-      schedule,
-    };
+    this.lastStatus = managerStatusOf(info, agents, schedule);
     // Forgets tags of backups that are gone (or replaced by another with the same id).
     await this.parts.tags.keepOnly(
       info.backups.map((b) => ({ id: b.id, date: b.date })),
@@ -397,6 +389,20 @@ export class CoreInstallClient implements BackupClient {
       ),
     );
   }
+}
+
+/** What one list of Home Assistant's backup manager says beyond the backups (both clients keep it). */
+export function managerStatusOf(info: BackupInfo, agents: AgentInfo[], schedule: BackupManagerConfig['schedule'] | null): BackupManagerStatus {
+  const lastAutomatic = info.backups.find((b) => b.origin === 'automatic');
+  return {
+    agents,
+    agentErrors: info.agentErrors,
+    automatic: info.automatic,
+    lastAction: info.lastActionEvent,
+    failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
+    managerState: info.state,
+    schedule,
+  };
 }
 
 /** Only the schedule of the automatic-backup settings is kept (they also hold the backup key). */

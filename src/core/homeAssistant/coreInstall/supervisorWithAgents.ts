@@ -30,7 +30,7 @@ import {
   type HomeAssistantBackupHttp,
 } from '../backupManager';
 import { asSupervisorBackup } from './asSupervisor';
-import { scheduleOf, type BackupManagerStatus } from './coreInstallClient';
+import { managerStatusOf, scheduleOf, type BackupManagerStatus } from './coreInstallClient';
 
 /** A copy Home Assistant keeps outside the Supervisor's locations. */
 export function isAgentLocation(location: Location | undefined): location is string {
@@ -245,16 +245,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
     try {
       const ha = await this.parts.homeAssistant();
       const [info, agents, schedule] = await Promise.all([backupInfo(ha, opts), agentsInfo(ha, opts), scheduleOf(ha, opts)]);
-      const lastAutomatic = info.backups.find((b) => b.origin === 'automatic');
-      this.lastStatus = {
-        agents,
-        agentErrors: info.agentErrors,
-        automatic: info.automatic,
-        lastAction: info.lastActionEvent,
-        failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
-        managerState: info.state,
-        schedule,
-      };
+      this.lastStatus = managerStatusOf(info, agents, schedule);
       this.agentCopies = new Map(info.backups.filter((b) => Object.keys(b.copies).some(isAgentLocation)).map((b) => [b.id, b]));
       this.coreFailureWarned = false;
       return info;
