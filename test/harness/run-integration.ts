@@ -258,7 +258,14 @@ async function main(): Promise<void> {
   if (!scenario) log(`WARNING: ${path.relative(REPO, SCENARIO)} not found; starting the emulator without a scenario`);
   log('starting the Supervisor emulator');
   // Tests connect explicitly: no connection from the shell's environment may leak in.
-  const { SUPERVISOR_TOKEN: _t, HASSIO_TOKEN: _h, HA_BACKUPS_SUPERVISOR_URL: _u, HA_BACKUPS_HOME_ASSISTANT_URL: _hu, HA_BACKUPS_HOME_ASSISTANT_TOKEN: _ht, ...baseEnv } = process.env;
+  const {
+    SUPERVISOR_TOKEN: _t,
+    HASSIO_TOKEN: _h,
+    HA_BACKUPS_SUPERVISOR_URL: _u,
+    HA_BACKUPS_HOME_ASSISTANT_URL: _hu,
+    HA_BACKUPS_HOME_ASSISTANT_TOKEN: _ht,
+    ...baseEnv
+  } = process.env;
   const started = startEmulator({
     repo: REPO,
     tsx: TSX,

@@ -71,11 +71,11 @@ describe('Home Assistant OS with a copy on Home Assistant Cloud', () => {
 
   it('downloads the cloud copy through Home Assistant', async () => {
     const node = { backup: await listed(slug) };
-    const [result] = (await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', node, [node], {
+    const [result] = await vscode.commands.executeCommand<(DownloadResult | undefined)[]>('haBackups.downloadBackup', node, [node], {
       directory: dir,
       location: 'cloud.cloud',
       decrypt: false,
-    }));
+    });
     assert.ok(result, 'downloaded');
     const size = (await backupInfo(ha)).backups.find((b) => b.id === slug)!.copies['cloud.cloud']!.size;
     assert.equal(result.bytes, size);
