@@ -80,7 +80,9 @@ type Decisions = ReadonlyMap<string, DeletionDecision<Backup>>;
 
 /** The plan on a list loaded now, with the owners of new backups learnt; undefined when the list is not there (or the connection changed). */
 async function freshPlan(s: Services, connection: Connection): Promise<Plan | undefined> {
-  await s.store.refresh();
+  // Not a list already under way: it may predate the backup that just finished, which would then be
+  // missing from the plan (and the oldest of its policy kept until the next run).
+  await s.store.refreshNow();
   await learn(s);
   const plan = s.retention.recompute();
   return plan && s.store.connection === connection ? plan : undefined;

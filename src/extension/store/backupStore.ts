@@ -90,6 +90,15 @@ export class BackupStore implements vscode.Disposable {
     return this.inFlight;
   }
 
+  /**
+   * A list asked for after this call: one already under way may have been asked before what the caller
+   * just did (a backup that finished), so it is waited for and the list is loaded again.
+   */
+  async refreshNow(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    return this.refresh();
+  }
+
   /** After a change, refreshes until `done` holds (the Supervisor may lag behind) or tries run out. */
   async refreshUntil(done: (backups: Backup[]) => boolean, tries = 10, intervalMs = 500): Promise<boolean> {
     for (let i = 0; i < tries; i++) {
