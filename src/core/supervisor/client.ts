@@ -21,7 +21,7 @@ import {
   type Mounts,
   type SupervisorInfo,
 } from './schemas';
-import { readClock, type ClockReading } from './serverClock';
+import { readClockOf, type ClockReading } from './serverClock';
 import type { RawResponse, StreamResponse, SupervisorTransport, UploadSource } from './transport';
 
 export type Location = string | null;
@@ -147,10 +147,8 @@ export class SupervisorClient implements BackupClient {
   }
 
   /** Home Assistant's clock against this machine's; undefined when the transport cannot tell. */
-  async readClock(opts: CallOptions = {}): Promise<ClockReading | undefined> {
-    const sentAt = Date.now();
-    const date = await this.transport.serverDate(opts);
-    return readClock(date, sentAt, Date.now());
+  readClock(opts: CallOptions = {}): Promise<ClockReading | undefined> {
+    return readClockOf(this.transport, opts);
   }
 
   async mounts(opts: CallOptions = {}): Promise<Mounts> {

@@ -3,6 +3,8 @@
 // expire keep_days backups early. Every aiohttp answer carries an HTTP `Date` header (whole seconds),
 // so the offset is read from a cheap request and applied to this machine's clock.
 
+import type { RequestOptions, SupervisorTransport } from './transport';
+
 /** Offsets smaller than this are reading noise (the header has whole seconds), not a skew. */
 const NOISE_MS = 2_000;
 
@@ -20,6 +22,13 @@ export function readClock(dateHeader: string | undefined, sentAt: number, receiv
   // The header is truncated to the second: its middle is half a second later.
   const offset = server + 500 - (sentAt + receivedAt) / 2;
   return { offsetMs: Math.abs(offset) < NOISE_MS ? 0 : Math.round(offset), readAt: receivedAt };
+}
+
+/** One reading through a transport's `Date` (undefined when it cannot tell). */
+export async function readClockOf(transport: Pick<SupervisorTransport, 'serverDate'>, opts: RequestOptions = {}): Promise<ClockReading | undefined> {
+  const sentAt = Date.now();
+  const date = await transport.serverDate(opts);
+  return readClock(date, sentAt, Date.now());
 }
 
 export class ServerClock {

@@ -56,32 +56,36 @@ export class ArchiveSource {
    * copy fetched earlier (Verify checks what the Supervisor stores now).
    */
   async fileFor(backup: Backup, options: { fresh?: boolean } = {}): Promise<string> {
-    const local = await this.inBackupFolder(backup);
-    if (local) return local;
-    const cached = cacheFileOf(this.cacheDir, backup.slug);
-    if (fs.existsSync(cached) && !this.downloading.has(backup.slug)) {
-      if (!options.fresh) {
-        await touchArchive(cached);
-        return cached;
-      }
-      await fs.promises.unlink(cached).catch(() => undefined);
-    }
-    const running = this.downloading.get(backup.slug) ?? Promise.resolve(this.download(backup)).finally(() => this.downloading.delete(backup.slug));
-    this.downloading.set(backup.slug, running);
-    return running;
+    return (await this.localFile(backup, options)) ?? this.fetched(backup);
   }
 
   /** How to read `backup`: its local file if there is one, else ranged reads where they work, else the fetched copy. */
   async readerFor(backup: Backup): Promise<ArchiveReader> {
-    const local = await this.inBackupFolder(backup);
-    if (local) return { file: local };
-    const cached = cacheFileOf(this.cacheDir, backup.slug);
-    if (fs.existsSync(cached) && !this.downloading.has(backup.slug)) {
-      await touchArchive(cached);
-      return { file: cached };
-    }
+    const file = await this.localFile(backup);
+    if (file) return { file };
     const source = await this.rangedSource(backup);
-    return source ? { source } : { file: await this.fileFor(backup) };
+    return source ? { source } : { file: await this.fetched(backup) };
+  }
+
+  /** The backup folder's file, else a copy fetched earlier (none with `fresh`: it is removed). */
+  private async localFile(backup: Backup, options: { fresh?: boolean } = {}): Promise<string | undefined> {
+    const local = await this.inBackupFolder(backup);
+    if (local) return local;
+    const cached = cacheFileOf(this.cacheDir, backup.slug);
+    if (!fs.existsSync(cached) || this.downloading.has(backup.slug)) return undefined;
+    if (options.fresh) {
+      await fs.promises.unlink(cached).catch(() => undefined);
+      return undefined;
+    }
+    await touchArchive(cached);
+    return cached;
+  }
+
+  /** Fetches the whole archive into the cache; one download per backup at a time. */
+  private fetched(backup: Backup): Promise<string> {
+    const running = this.downloading.get(backup.slug) ?? Promise.resolve(this.download(backup)).finally(() => this.downloading.delete(backup.slug));
+    this.downloading.set(backup.slug, running);
+    return running;
   }
 
   private rangedSource(backup: Backup): Promise<RandomAccessSource | undefined> {

@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { BackupClient, BackupSystem } from '../../core/backups';
 import { AddonHomeAssistantConnection } from '../../core/homeAssistant/addonConnection';
-import type { HomeAssistantCommands } from '../../core/homeAssistant/backupConfig';
-import { HomeAssistantBackupHttp, type HomeAssistantEventSource } from '../../core/homeAssistant/backupManager';
+import { HomeAssistantBackupHttp } from '../../core/homeAssistant/backupManager';
 import { BackupTagFile, CoreInstallClient, SupervisorWithAgentsClient } from '../../core/homeAssistant/coreInstall';
 import type { HomeAssistantTransport } from '../../core/homeAssistant/homeAssistantTransport';
 import { SupervisorClient, type HttpTransportOptions } from '../../core/supervisor';
@@ -37,27 +36,26 @@ const warn = (message: string): void => clientWarnings?.(message);
 export function makeClient(system: BackupSystem, mode: TransportMode, options: HttpTransportOptions, fallbackFolder?: vscode.Uri, source?: ConnectionSource): BackupClient {
   if (system === 'supervisor' && mode === 'supervisor' && source === 'addon') return makeAddonClient(options);
   if (system === 'supervisor' && mode === 'supervisor') return new SupervisorClient(new LazyTransport(mode, options));
-  if (system === 'supervisor') {
-    // Through Home Assistant on OS or Supervised: the Supervisor's backups plus the copies on Core's other agents.
-    const transport = new LazyTransport('core', options);
-    let agentsHttp: HomeAssistantBackupHttp | undefined;
-    transport.onClose(() => agentsHttp?.close());
-    return new SupervisorWithAgentsClient({
-      supervisor: new SupervisorClient(transport),
-      homeAssistant: async () => (await transport.open()) as HomeAssistantTransport,
-      http: () => (agentsHttp ??= new HomeAssistantBackupHttp(options)),
-      warn,
-    });
-  }
+  const core = throughHomeAssistant(options);
+  // Through Home Assistant on OS or Supervised: the Supervisor's backups plus the copies on Core's other agents.
+  if (system === 'supervisor') return new SupervisorWithAgentsClient({ ...core, supervisor: new SupervisorClient(core.transport), warn });
+  return new CoreInstallClient({ ...core, tags: new BackupTagFile(() => tagFilePath(fallbackFolder, options.baseUrl)) });
+}
+
+/** Home Assistant's websocket (built on the first request) and its backup HTTP API, closed together. */
+function throughHomeAssistant(options: HttpTransportOptions): {
+  transport: LazyTransport;
+  homeAssistant: () => Promise<HomeAssistantTransport>;
+  http: () => HomeAssistantBackupHttp;
+} {
   const transport = new LazyTransport('core', options);
   let http: HomeAssistantBackupHttp | undefined;
   transport.onClose(() => http?.close());
-  return new CoreInstallClient({
+  return {
     transport,
     homeAssistant: async () => (await transport.open()) as HomeAssistantTransport,
     http: () => (http ??= new HomeAssistantBackupHttp(options)),
-    tags: new BackupTagFile(() => tagFilePath(fallbackFolder, options.baseUrl)),
-  });
+  };
 }
 
 /**
@@ -90,11 +88,4 @@ export function tagFilePath(fallbackFolder: vscode.Uri | undefined, url: string)
   if (policyFile) return path.join(path.dirname(policyFile), TAG_FILE_NAME);
   const base = fallbackFolder?.fsPath ?? path.join(os.tmpdir(), 'ha-backups');
   return path.join(base, `tags-${Buffer.from(url).toString('base64url')}.json`);
-}
-
-/** The websocket to Home Assistant behind a client that goes through it. */
-export async function homeAssistantOf(connection: { client: BackupClient }): Promise<HomeAssistantCommands & HomeAssistantEventSource> {
-  const transport = connection.client.transport;
-  if (!(transport instanceof LazyTransport) || transport.mode !== 'core') throw new Error('This connection does not go through Home Assistant');
-  return (await transport.open()) as HomeAssistantTransport;
 }

@@ -6,9 +6,10 @@
 // one per instance; no token is ever put in settings or logs.
 import * as vscode from 'vscode';
 import type { BackupClient, BackupSystem } from '../../core/backups';
+import { HomeAssistantTransport } from '../../core/homeAssistant/homeAssistantTransport';
 import { detectBackupManager, type InstallType } from '../../core/homeAssistant/backupManager';
 import { SupervisorError } from '../../core/supervisor';
-import { homeAssistantOf, makeClient } from './clients';
+import { makeClient } from './clients';
 
 /**
  * `stored`: connected with Connect (global state + SecretStorage); `addon`: the add-on's SUPERVISOR_TOKEN;
@@ -179,16 +180,15 @@ export class ConnectionManager implements vscode.Disposable {
    * backup manager is used, which needs 2025.1 or newer.
    */
   private async detectSystem(stored: StoredConnection, token: string, signal?: AbortSignal): Promise<BackupSystem> {
-    const probe = makeConnection('stored', { ...stored, system: 'home_assistant' }, token, this.context.globalStorageUri);
+    const probe = new HomeAssistantTransport({ baseUrl: stored.url, token, rejectUnauthorized: stored.verifyTls });
     try {
-      const ha = await homeAssistantOf(probe);
-      const support = await detectBackupManager(ha, { signal, timeoutMs: 15_000 });
+      const support = await detectBackupManager(probe, { signal, timeoutMs: 15_000 });
       this.installType = support.installType;
       if (support.installType === 'os_or_supervised') return 'supervisor';
       if (!support.supported) throw new SupervisorError(support.reason ?? 'Home Assistant has no backup manager', { kind: 'api', method: 'WS', path: 'get_config' });
       return 'home_assistant';
     } finally {
-      await probe.client.transport.close();
+      await probe.close();
     }
   }
 

@@ -4,7 +4,8 @@
 // (`cloud.cloud`, `webdav.01JK…`). Core has no add-ons and no folders there; a backup holds Home
 // Assistant's configuration, with or without its database.
 import { orderAgents, type BackupRecord } from '../../backups/record';
-import type { Backup, BackupDetails, Location } from '../../supervisor';
+import type { Backup, BackupDetails, Location, StreamResponse } from '../../supervisor';
+import type { BackupDownload } from '../backupManager';
 
 export const CORE_LOCAL_AGENT = 'backup.local';
 
@@ -17,6 +18,13 @@ export function agentOfLocation(location: Location): string {
 }
 
 const MIB = 1024 * 1024;
+
+/** A download of Home Assistant's backup HTTP API as the Supervisor's download answer (Content-Length when Core sent one). */
+export function asStreamResponse(d: BackupDownload): StreamResponse {
+  const headers: Record<string, string | undefined> = {};
+  if (d.size !== null) headers['content-length'] = String(d.size);
+  return { status: 200, headers, body: d.body };
+}
 
 /** "Full" on a Core install: everything it can back up (configuration and database). */
 function typeOf(record: BackupRecord): 'full' | 'partial' {

@@ -11,7 +11,7 @@
 // (`failed_agent_ids`). While a create is in progress the attempt is stamped but not yet over: no failure.
 import type { BackupManagerConfig } from '../backupManager';
 import { CORE_LOCAL_AGENT } from './asSupervisor';
-import type { BackupManagerStatus } from './coreInstallClient';
+import type { BackupManagerStatus } from './managerStatus';
 
 /** `backup/config/info`'s schedule: `never`, `daily`, `custom_days` (with `days`), at `time` (null: 04:45 and some random minutes). */
 export type AutomaticSchedule = BackupManagerConfig['schedule'];

@@ -9,7 +9,7 @@ import type { BackupClient } from '../../backups/client';
 import { preferredCopy, type BackupRecord } from '../../backups/record';
 import {
   SupervisorError,
-  readClock,
+  readClockOf,
   type Addon,
   type BackupDetails,
   type BackupList,
@@ -31,27 +31,22 @@ import type { HomeAssistantCommands } from '../backupConfig';
 import {
   agentsInfo,
   backupDetails,
-  backupConfig,
   backupInfo,
   canDecryptOnDownload,
   createAndFollow,
   deleteBackup,
   restore,
   subscribeBackupEvents,
-  type AgentInfo,
-  type AutomaticBackupState,
-  type BackupInfo,
-  type BackupManagerConfig,
   type BackupManagerEvent,
   type CanDecryptOutcome,
   type CreateRequest,
   type GenerateOptions,
   type HomeAssistantBackupHttp,
   type HomeAssistantEventSource,
-  type ManagerStateEvent,
 } from '../backupManager';
 import { getConfigSchema } from '../backupManager/schemas';
-import { agentOfLocation, asSupervisorBackup, asSupervisorDetails, CORE_LOCAL_AGENT } from './asSupervisor';
+import { agentOfLocation, asStreamResponse, asSupervisorBackup, asSupervisorDetails, CORE_LOCAL_AGENT } from './asSupervisor';
+import { agentMounts, agentNameIn, managerStatusOf, remainingCopies, scheduleOf, type BackupManagerStatus } from './managerStatus';
 import { CoreJobs } from './coreJobs';
 import { refusalOf, refusalOfRestore } from './refusals';
 import type { BackupTags } from './tags';
@@ -67,22 +62,6 @@ export interface CoreInstallParts {
   restartTimeoutMs?: number;
   /** Between tries to reach Home Assistant again after a restart (default 2 s). */
   restartPollMs?: number;
-}
-
-/** What the backup manager said with the last list: shown by the view and the status bar. */
-export interface BackupManagerStatus {
-  agents: AgentInfo[];
-  /** agent id → why it could not be listed (its copies are missing from the list). */
-  agentErrors: Record<string, string>;
-  automatic: AutomaticBackupState;
-  /** The manager's last action (a create or restore), with its end and reason. */
-  lastAction: ManagerStateEvent | null;
-  /** The newest backup made with the automatic settings whose upload to some agents failed. */
-  failedAgentsOfLastAutomatic: string[];
-  /** The manager's state when listed (`idle`, `create_backup`, …; 2025.3+), null before. */
-  managerState?: string | null;
-  /** The automatic backups' schedule (`backup/config/info`); null when it could not be read. */
-  schedule?: BackupManagerConfig['schedule'] | null;
 }
 
 export const CORE_CREATE_JOB = 'backup_manager_create_backup';
@@ -174,16 +153,9 @@ export class CoreInstallClient implements BackupClient {
     // Gone only when every agent answered: an unreachable one may still hold a copy.
     if (!backup && Object.keys(unknown).length === 0) return 'already_gone';
     const outcome = await deleteBackup(ha, slug, opts);
-    // Core asks every agent, also those without a copy. What counts is an agent that has a copy, or could
-    // not say whether it has one; the others had nothing to delete.
-    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => (backup !== null && agent in backup.copies) || agent in unknown);
-    if (failed.length === 0) return backup ? 'deleted' : 'already_gone';
-    const failures = failed.map(([agent, why]) => `${this.agentName(agent)}${agent in unknown ? ' (unreachable: may hold a copy)' : ''}: ${why}`);
-    throw new SupervisorError(`Home Assistant could not delete every copy of backup ${slug}; these may remain: ${failures.join('; ')}`, {
-      kind: 'api',
-      method: 'WS',
-      path: 'backup/delete',
-    });
+    const remaining = remainingCopies(slug, outcome.agentErrors, backup?.copies, unknown, (a) => this.agentName(a));
+    if (remaining) throw remaining;
+    return backup ? 'deleted' : 'already_gone';
   }
 
   async startFullRestore(slug: string, options: RestoreOptions): Promise<string> {
@@ -201,22 +173,14 @@ export class CoreInstallClient implements BackupClient {
     return backupId;
   }
 
-  async readClock(opts: CallOptions = {}): Promise<ClockReading | undefined> {
-    const sentAt = Date.now();
-    const date = await this.transport.serverDate(opts);
-    return readClock(date, sentAt, Date.now());
+  readClock(opts: CallOptions = {}): Promise<ClockReading | undefined> {
+    return readClockOf(this.transport, opts);
   }
 
   /** Every agent but the local disk, as backup locations; one that could not be listed is not `active`. */
   async mounts(opts: CallOptions = {}): Promise<Mounts> {
-    const agents = this.lastStatus?.agents ?? (await agentsInfo(await this.parts.homeAssistant(), opts));
-    const errors = this.lastStatus?.agentErrors ?? {};
-    return {
-      default_backup_mount: null,
-      mounts: agents
-        .filter((a) => a.agentId !== CORE_LOCAL_AGENT)
-        .map((a) => ({ name: a.agentId, type: 'agent', usage: 'backup', state: errors[a.agentId] ? 'failed' : 'active', server: a.name })),
-    };
+    const status = this.lastStatus ?? { agents: await agentsInfo(await this.parts.homeAssistant(), opts), agentErrors: {} };
+    return { default_backup_mount: null, mounts: agentMounts(status, (id) => id !== CORE_LOCAL_AGENT) };
   }
 
   /** A Core install has no add-ons. */
@@ -227,11 +191,7 @@ export class CoreInstallClient implements BackupClient {
   /** The archive of the copy in `location` (the preferred copy when undefined): as stored, or decrypted by Core with `password`. */
   async download(slug: string, opts: CallOptions & { location?: Location; password?: string } = {}): Promise<StreamResponse> {
     const agentId = opts.location === undefined ? await this.preferredAgent(slug, opts) : agentOfLocation(opts.location);
-    const d = await this.parts.http().download(slug, agentId, opts);
-    const headers: Record<string, string | undefined> = {};
-    if (d.size !== null) headers['content-length'] = String(d.size);
-    if (d.fileName) headers['content-disposition'] = `attachment; filename="${d.fileName}"`;
-    return { status: 200, headers, body: d.body };
+    return asStreamResponse(await this.parts.http().download(slug, agentId, opts));
   }
 
   async canDecryptOnDownload(slug: string, location: Location | undefined, password: string, opts: CallOptions = {}): Promise<CanDecryptOutcome> {
@@ -241,7 +201,7 @@ export class CoreInstallClient implements BackupClient {
 
   /** The agent's name from the last list (`backup/agents/info`), else its id. */
   agentName(agentId: string): string {
-    return this.lastStatus?.agents.find((a) => a.agentId === agentId)?.name ?? agentId;
+    return agentNameIn(this.lastStatus, agentId);
   }
 
   private async record(slug: string, opts: CallOptions): Promise<BackupRecord> {
@@ -388,29 +348,6 @@ export class CoreInstallClient implements BackupClient {
         `Home Assistant did not come back within ${Math.round((this.parts.restartTimeoutMs ?? 15 * 60_000) / 60_000)} minutes of restarting to restore backup ${slug}`,
       ),
     );
-  }
-}
-
-/** What one list of Home Assistant's backup manager says beyond the backups (both clients keep it). */
-export function managerStatusOf(info: BackupInfo, agents: AgentInfo[], schedule: BackupManagerConfig['schedule'] | null): BackupManagerStatus {
-  const lastAutomatic = info.backups.find((b) => b.origin === 'automatic');
-  return {
-    agents,
-    agentErrors: info.agentErrors,
-    automatic: info.automatic,
-    lastAction: info.lastActionEvent,
-    failedAgentsOfLastAutomatic: lastAutomatic?.failures.agents ?? [],
-    managerState: info.state,
-    schedule,
-  };
-}
-
-/** Only the schedule of the automatic-backup settings is kept (they also hold the backup key). */
-export async function scheduleOf(ha: HomeAssistantCommands, opts: CallOptions): Promise<BackupManagerConfig['schedule'] | null> {
-  try {
-    return (await backupConfig(ha, opts)).schedule;
-  } catch {
-    return null;
   }
 }
 

@@ -29,8 +29,8 @@ import {
   type CanDecryptOutcome,
   type HomeAssistantBackupHttp,
 } from '../backupManager';
-import { asSupervisorBackup } from './asSupervisor';
-import { managerStatusOf, scheduleOf, type BackupManagerStatus } from './coreInstallClient';
+import { asStreamResponse, asSupervisorBackup } from './asSupervisor';
+import { agentMounts, agentNameIn, managerStatusOf, remainingCopies, scheduleOf, type BackupManagerStatus } from './managerStatus';
 
 /** A copy Home Assistant keeps outside the Supervisor's locations. */
 export function isAgentLocation(location: Location | undefined): location is string {
@@ -140,17 +140,9 @@ export class SupervisorWithAgentsClient implements BackupClient {
       );
     const outcome = await deleteBackup(await this.parts.homeAssistant(), slug, opts);
     // An agent that could not be listed may hold a copy too.
-    const unknown = this.lastStatus?.agentErrors ?? {};
-    const failed = Object.entries(outcome.agentErrors).filter(([agent]) => agent in record.copies || agent in unknown);
-    if (failed.length === 0) return 'deleted';
-    throw new SupervisorError(
-      `Home Assistant could not delete every copy of backup ${slug}; these may remain: ${failed.map(([a, why]) => `${this.agentName(a)}: ${why}`).join('; ')}`,
-      {
-        kind: 'api',
-        method: 'WS',
-        path: 'backup/delete',
-      },
-    );
+    const remaining = remainingCopies(slug, outcome.agentErrors, record.copies, this.lastStatus?.agentErrors ?? {}, this.agentName);
+    if (remaining) throw remaining;
+    return 'deleted';
   }
 
   async startFullRestore(...args: Parameters<SupervisorClient['startFullRestore']>): Promise<string> {
@@ -186,10 +178,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
     const mounts = await this.parts.supervisor.mounts(opts);
     const status = this.lastStatus;
     if (!status) return mounts;
-    const agents = status.agents
-      .filter((a) => isAgentLocation(a.agentId))
-      .map((a) => ({ name: a.agentId, type: 'agent', usage: 'backup', state: status.agentErrors[a.agentId] ? 'failed' : 'active', server: a.name }));
-    return { ...mounts, mounts: [...mounts.mounts, ...agents] };
+    return { ...mounts, mounts: [...mounts.mounts, ...agentMounts(status, isAgentLocation)] };
   }
 
   addons(opts?: CallOptions) {
@@ -201,10 +190,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
     const location = opts.location ?? (this.agentCopies.has(slug) && !(await this.inSupervisor(slug)) ? this.firstAgent(slug) : undefined);
     if (!isAgentLocation(location) && opts.password === undefined) return this.parts.supervisor.download(slug, opts);
     const agentId = isAgentLocation(location) ? location : hassioAgentOf(location ?? null);
-    const d = await this.parts.http().download(slug, agentId, opts);
-    const headers: Record<string, string | undefined> = {};
-    if (d.size !== null) headers['content-length'] = String(d.size);
-    return { status: 200, headers, body: d.body };
+    return asStreamResponse(await this.parts.http().download(slug, agentId, opts));
   }
 
   async canDecryptOnDownload(slug: string, location: Location | undefined, password: string, opts: CallOptions = {}): Promise<CanDecryptOutcome> {
@@ -212,7 +198,7 @@ export class SupervisorWithAgentsClient implements BackupClient {
     return canDecryptOnDownload(await this.parts.homeAssistant(), { backupId: slug, agentId, password }, opts);
   }
 
-  private readonly agentName = (agentId: string): string => this.lastStatus?.agents.find((a) => a.agentId === agentId)?.name ?? agentId;
+  private readonly agentName = (agentId: string): string => agentNameIn(this.lastStatus, agentId);
 
   private firstAgent(slug: string): string | undefined {
     return Object.keys(this.agentCopies.get(slug)?.copies ?? {}).find(isAgentLocation);
