@@ -9,14 +9,17 @@ import { describeError } from './errors';
 import { FirstRun, firstRunProbe } from './firstRun';
 import { registerProviders } from './providers';
 import { createServices, type Services } from './services';
+import { CoherentMemento } from './store/coherentMemento';
 import { testProbe } from './testProbe';
 import { createBackupsView } from './tree/backupsView';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HaBackupsApi> {
   const started = performance.now();
-  const services = createServices(context);
+  // Every part reads and writes global state through this one object (see coherentMemento.ts).
+  const state = new CoherentMemento(context.globalState);
+  const services = createServices(context, state);
   const backupsView = createBackupsView(services);
-  const firstRun = new FirstRun(context);
+  const firstRun = new FirstRun(context, state);
   context.subscriptions.push(services, backupsView, registerCommands(services), registerGetStarted(services, firstRun), registerProviders(services));
   await start(services);
   // The walkthrough, once after the install (not waited for).

@@ -16,7 +16,10 @@ export class FirstRun {
   /** Every walkthrough the extension asked VS Code to open (read by the test probe). */
   readonly opened: string[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly state: vscode.Memento,
+  ) {}
 
   get walkthrough(): string {
     return `${this.context.extension.id}#${WALKTHROUGH_ID}`;
@@ -39,17 +42,17 @@ export class FirstRun {
   }
 
   private async decide({ allowInTestMode = false }: { allowInTestMode?: boolean }): Promise<FirstRunOutcome> {
-    if (this.context.globalState.get<boolean>(SHOWN_KEY)) return 'alreadyShown';
+    if (this.state.get<boolean>(SHOWN_KEY)) return 'alreadyShown';
     if (this.context.extensionMode === vscode.ExtensionMode.Test && !allowInTestMode) return 'testMode';
     // Remembered first: a walkthrough that fails to open is not tried again on every start.
-    await this.context.globalState.update(SHOWN_KEY, true);
+    await this.state.update(SHOWN_KEY, true);
     void this.open().catch(() => undefined);
     return 'opened';
   }
 
   /** Forgets that the walkthrough was shown (tests only: the next activation opens it again). */
   async forget(): Promise<void> {
-    await this.context.globalState.update(SHOWN_KEY, undefined);
+    await this.state.update(SHOWN_KEY, undefined);
   }
 }
 

@@ -42,15 +42,15 @@ export interface Services {
 }
 
 /** Builds every part, each after what it needs; disposing the result disposes them all. */
-export function createServices(context: vscode.ExtensionContext): Services & vscode.Disposable {
+export function createServices(context: vscode.ExtensionContext, state: vscode.Memento): Services & vscode.Disposable {
   const log = new EventLog();
   logClientWarnings((message) => log.warn(message));
-  const connections = new ConnectionManager(context);
-  const store = new BackupStore(connections, context.globalState, (message) => log.warn(message));
+  const connections = new ConnectionManager(context, state);
+  const store = new BackupStore(connections, state, (message) => log.warn(message));
   const events = new BackupEvents(log);
   const downloads = new Downloads(store, events, log);
-  const ledger = new LedgerStore(context.globalState);
-  const pins = new PinStore(context.globalState);
+  const ledger = new LedgerStore(state);
+  const pins = new PinStore(state);
   const retention = new RetentionState(store, ledger, pins, log);
   const previews = new PurgePreviewDocuments();
   const passwords = new BackupPasswords(context.secrets, store);
@@ -58,7 +58,7 @@ export function createServices(context: vscode.ExtensionContext): Services & vsc
   const contents = new BackupContents(source, passwords, store, log);
   const verifier = new Verifier(source, contents, log);
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
-  const scheduler = new PolicyScheduler(store, runner, retention, log, context.globalState);
+  const scheduler = new PolicyScheduler(store, runner, retention, log, state);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
   const statusBar = new BackupStatusBar(store, retention, warnings, () => scheduler.nextRun());
   const disposables: vscode.Disposable[] = [log, downloads, connections, store, events, ledger, runner, statusBar, warnings, retention, previews, scheduler, contents];

@@ -113,7 +113,8 @@ export interface RunSummary {
   failures: number;
   pending: number;
   tests: number;
-  failed: { title: string; error: string }[];
+  /** `log`: the extension's log lines written during the failed test. */
+  failed: { title: string; error: string; log?: string }[];
   vscodeVersion: string;
   durationMs: number;
 }

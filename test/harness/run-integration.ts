@@ -221,7 +221,10 @@ async function finish(code: number, why: string): Promise<void> {
     code = 1;
   }
   if (summary) {
-    for (const f of summary.failed ?? []) console.log(`FAILED: ${f.title}\n  ${String(f.error).split('\n').join('\n  ')}`);
+    for (const f of summary.failed ?? []) {
+      console.log(`FAILED: ${f.title}\n  ${String(f.error).split('\n').join('\n  ')}`);
+      if (f.log) console.log(`  --- the extension's log during this test ---\n  ${f.log.split('\n').join('\n  ')}`);
+    }
     console.log(`${summary.passes} passed, ${summary.failures} failed` + (summary.pending ? `, ${summary.pending} skipped` : ''));
   } else {
     console.log(`no test results (exit ${code})`);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { ENV, type RunSummary } from '../harness/protocol';
+import { logSince } from './support/logSince';
 import { assertNoSecretLeaked, startRecordingNotifications } from './support/secretScan';
 
 export async function run(): Promise<void> {
@@ -32,13 +33,26 @@ export async function run(): Promise<void> {
   });
 
   const failed: RunSummary['failed'] = [];
+  // The extension's log during each failed test, for the console (CI keeps nothing else).
+  const logsRead: Promise<void>[] = [];
+  let testStarted = Date.now();
   let stats: Mocha.Stats | undefined;
   let failures: number;
   try {
     failures = await new Promise<number>((resolve) => {
       const runner = mocha.run(resolve); // throws when a test file cannot be loaded
+      runner.on('test', () => {
+        testStarted = Date.now();
+      });
       runner.on('fail', (test, err: unknown) => {
-        failed.push({ title: test.fullTitle(), error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        const entry: RunSummary['failed'][number] = { title: test.fullTitle(), error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+        failed.push(entry);
+        logsRead.push(
+          logSince(testStarted - 1000).then(
+            (log) => void (entry.log = log),
+            () => undefined,
+          ),
+        );
       });
       runner.on('end', () => {
         stats = runner.stats;
@@ -50,6 +64,7 @@ export async function run(): Promise<void> {
   } finally {
     notifications.dispose();
   }
+  await Promise.all(logsRead);
 
   const summary: RunSummary = {
     passes: stats?.passes ?? 0,

@@ -87,6 +87,8 @@ export class ConnectionManager implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    /** Global state (the extension's CoherentMemento). */
+    private readonly state: vscode.Memento,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
@@ -101,7 +103,7 @@ export class ConnectionManager implements vscode.Disposable {
    */
   async load(): Promise<Connection | undefined> {
     this.cancelPending();
-    const stored = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
+    const stored = this.state.get<StoredConnection>(CONNECTION_KEY);
     const token = stored ? await this.context.secrets.get(tokenKey(stored)) : undefined;
     if (stored && token) return this.set(makeConnection('stored', stored, token, this.context.globalStorageUri));
     const envToken = this.env.SUPERVISOR_TOKEN || this.env.HASSIO_TOKEN;
@@ -167,10 +169,10 @@ export class ConnectionManager implements vscode.Disposable {
       await connection.client.transport.close();
       throw e;
     }
-    const previous = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
+    const previous = this.state.get<StoredConnection>(CONNECTION_KEY);
     if (previous && tokenKey(previous) !== tokenKey(stored)) await this.context.secrets.delete(tokenKey(previous));
     await this.context.secrets.store(tokenKey(stored), token);
-    await this.context.globalState.update(CONNECTION_KEY, stored);
+    await this.state.update(CONNECTION_KEY, stored);
     await this.set(connection);
     return connection;
   }
@@ -194,9 +196,9 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Forgets the stored connection (URL and token); the add-on's environment is used again if present. */
   async disconnect(): Promise<void> {
-    const stored = this.context.globalState.get<StoredConnection>(CONNECTION_KEY);
+    const stored = this.state.get<StoredConnection>(CONNECTION_KEY);
     if (stored) await this.context.secrets.delete(tokenKey(stored));
-    await this.context.globalState.update(CONNECTION_KEY, undefined);
+    await this.state.update(CONNECTION_KEY, undefined);
     await this.load();
   }
 
