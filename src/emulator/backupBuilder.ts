@@ -53,10 +53,14 @@ function part(opts: PartOptions, id: string, members: Parameters<typeof makeInne
   return makeInnerPart(id, members, { compressed: opts.compressed, password: opts.password, mtime, salt: opts.salt?.(memberName) });
 }
 
-export function homeAssistantPart(opts: PartOptions, version: string, excludeDatabase: boolean, payload: Buffer): InnerPart {
+export function homeAssistantPart(opts: PartOptions, version: string, excludeDatabase: boolean, payload: Buffer, files?: Readonly<Record<string, string>>): InnerPart {
   const uuid = createHash('md5').update(`uuid:${opts.slug}`).digest('hex');
   const mtime = opts.mtime();
-  return part({ ...opts, mtime: () => mtime }, 'homeassistant', homeAssistantMembers({ version, excludeDatabase, payload, stamp: { mtime }, uuid }));
+  return part(
+    { ...opts, mtime: () => mtime },
+    'homeassistant',
+    homeAssistantMembers({ version, excludeDatabase, payload, stamp: { mtime }, uuid, ...(files ? { files } : {}) }),
+  );
 }
 
 export function addonPart(opts: PartOptions, addon: AddonRef, payload?: Buffer): InnerPart {

@@ -130,7 +130,7 @@ async function runBackup(
       job.stage = 'home_assistant';
       await runChild(sup, job, 'backup_store_homeassistant', b.slug, delay, () => {
         if (diskFull) throw new SupervisorError('HomeAssistantBackupError', `Can't backup Home Assistant Core config folder: ${ENOSPC}`);
-        parts.push(homeAssistantPart(partOpts, haVersion, opts.excludeDatabase ?? false, payload));
+        parts.push(homeAssistantPart(partOpts, haVersion, opts.excludeDatabase ?? false, payload, sup.scenario.configFiles));
       });
     }
 

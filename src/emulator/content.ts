@@ -90,7 +90,15 @@ mqtt_password: emulator-not-a-real-secret
 `;
 
 /** Members of homeassistant.tar(.gz): ./homeassistant.json, then data/ = the /config tree. */
-export function homeAssistantMembers(opts: { version: string; excludeDatabase: boolean; payload: Buffer; stamp: Stamp; uuid: string }): TarInput[] {
+export function homeAssistantMembers(opts: {
+  version: string;
+  excludeDatabase: boolean;
+  payload: Buffer;
+  stamp: Stamp;
+  uuid: string;
+  /** Config files (path relative to /config → text) over the defaults: a file's history across backups. */
+  files?: Readonly<Record<string, string>>;
+}): TarInput[] {
   const s = opts.stamp;
   const settings = {
     uuid: opts.uuid,
@@ -119,6 +127,12 @@ export function homeAssistantMembers(opts: { version: string; excludeDatabase: b
     dir('data/.storage', s),
     file('data/.storage/core.uuid', JSON.stringify({ version: 1, minor_version: 1, key: 'core.uuid', data: { uuid: opts.uuid } }, null, 2), s, 0o600),
   ];
+  for (const [rel, text] of Object.entries(opts.files ?? {})) {
+    const name = `data/${rel}`;
+    const at = members.findIndex((m) => m.name === name);
+    if (at >= 0) members[at] = file(name, text, s);
+    else members.push(file(name, text, s));
+  }
   if (opts.payload.length > 0) {
     // The recorder database is what makes real backups big; without it, the traces.
     const name = opts.excludeDatabase ? 'data/.storage/trace.saved_traces' : 'data/home-assistant_v2.db';

@@ -4,6 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { HomeAssistantScenarioSchema } from './homeAssistant/homeAssistantScenario';
 
+/** A relative path inside /config: no `..`, no leading `/`. */
+export const CONFIG_FILE_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))[^/][^\0]*$/;
+
 export const ROLES = ['default', 'homeassistant', 'backup', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -94,6 +97,8 @@ export const ScenarioSchema = z
     jobStepDelayMs: z.number().int().min(0).default(150),
     /** Size of the padding payload in backups made through the API. */
     newBackupPayloadBytes: z.number().int().min(0).default(50_000),
+    /** Files of /config (relative path → text) that new backups hold instead of, or besides, the defaults. */
+    configFiles: z.record(z.string().regex(CONFIG_FILE_PATH), z.string()).default({}),
     tokens: z.array(z.strictObject({ token: z.string().min(1), role: z.enum(ROLES) })).default([]),
     addons: z.array(AddonSchema).default(() => DEFAULT_ADDONS.map((a) => AddonSchema.parse(a))),
     mounts: z.array(MountSchema).default([]),

@@ -10,6 +10,7 @@ import { logClientWarnings } from './connection/clients';
 import { ConnectionManager } from './connection/connectionManager';
 import { Downloads } from './downloads';
 import { BackupEvents } from './events';
+import { FileHistoryService } from './history/fileHistoryService';
 import { EventLog } from './log';
 import { PolicyScheduler } from './policy/scheduler';
 import { PurgePreviewDocuments } from './retention/purgePreview';
@@ -35,6 +36,7 @@ export interface Services {
   readonly passwords: BackupPasswords;
   readonly contents: BackupContents;
   readonly verifier: Verifier;
+  readonly history: FileHistoryService;
   readonly runner: BackupRunner;
   readonly scheduler: PolicyScheduler;
   readonly warnings: BackupWarnings;
@@ -57,11 +59,27 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const source = new ArchiveSource(context.globalStorageUri, store, log);
   const contents = new BackupContents(source, passwords, store, log);
   const verifier = new Verifier(source, contents, log);
+  const history = new FileHistoryService(context.globalStorageUri, store, source, contents, log);
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
   const scheduler = new PolicyScheduler(store, runner, retention, log, state);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
   const statusBar = new BackupStatusBar(store, retention, warnings, () => scheduler.nextRun());
-  const disposables: vscode.Disposable[] = [log, downloads, connections, store, events, ledger, runner, statusBar, warnings, retention, previews, scheduler, contents];
+  const disposables: vscode.Disposable[] = [
+    log,
+    downloads,
+    connections,
+    store,
+    events,
+    ledger,
+    runner,
+    statusBar,
+    warnings,
+    retention,
+    previews,
+    scheduler,
+    contents,
+    history,
+  ];
   return {
     context,
     log,
@@ -76,6 +94,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     passwords,
     contents,
     verifier,
+    history,
     runner,
     scheduler,
     warnings,

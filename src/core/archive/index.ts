@@ -21,5 +21,7 @@ export { openEntry, openEntryFrom } from './openEntry';
 export { FileSource, streamRange } from './randomAccess';
 export type { RandomAccessSource } from './randomAccess';
 export type { EntryReadable } from './openEntry';
+export { indexPart, indexPartFrom, partSizeFrom } from './contentIndex';
+export type { ContentIndex, IndexedFile } from './contentIndex';
 export { verifyBackup } from './verify';
 export type { VerifyOptions, VerifyPart, VerifyProgress, VerifyResult } from './verify';

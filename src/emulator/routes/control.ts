@@ -6,6 +6,7 @@ import { FaultsBodySchema } from '../faults';
 import { ApiError, readJson } from '../http';
 import type { RequestContext } from '../http';
 import type { Supervisor } from '../supervisor';
+import { CONFIG_FILE_PATH } from '../scenario';
 import { listBackups } from './backups';
 import { downloadStats, resetDownloadStats } from './download';
 
@@ -76,6 +77,8 @@ const SettingsBody = z.strictObject({
     .min(0)
     .max(1024 * 1024 * 1024)
     .optional(),
+  /** Config files new backups hold (relative path → text), replacing the ones set before; {} for the defaults. */
+  configFiles: z.record(z.string().regex(CONFIG_FILE_PATH), z.string()).optional(),
 });
 
 export async function postSettings(ctx: RequestContext, sup: Supervisor): Promise<unknown> {
@@ -83,11 +86,13 @@ export async function postSettings(ctx: RequestContext, sup: Supervisor): Promis
   if (body.jobStepDelayMs !== undefined) sup.scenario.jobStepDelayMs = body.jobStepDelayMs;
   if (body.clockOffsetMs !== undefined) sup.clock.setOffset(body.clockOffsetMs);
   if (body.newBackupPayloadBytes !== undefined) sup.scenario.newBackupPayloadBytes = body.newBackupPayloadBytes;
+  if (body.configFiles !== undefined) sup.scenario.configFiles = body.configFiles;
   return {
     jobStepDelayMs: sup.scenario.jobStepDelayMs,
     clockOffsetMs: sup.clock.offsetMs,
     now: new Date(sup.clock.now()).toISOString(),
     newBackupPayloadBytes: sup.scenario.newBackupPayloadBytes,
+    configFiles: Object.keys(sup.scenario.configFiles),
   };
 }
 

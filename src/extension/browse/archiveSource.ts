@@ -67,6 +67,23 @@ export class ArchiveSource {
     return source ? { source } : { file: await this.fetched(backup) };
   }
 
+  /** Whether reading `backup` needs nothing from the network: it is in the backup folder, or a copy was fetched earlier. */
+  async isLocal(backup: Backup): Promise<boolean> {
+    return (await this.localFile(backup)) !== undefined;
+  }
+
+  /**
+   * What reading one part of a remote backup fetches: that part alone where the server honours Range
+   * (its size read from the archive's headers), else the whole backup.
+   */
+  async bytesToRead(backup: Backup, archive: string): Promise<{ bytes: number; ranged: boolean }> {
+    const source = await this.rangedSource(backup).catch(() => undefined);
+    if (!source) return { bytes: backup.size_bytes, ranged: false };
+    const { partSizeFrom } = await loadArchive();
+    const size = await partSizeFrom(source, archive).catch(() => undefined);
+    return size === undefined ? { bytes: backup.size_bytes, ranged: false } : { bytes: size, ranged: true };
+  }
+
   /** The backup folder's file, else a copy fetched earlier (none with `fresh`: it is removed). */
   private async localFile(backup: Backup, options: { fresh?: boolean } = {}): Promise<string | undefined> {
     const local = await this.inBackupFolder(backup);
@@ -206,6 +223,7 @@ export class ArchiveSource {
 }
 
 /** A folder name per backup identity: its slug, size and date (a slug alone may come back as another backup). */
-function identityOf(backup: Backup): string {
+/** A backup's identity in file names: its slug, and a hash of its size and date (a later backup under that slug differs). */
+export function identityOf(backup: Backup): string {
   return `${backup.slug}~${createHash('sha256').update(`${backup.size_bytes} ${backup.date}`).digest('hex').slice(0, 12)}`;
 }

@@ -17,6 +17,7 @@ import { registerRefresh } from './refresh';
 import { registerRestoreBackup } from './restoreBackup';
 import { registerRestoreFile } from './restoreFile';
 import { registerRunDuePolicies, registerRunPolicy } from './runPolicy';
+import { registerShowFileHistory } from './showFileHistory';
 import { registerShowLog } from './showLog';
 import { registerUploadBackup } from './uploadBackup';
 import { registerVerifyBackup } from './verifyBackup';
@@ -41,6 +42,7 @@ export function registerCommands(s: Services): vscode.Disposable {
     registerShowLog(s),
     registerCompareWithCurrent(s),
     registerRestoreFile(s),
+    registerShowFileHistory(s),
     registerVerifyBackup(s),
     registerForgetBackupPasswords(s),
   );

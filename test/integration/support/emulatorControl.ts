@@ -78,6 +78,16 @@ export const emulator = {
     if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
   },
 
+  /** Config files (relative path → text) the next backups hold over the defaults; {} for the defaults. */
+  async setConfigFiles(files: Record<string, string>): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ configFiles: files }),
+    });
+    if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
+  },
+
   /** Per download path since the last resetRequests: requests, body bytes sent, answers by status. */
   async downloads(): Promise<Record<string, { requests: number; bytes: number; statuses: Record<string, number> }>> {
     const res = await fetch(`${this.url}/_emulator/state`);
