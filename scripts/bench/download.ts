@@ -9,11 +9,14 @@ import path from 'node:path';
 import { startEmulator } from '../../src/emulator/server';
 import type { DownloadInput, DownloadOutput, DrainOutput } from './child';
 import { ensureBackup } from './data';
+import { formatProfile } from './profile';
 import { BENCH_DIR, GiB, MiB, bytes, list, median, ms, rate, run, runChild, runOk, which } from './util';
 import type { BenchOptions, Row } from './util';
 
 const RATIO_GOAL = 1.1;
 const RSS_GOAL = 64 * MiB;
+/** One sample every 500 µs: a 1 GiB download takes 1.5–3 s, so 3 000–6 000 samples. */
+const PROFILE_US = 500;
 
 /** Reads a file once so that both sides find it in the page cache. */
 async function warm(file: string): Promise<void> {
@@ -90,6 +93,27 @@ export async function downloadBenchmark(opts: BenchOptions): Promise<Row[]> {
         await curlOnce();
       }
     }
+    // Where the time goes: one more run of each Node side under the CPU profiler, not timed.
+    opts.log('download: profiling the extension and the bare Node pipeline');
+    const profiles: { label: string; output: DownloadOutput }[] = [];
+    for (const [task, label] of [
+      ['download', 'extension'],
+      ['bare', 'bare Node pipeline'],
+    ] as const) {
+      await settle();
+      const input: DownloadInput = {
+        url: emulator.url,
+        token,
+        slug: backup.slug,
+        directory: downloads,
+        fileName: 'profiled.tar',
+        expectedBytes: backup.bytes,
+        profileUs: PROFILE_US,
+      };
+      const output = await runChild<DownloadOutput>(task, input);
+      unlinkSync(output.path);
+      profiles.push({ label, output });
+    }
     const leftovers = readdirSync(downloads);
     if (leftovers.length > 0) throw new Error(`files left in the download folder: ${leftovers.join(', ')}`);
 
@@ -111,6 +135,7 @@ export async function downloadBenchmark(opts: BenchOptions): Promise<Row[]> {
           `median of ${opts.runs} runs each, alternating order; extension runs: ${list(ext.map((r) => r.ms))}; curl wall times: ${list(curlMs)} (curl's own time_total: ${list(curlTransferMs)})`,
           `for context, without the extension's code: a bare Node pipeline (undici request → fs.createWriteStream) median ${ms(median(bare.map((r) => r.ms)))} = ${(median(bare.map((r) => r.ms)) / curlMedian).toFixed(2)}× curl (runs: ${list(bare.map((r) => r.ms))}); Node's HTTP floor (same HttpTransport, body read and thrown away, no file) median ${ms(median(floor))} = ${(median(floor) / curlMedian).toFixed(2)}× curl (runs: ${list(floor)})`,
           'extension = SupervisorClient/HttpTransport + downloadBackupToFile in a fresh Node process, timed around the call; curl = wall time of the curl process; both write to .bench/downloads and read the same emulator URL with the same bearer token; `sync` before each run',
+          ...profiles.flatMap(({ label, output }) => (output.profile ? [formatProfile(`${label} (an extra untimed run, ${ms(output.ms)})`, output.profile)] : [])),
         ],
       },
       {

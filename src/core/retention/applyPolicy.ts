@@ -121,11 +121,20 @@ function tagMatrix(n: number, tagsAt: TagsAt, lists: readonly (readonly string[]
   return hits;
 }
 
-/** Each time's wall clock as UTC milliseconds: in its own offset, or in `zone`. */
-function wallClocks({ ms, offsetMs }: TimeColumns, zone: ZoneOffsets | undefined): Float64Array {
+/**
+ * Each time's wall clock as UTC milliseconds: in its own offset, or in `zone`. With a zone, in time order:
+ * consecutive snapshots then mostly share a day, which the zone remembers.
+ */
+function wallClocks({ ms, offsetMs }: TimeColumns, zone: ZoneOffsets | undefined, order: Int32Array): Float64Array {
   const wall = new Float64Array(ms.length);
-  if (zone) for (let i = 0; i < ms.length; i++) wall[i] = ms[i]! + zone.offsetAt(ms[i]!);
-  else for (let i = 0; i < ms.length; i++) wall[i] = ms[i]! + offsetMs[i]!;
+  if (zone) {
+    for (let nr = 0; nr < order.length; nr++) {
+      const i = order[nr]!;
+      wall[i] = ms[i]! + zone.offsetAt(ms[i]!);
+    }
+  } else {
+    for (let i = 0; i < ms.length; i++) wall[i] = ms[i]! + offsetMs[i]!;
+  }
   return wall;
 }
 
@@ -243,7 +252,7 @@ export function runRules(times: TimeColumns, tagsAt: TagsAt, rules: RetentionRul
   const order = sortNewestFirst(times.ms, times.ns);
   const n = order.length;
   if (n === 0) return { order, keep: new Uint8Array(0), matches: [], counters: [] };
-  const wall = wallClocks(times, zone);
+  const wall = wallClocks(times, zone, order);
   const states = ruleStates(rules, withinAnchor(times, order, wall, now), zone);
   // Tag matches up front, in input order: reading the snapshots in memory order is much cheaper than in
   // time order when they are many.
@@ -321,14 +330,15 @@ function walk(times: TimeColumns, wall: Float64Array, order: Int32Array, states:
 
 /** Parses every time (and collects the ids) in input order, which is memory order for parsed JSON. */
 function prepare(snapshots: readonly SnapshotLike[]): { cols: TimeColumns; ids: string[] } {
-  const cols = timeColumns(snapshots.length);
-  const ids: string[] = [];
-  for (let i = 0; i < snapshots.length; i++) {
+  const n = snapshots.length;
+  const cols = timeColumns(n);
+  const ids = new Array<string>(n); // sized once: pushing 100 000 ids grows and copies the array again and again
+  for (let i = 0; i < n; i++) {
     const sn = snapshots[i]!;
     if (!parseTimestampInto(sn.time, cols, i)) {
       throw new TypeError(`snapshot ${JSON.stringify(sn.id)} (#${i}): time is not RFC 3339 with an offset: ${JSON.stringify(sn.time)}`);
     }
-    ids.push(sn.id);
+    ids[i] = sn.id;
   }
   return { cols, ids };
 }
@@ -369,18 +379,20 @@ export function evaluateRules<S extends SnapshotLike>(snapshots: readonly S[], r
  */
 export function applyPolicy(snapshots: readonly SnapshotLike[], rules: RetentionRules, options: ApplyPolicyOptions): ApplyPolicyResult {
   const r = run(snapshots, rules, options);
-  const keep: string[] = [];
-  const remove: string[] = [];
+  const kept = r.matches.length;
+  const keep = new Array<string>(kept);
+  const remove = new Array<string>(r.order.length - kept); // sized once, as the ids in prepare
   const reasons: [string, string[]][] = [];
   const counters: [string, Counters][] = [];
+  let k = 0;
   for (let nr = 0; nr < r.order.length; nr++) {
     const id = r.ids[r.order[nr]!]!;
     if (r.keep[nr]) {
-      reasons.push([id, r.matches[keep.length]!.map(formatMatch)]);
-      counters.push([id, r.counters[keep.length]!]);
-      keep.push(id);
+      reasons.push([id, r.matches[k]!.map(formatMatch)]);
+      counters.push([id, r.counters[k]!]);
+      keep[k++] = id;
     } else {
-      remove.push(id);
+      remove[nr - k] = id;
     }
   }
   // fromEntries defines own properties, so an id such as "__proto__" is an ordinary key.

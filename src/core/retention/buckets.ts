@@ -35,24 +35,27 @@ export function isoWeekKey(day: number): number {
 
 /**
  * The periods one wall clock falls in, keyed like restic's bucket functions: two snapshots are in the same
- * hour, day, week, month or year when their keys are equal. The day is worked out once per wall clock, and
- * only when a rule asks: this runs for every snapshot while any period rule is running.
+ * hour, day, week, month or year when their keys are equal. The day's key (and its ISO week) is worked out
+ * once per day, and only when a rule asks: this runs for every snapshot while any period rule is running.
  */
 export class PeriodKeys {
   private wallMs = 0;
-  private day = 0;
+  /** The day worked out last, kept while the wall clocks stay on it (snapshots of one day come one after another). */
+  private day = Number.NaN;
   private dayKey = Number.NaN;
+  private weekKey = Number.NaN;
 
   /** Moves on to another wall clock. */
   set(wallMs: number): void {
     this.wallMs = wallMs;
-    this.dayKey = Number.NaN;
   }
 
   key(period: Period): number {
-    if (Number.isNaN(this.dayKey)) {
-      this.day = wallDay(this.wallMs);
-      this.dayKey = dayKeyOf(this.day);
+    const day = wallDay(this.wallMs);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayKey = dayKeyOf(day);
+      this.weekKey = Number.NaN;
     }
     switch (period) {
       case 'hourly':
@@ -60,7 +63,8 @@ export class PeriodKeys {
       case 'daily':
         return this.dayKey;
       case 'weekly':
-        return isoWeekKey(this.day);
+        if (Number.isNaN(this.weekKey)) this.weekKey = isoWeekKey(this.day);
+        return this.weekKey;
       case 'monthly':
         return monthKey(this.dayKey);
       case 'yearly':

@@ -19,7 +19,10 @@ const SMALL_BUCKET = 16;
  */
 export function sortNewestFirst(ms: Float64Array, ns: Float64Array): Int32Array {
   const n = ms.length;
-  switch (presorted(ms, ns)) {
+  // One pass for the order and the range: on a first call every pass starts in V8's slower tiers, so
+  // fewer passes over the snapshots cost less than the same work spread over several.
+  const { shape, min, max } = scan(ms, ns);
+  switch (shape) {
     case 'newest first':
       return inputOrder(n);
     case 'oldest first':
@@ -27,15 +30,13 @@ export function sortNewestFirst(ms: Float64Array, ns: Float64Array): Int32Array 
   }
   // Newer first, then the earlier input position: the order of a stable sort.
   const compare = (a: number, b: number): number => ms[b]! - ms[a]! || ns[b]! - ns[a]! || a - b;
-  const min = earliest(ms);
-  const max = latest(ms);
   if (!(max > min)) return inputOrder(n).sort(compare); // one millisecond: only the ns tell them apart
   // Bucket k holds the instants of the k-th of n equal slices of [max, min], newest slice first. The
   // slices follow time, so sorting each bucket sorts the whole.
-  const bucket = bucketsOf(ms, min, max);
-  const start = runningTotal(bucketSizes(bucket)); // start[k]: where bucket k begins in the sorted order
+  const bucket = new Int32Array(n);
+  const start = runningTotal(bucketsOf(ms, min, max, bucket)); // start[k]: where bucket k begins in the sorted order
   const order = byBucket(bucket, start);
-  for (let k = 0; k < n; k++) sortRange(order, start[k]!, start[k + 1]!, compare);
+  sortBuckets(order, start, compare);
   return order;
 }
 
@@ -48,44 +49,39 @@ function inputOrder(n: number): Int32Array {
 
 /**
  * Whether the input is already in the stable newest-first order (instants never increase), or exactly in
- * its reverse (instants strictly increase: with a tie, reversing would swap the tied snapshots).
+ * its reverse (instants strictly increase: with a tie, reversing would swap the tied snapshots); and the
+ * earliest and latest millisecond.
  */
-function presorted(ms: Float64Array, ns: Float64Array): 'newest first' | 'oldest first' | 'no' {
+function scan(ms: Float64Array, ns: Float64Array): { shape: 'newest first' | 'oldest first' | 'no'; min: number; max: number } {
   let newestFirst = true;
   let oldestFirst = true;
-  for (let i = 1; i < ms.length && (newestFirst || oldestFirst); i++) {
-    const later = ms[i]! - ms[i - 1]! || ns[i]! - ns[i - 1]!; // > 0: snapshot i is newer than i - 1
+  let min = ms.length > 0 ? ms[0]! : Number.POSITIVE_INFINITY;
+  let max = ms.length > 0 ? ms[0]! : Number.NEGATIVE_INFINITY;
+  for (let i = 1; i < ms.length; i++) {
+    const t = ms[i]!;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    const later = t - ms[i - 1]! || ns[i]! - ns[i - 1]!; // > 0: snapshot i is newer than i - 1
     if (later > 0) newestFirst = false;
     else oldestFirst = false;
   }
-  return newestFirst ? 'newest first' : oldestFirst ? 'oldest first' : 'no';
+  return { shape: newestFirst ? 'newest first' : oldestFirst ? 'oldest first' : 'no', min, max };
 }
 
-function earliest(ms: Float64Array): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < ms.length; i++) if (ms[i]! < min) min = ms[i]!;
-  return min;
-}
-
-function latest(ms: Float64Array): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < ms.length; i++) if (ms[i]! > max) max = ms[i]!;
-  return max;
-}
-
-/** Each snapshot's bucket, 0 … n - 1: newest at 0, oldest at n - 1. */
-function bucketsOf(ms: Float64Array, min: number, max: number): Int32Array {
+/**
+ * Each snapshot's bucket into `bucket`, 0 … n - 1: newest at 0, oldest at n - 1. Returns `sizes`:
+ * `sizes[k + 1]` is how many snapshots bucket k holds (`sizes[0]` = 0), so that the running total is
+ * where each bucket starts.
+ */
+function bucketsOf(ms: Float64Array, min: number, max: number, bucket: Int32Array): Int32Array {
   const n = ms.length;
   const scale = (n - 1) / (max - min);
-  const bucket = new Int32Array(n);
-  for (let i = 0; i < n; i++) bucket[i] = Math.min(n - 1, Math.floor((max - ms[i]!) * scale));
-  return bucket;
-}
-
-/** `sizes[k + 1]`: how many snapshots bucket k holds (`sizes[0]` = 0), so that the running total is where each bucket starts. */
-function bucketSizes(bucket: Int32Array): Int32Array {
-  const sizes = new Int32Array(bucket.length + 1);
-  for (let i = 0; i < bucket.length; i++) sizes[bucket[i]! + 1]!++;
+  const sizes = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(n - 1, Math.floor((max - ms[i]!) * scale));
+    bucket[i] = k;
+    sizes[k + 1]!++;
+  }
   return sizes;
 }
 
@@ -101,6 +97,11 @@ function byBucket(bucket: Int32Array, start: Int32Array): Int32Array {
   const next = start.slice(0, bucket.length); // where each bucket's next snapshot goes
   for (let i = 0; i < bucket.length; i++) order[next[bucket[i]!]!++] = i;
   return order;
+}
+
+/** Sorts each bucket of `order` in place (bucket k is `order[start[k] … start[k + 1] - 1]`). */
+function sortBuckets(order: Int32Array, start: Int32Array, compare: (a: number, b: number) => number): void {
+  for (let k = 0; k < order.length; k++) if (start[k + 1]! - start[k]! > 1) sortRange(order, start[k]!, start[k + 1]!, compare);
 }
 
 /** Sorts `order[from … to - 1]` in place. */
