@@ -14,6 +14,7 @@ import { FileHistoryService } from './history/fileHistoryService';
 import { EventLog } from './log';
 import { PolicyScheduler } from './policy/scheduler';
 import { PurgePreviewDocuments } from './retention/purgePreview';
+import { SafetyNet } from './safetyNet/safetyNet';
 import { RetentionState } from './retention/retentionState';
 import { BackupRunner } from './runner/backupRunner';
 import { BackupStatusBar } from './statusBar';
@@ -37,6 +38,7 @@ export interface Services {
   readonly contents: BackupContents;
   readonly verifier: Verifier;
   readonly history: FileHistoryService;
+  readonly safetyNet: SafetyNet;
   readonly runner: BackupRunner;
   readonly scheduler: PolicyScheduler;
   readonly warnings: BackupWarnings;
@@ -61,6 +63,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const verifier = new Verifier(source, contents, log);
   const history = new FileHistoryService(context.globalStorageUri, store, source, contents, log);
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
+  const safetyNet = new SafetyNet(store, runner, log);
   const scheduler = new PolicyScheduler(store, runner, retention, log, state);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
   const statusBar = new BackupStatusBar(store, retention, warnings, () => scheduler.nextRun());
@@ -79,6 +82,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     scheduler,
     contents,
     history,
+    safetyNet,
   ];
   return {
     context,
@@ -95,6 +99,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     contents,
     verifier,
     history,
+    safetyNet,
     runner,
     scheduler,
     warnings,

@@ -4,6 +4,7 @@
 // only when the extension runs in Test mode (extensionTestsPath set), never to other extensions.
 import * as vscode from 'vscode';
 import { parseBackupUri } from './browse/backupUri';
+import type { RunResult } from './runner/runResult';
 import type { Services } from './services';
 import type { BackupsView } from './tree/backupsView';
 import { PolicyGroupNode } from './tree/policyGroupNode';
@@ -49,10 +50,20 @@ export interface TestProbe {
   snapshot(): ApiSnapshot;
   /** Reveals and selects the row of a backup, a part or a file (`ha-backup://<slug>/<part>/<path>`); resolves with the row's id. */
   reveal(address: string): Promise<string>;
+  /** What the safety net did about the session's first edit; a backup it started is waited for. */
+  safetyNet(): Promise<{ kind: string; file: string; files?: string[]; result?: RunResult } | undefined>;
 }
 
 export function testProbe(s: Services, backupsView: BackupsView): TestProbe {
-  return { snapshot: () => snapshot(s, backupsView), reveal: (address) => reveal(backupsView, address) };
+  return {
+    snapshot: () => snapshot(s, backupsView),
+    reveal: (address) => reveal(backupsView, address),
+    safetyNet: async () => {
+      const last = s.safetyNet.last;
+      if (last?.kind !== 'started') return last;
+      return { kind: last.kind, file: last.file, files: last.files, result: await last.result };
+    },
+  };
 }
 
 async function reveal({ tree, view }: BackupsView, address: string): Promise<string> {

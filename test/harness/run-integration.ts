@@ -246,6 +246,8 @@ function userSettings(): Record<string, unknown> {
     'workbench.tips.enabled': false,
     'update.mode': 'none',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // Edits in other tests must not start safety-net backups; its own test turns it on.
+    'haBackups.safetyNet.mode': 'off',
   };
 }
 

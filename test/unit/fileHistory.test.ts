@@ -8,7 +8,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { FileSource } from '../../src/core/archive/randomAccess';
 import { indexPart, indexPartFrom } from '../../src/core/archive/contentIndex';
+import { ledgerEntryFor } from '../../src/core/deletion';
 import { fileHistory, lineChange } from '../../src/core/history';
+import { ContentIndexStore } from '../../src/core/history/contentIndexStore';
+import { readExtraTag, withExtraTag } from '../../src/core/options';
 import { backupJsonFor, encryptV2, gzip, makeTar, tempDir, writeBackup } from './archive/helpers';
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -112,5 +115,44 @@ describe('fileHistory', () => {
   it('counts lines added and removed', () => {
     assert.deepEqual(lineChange('a\nb\nc\n', 'a\nc\nd\ne\n'), { added: 2, removed: 1 });
     assert.deepEqual(lineChange('same\n', 'same\n'), { added: 0, removed: 0 });
+  });
+});
+
+describe('safety-net backups: tag and ledger', () => {
+  it("the files being edited travel in `extra` beside the extension's other tags, and read back", () => {
+    const extra = withExtraTag(withExtraTag({ other: 1 }, { keepDays: 7 }), { safetyNet: ['automations.yaml', 'scripts.yaml'] });
+    assert.deepEqual(extra, { other: 1, vscode_ha_backups: { keep_days: 7, safety_net: ['automations.yaml', 'scripts.yaml'] } });
+    assert.deepEqual(readExtraTag(extra), { keepDays: 7, safetyNet: ['automations.yaml', 'scripts.yaml'] });
+    assert.deepEqual(readExtraTag({ vscode_ha_backups: { safety_net: ['a.yaml', 3, null] } }), { safetyNet: ['a.yaml'] });
+  });
+
+  it('the ledger entry keeps them, bound to the backup it was written for', () => {
+    const entry = ledgerEntryFor({ slug: 's1', date: '2026-12-06T06:00:00+00:00', size_bytes: 10, locations: [null] }, { keepDays: 7, safetyNet: ['automations.yaml'] }, 1);
+    assert.deepEqual(entry.safetyNet, ['automations.yaml']);
+    assert.equal(ledgerEntryFor({ slug: 's2', date: '2026-12-06T06:00:00+00:00', size_bytes: 10, locations: [null] }, { keepDays: 7 }, 1).safetyNet, undefined);
+  });
+});
+
+describe('ContentIndexStore', () => {
+  const index = { archive: 'homeassistant.tar.gz', files: [{ path: 'data/a.yaml', size: 1, mtime: 0, sha256: 'x' }] };
+  const b1 = { slug: 'aa11', size_bytes: 100, date: '2026-12-01T03:00:00+00:00' };
+
+  it('keeps an index per backup identity, reads it in a new store, and drops it when the backup is gone', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      await new ContentIndexStore(dir).put('http://ha', b1, index);
+      const again = new ContentIndexStore(dir);
+      assert.deepEqual(await again.get('http://ha', b1), index);
+      assert.equal(again.reads, 1);
+      assert.deepEqual(await again.get('http://ha', b1), index);
+      assert.equal(again.reads, 1, 'the second get is from memory');
+      assert.equal(await again.get('http://ha', { ...b1, size_bytes: 101 }), undefined, 'another backup under the same slug has no index');
+      assert.equal(await again.get('http://other', b1), undefined, 'another instance has its own');
+      assert.equal(await again.prune('http://ha', []), 0, 'an empty list proves nothing');
+      assert.equal(await again.prune('http://ha', [{ ...b1, slug: 'bb22' }]), 1);
+      assert.equal(await new ContentIndexStore(dir).get('http://ha', b1), undefined);
+    } finally {
+      cleanup();
+    }
   });
 });

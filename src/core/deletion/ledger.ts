@@ -27,6 +27,8 @@ export interface LedgerEntry {
   keepDays?: number;
   /** When it may be purged (Home Assistant's clock), for keep_days backups. */
   expires?: string;
+  /** A safety-net backup (started by an edit): the config files being edited then. */
+  safetyNet?: string[];
   /** When the entry was written, on this machine's clock (only compared with this machine's list times). */
   recordedAt: number;
 }
@@ -41,7 +43,11 @@ export function isSameBackup(entry: LedgerEntry, backup: ListedBackup): boolean 
 }
 
 /** The entry to record for a backup the extension just made. */
-export function ledgerEntryFor(backup: ListedBackup, made: { policy?: string; keepDays?: number; expires?: Date }, recordedAt: number): LedgerEntry {
+export function ledgerEntryFor(
+  backup: ListedBackup,
+  made: { policy?: string; keepDays?: number; expires?: Date; safetyNet?: readonly string[] },
+  recordedAt: number,
+): LedgerEntry {
   return {
     slug: backup.slug,
     date: backup.date,
@@ -50,6 +56,7 @@ export function ledgerEntryFor(backup: ListedBackup, made: { policy?: string; ke
     ...(made.policy !== undefined ? { policy: made.policy } : {}),
     ...(made.keepDays !== undefined ? { keepDays: made.keepDays } : {}),
     ...(made.expires ? { expires: made.expires.toISOString() } : {}),
+    ...(made.safetyNet ? { safetyNet: [...made.safetyNet] } : {}),
     recordedAt,
   };
 }

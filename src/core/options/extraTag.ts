@@ -1,5 +1,5 @@
 // What the extension writes into a backup's `extra` (Supervisor ≥ 2024.12 keeps it in backup.json):
-// `{ vscode_ha_backups: { policy?, keep_days? } }`. The tag says which policy asked for a backup; it
+// `{ vscode_ha_backups: { policy?, keep_days?, safety_net? } }`. The tag says which policy asked for a backup; it
 // travels with the archive (downloads, uploads, other machines), so it shows where a backup came from
 // but never, by itself, allows deleting it: that needs the ledger (src/core/deletion/ledger.ts).
 
@@ -11,6 +11,8 @@ export interface ExtraTag {
   policy?: string;
   /** keep_days it was made with. */
   keepDays?: number;
+  /** A safety-net backup: the config files being edited when it was started. */
+  safetyNet?: string[];
 }
 
 /** `extra` with this extension's tag merged in (what else is under the key is kept). */
@@ -20,6 +22,7 @@ export function withExtraTag(extra: Readonly<Record<string, unknown>> | null | u
   const add: Record<string, unknown> = {};
   if (tag.policy !== undefined) add.policy = tag.policy;
   if (tag.keepDays !== undefined) add.keep_days = tag.keepDays;
+  if (tag.safetyNet !== undefined) add.safety_net = [...tag.safetyNet];
   return { ...extra, [EXTRA_KEY]: { ...own, ...add } };
 }
 
@@ -30,6 +33,7 @@ export function readExtraTag(extra: unknown): ExtraTag {
   const tag: ExtraTag = {};
   if (typeof mine.policy === 'string' && mine.policy !== '') tag.policy = mine.policy;
   if (typeof mine.keep_days === 'number' && Number.isFinite(mine.keep_days)) tag.keepDays = mine.keep_days;
+  if (Array.isArray(mine.safety_net)) tag.safetyNet = mine.safety_net.filter((f): f is string => typeof f === 'string');
   return tag;
 }
 

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { cacheFileOf, cachedArchives, CacheTooSmallError, makeRoom, touchArchive } from '../../core/browse';
 import { downloadBackupToFile, exactSizeOf } from '../../core/download';
+import { identityOf } from '../../core/browse/identity';
 import { formatSize } from '../../core/format/size';
 import type { RandomAccessSource } from '../../core/archive/randomAccess';
 import { openHttpRanged } from '../../core/ranged/httpRanged';
@@ -223,7 +224,3 @@ export class ArchiveSource {
 }
 
 /** A folder name per backup identity: its slug, size and date (a slug alone may come back as another backup). */
-/** A backup's identity in file names: its slug, and a hash of its size and date (a later backup under that slug differs). */
-export function identityOf(backup: Backup): string {
-  return `${backup.slug}~${createHash('sha256').update(`${backup.size_bytes} ${backup.date}`).digest('hex').slice(0, 12)}`;
-}

@@ -19,6 +19,7 @@ import { registerRestoreFile } from './restoreFile';
 import { registerRunDuePolicies, registerRunPolicy } from './runPolicy';
 import { registerShowFileHistory } from './showFileHistory';
 import { registerShowLog } from './showLog';
+import { registerUndoEditsSince } from './undoEditsSince';
 import { registerUploadBackup } from './uploadBackup';
 import { registerVerifyBackup } from './verifyBackup';
 
@@ -43,6 +44,7 @@ export function registerCommands(s: Services): vscode.Disposable {
     registerCompareWithCurrent(s),
     registerRestoreFile(s),
     registerShowFileHistory(s),
+    registerUndoEditsSince(s),
     registerVerifyBackup(s),
     registerForgetBackupPasswords(s),
   );

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { keepCopy, resolveRestoreTarget, RestoreRefusedError, writeRestoredFile } from '../../core/browse';
 import { formatDateTime } from '../../core/format/dates';
+import { hasUnsavedChanges } from '../browse/writeConfigFile';
 import { configFolder } from '../policy/policyFile';
 import type { Services } from '../services';
 import { backupFileTarget, notAConfigFile } from '../targets/backupFileTarget';
@@ -79,14 +80,9 @@ export function registerRestoreFile(s: Services): vscode.Disposable {
   });
 }
 
-/**
- * A refusal when an editor holds unsaved changes of the target. Paths are compared without regard to
- * case: on macOS, Windows or a Samba-mounted config folder, `Automations.yaml` is the same file.
- */
+/** A refusal when an editor holds unsaved changes of the target. */
 function unsavedChangesRefusal(rel: string, target: string): RestoreFileResult | undefined {
-  const key = path.resolve(target).toLowerCase();
-  const dirty = vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && path.resolve(d.uri.fsPath).toLowerCase() === key);
-  if (!dirty) return undefined;
+  if (!hasUnsavedChanges(target)) return undefined;
   const message = vscode.l10n.t('{0} has unsaved changes. Save or revert them first; nothing was restored.', rel);
   void vscode.window.showWarningMessage(message);
   return { status: 'refused', target, error: message };

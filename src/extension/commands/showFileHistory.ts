@@ -9,7 +9,7 @@ import { formatDateTime } from '../../core/format/dates';
 import { lineChange, type FileVersion } from '../../core/history';
 import { backupUri } from '../browse/backupUri';
 import type { HistoryOptions } from '../history/fileHistoryService';
-import { configFolder } from '../policy/policyFile';
+import { configRelative } from '../policy/policyFile';
 import type { Services } from '../services';
 import { registerConnectedCommand } from './command';
 import type { CompareResult } from './compareWithCurrent';
@@ -86,15 +86,6 @@ export function registerShowFileHistory(s: Services): vscode.Disposable {
     if (chosen?.length) result.compared = await compare(s, configPath, chosen);
     return result;
   });
-}
-
-/** The path of `uri` relative to the config folder (POSIX), or undefined when it is not inside it. */
-function configRelative(uri: vscode.Uri): string | undefined {
-  const root = configFolder()?.uri.fsPath;
-  if (!root || uri.scheme !== 'file') return undefined;
-  const rel = path.relative(root, uri.fsPath);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  return rel.split(path.sep).join('/');
 }
 
 /** The file as the person sees it now: the editor's text when it is open, else the disk's. */

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ContentIndex } from '../../core/archive/contentIndex';
 import { formatSize } from '../../core/format/size';
+import { ContentIndexStore } from '../../core/history/contentIndexStore';
 import { fileHistory, type FileHistory, type FileVersion, type Sighting } from '../../core/history';
 import type { Backup } from '../../core/supervisor';
 import type { ArchiveSource } from '../browse/archiveSource';
@@ -16,7 +17,6 @@ import type { BackupContents } from '../browse/backupContents';
 import { loadArchive } from '../lazy/archive';
 import type { EventLog } from '../log';
 import type { BackupStore } from '../store/backupStore';
-import { ContentIndexStore } from './contentIndexStore';
 
 /** Versions up to this size are kept by hash after their first read. */
 const MAX_KEPT_TEXT = 1024 * 1024;
@@ -95,6 +95,20 @@ export class FileHistoryService implements vscode.Disposable {
       .filter((b) => known.has(b.slug))
       .map((b) => ({ backup: { slug: b.slug, name: b.name, date: b.date }, file: known.get(b.slug)!.files.find((f) => f.path === member) }));
     return { configPath, history: fileHistory(sightings), skipped, built };
+  }
+
+  /** The content index of one backup's configuration: kept, built (a remote backup: after asking), or undefined. */
+  async indexFor(backup: Backup, options: HistoryOptions = {}): Promise<ContentIndex | undefined> {
+    const url = this.store.connection?.url;
+    if (!url || !backup.content.homeassistant) return undefined;
+    const kept = await this.indexes.get(url, backup);
+    if (kept) return kept;
+    if (!(await this.source.isLocal(backup)) && !(await this.mayFetch([backup], options.remote ?? 'ask'))) return undefined;
+    const known = new Map<string, ContentIndex>();
+    const skipped: HistoryResult['skipped'] = [];
+    await this.build(url, [backup], known, skipped);
+    if (skipped[0]) throw new Error(skipped[0].why);
+    return known.get(backup.slug);
   }
 
   /** The text of a version: kept by hash after the first read, which is from its newest backup. */

@@ -24,6 +24,15 @@ export function configFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && fs.existsSync(path.join(f.uri.fsPath, 'configuration.yaml')));
 }
 
+/** The path of `uri` relative to the config folder (POSIX), or undefined when it is not a file inside it. */
+export function configRelative(uri: vscode.Uri): string | undefined {
+  const root = configFolder()?.uri.fsPath;
+  if (!root || uri.scheme !== 'file') return undefined;
+  const rel = path.relative(root, uri.fsPath);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
 export function policyFilePath(): string | undefined {
   const folder = configFolder();
   if (!folder) return undefined;

@@ -3,7 +3,7 @@
 // expiries and options, pins, and Home Assistant's clock. Recomputed when any of them changes; the
 // tree, the status bar, the scheduler and Purge all read this one plan.
 import * as vscode from 'vscode';
-import { planDeletions, reconcileLedger, type DeletionDecision, type DeletionPlan } from '../../core/deletion';
+import { planDeletions, reconcileLedger, type DeletionDecision, type DeletionPlan, type LedgerEntry } from '../../core/deletion';
 import { taggedPolicy } from '../../core/options';
 import type { Backup } from '../../core/supervisor';
 import type { EventLog } from '../log';
@@ -17,6 +17,8 @@ export class RetentionState implements vscode.Disposable {
   /** The saved policy file, as the plan read it. */
   file: SavedPolicyFile = { file: undefined, state: { status: 'missing' }, policies: [] };
   private bySlug = new Map<string, DeletionDecision<Backup>>();
+  /** Ledger entries bound to listed backups, as the plan read them. */
+  private bound: ReadonlyMap<string, LedgerEntry> = new Map();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
@@ -47,8 +49,10 @@ export class RetentionState implements vscode.Disposable {
     this.file = savedPolicyFile();
     if (!connection || this.store.status !== 'ready') {
       this.plan = undefined;
+      this.bound = new Map();
     } else {
       const { bound } = reconcileLedger(this.ledger.entries(connection.url), this.store.backups, { listedAt: this.store.listedAt, downMounts: this.downMounts });
+      this.bound = bound;
       const autoBackup = this.store.autoBackup;
       this.plan = planDeletions({
         backups: this.store.backups,
@@ -69,6 +73,11 @@ export class RetentionState implements vscode.Disposable {
 
   decisionOf(slug: string): DeletionDecision<Backup> | undefined {
     return this.bySlug.get(slug);
+  }
+
+  /** What this VS Code recorded about the listed backup `slug` (bound to its identity), if anything. */
+  ledgerEntryOf(slug: string): LedgerEntry | undefined {
+    return this.bound.get(slug);
   }
 
   /**

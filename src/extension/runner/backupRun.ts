@@ -8,6 +8,8 @@ export interface BackupRun {
   readonly plan: BackupPlan;
   /** The policy the backup is made for (tagged in its `extra`, recorded in the ledger when it succeeds). */
   readonly policy: string | undefined;
+  /** A safety-net backup: the config files being edited when it was started. */
+  readonly safetyNet?: string[] | undefined;
   readonly startedAt: Date;
   /** A policy's `verify: true`: the backup is read completely when it succeeds, with this password. */
   readonly verify: { password: string | undefined } | undefined;

@@ -27,6 +27,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** Verify the backup when it succeeds (a policy's `verify: true`). */
   verify?: boolean;
+  /** A safety-net backup: the config files being edited (tagged in `extra`, kept in the ledger). */
+  safetyNet?: string[];
 }
 
 export class BackupRunner implements vscode.Disposable {
@@ -54,7 +56,7 @@ export class BackupRunner implements vscode.Disposable {
   async create(request: BackupRequestInput, options: RunOptions = {}): Promise<RunResult> {
     const connection = this.store.connection;
     if (!connection) throw new Error(vscode.l10n.t('Not connected to a Home Assistant Supervisor.'));
-    const plan = await planRun(this.store, connection, request, options.policy);
+    const plan = await planRun(this.store, connection, request, options.policy, options.safetyNet);
     const name = plan.body.name ?? '';
     if (plan.errors.length) return this.refuse(name, plan);
     for (const w of plan.warnings) this.log.warn(`backup "${name}": ${w}`);
@@ -65,6 +67,7 @@ export class BackupRunner implements vscode.Disposable {
       name,
       plan,
       policy: options.policy,
+      safetyNet: options.safetyNet,
       startedAt: new Date(),
       verify: options.verify ? { password: plan.body.password ?? undefined } : undefined,
     };

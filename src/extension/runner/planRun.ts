@@ -9,7 +9,7 @@ import { readDefaultBackupKey } from '../defaultKey';
 import type { BackupStore } from '../store/backupStore';
 import { downloadPathProblems } from './downloadPaths';
 
-export async function planRun(store: BackupStore, connection: Connection, request: BackupRequestInput, policy: string | undefined): Promise<BackupPlan> {
+export async function planRun(store: BackupStore, connection: Connection, request: BackupRequestInput, policy: string | undefined, safetyNet?: string[]): Promise<BackupPlan> {
   const wantsKey = request.encrypted === true && !request.password;
   const key = wantsKey ? await readDefaultBackupKey(connection) : { key: null };
   const plan = planBackup(request, {
@@ -34,6 +34,7 @@ export async function planRun(store: BackupStore, connection: Connection, reques
   const keepsExtra = supervisorAtLeast(store.supervisorVersion, EXTRA_SINCE);
   if (plan.keepDays !== null && keepsExtra) plan.body.extra = withExtraTag(plan.body.extra, { keepDays: plan.keepDays });
   if (policy !== undefined && keepsExtra) plan.body.extra = withExtraTag(plan.body.extra, { policy });
+  if (safetyNet && keepsExtra) plan.body.extra = withExtraTag(plan.body.extra, { safetyNet });
   return plan;
 }
 

@@ -21,7 +21,16 @@ export async function recordBackup(run: StartedRun, slug: string, store: BackupS
   try {
     await ledger.record(
       connection.url,
-      ledgerEntryFor(listed, { ...(policy !== undefined ? { policy } : {}), ...(keepDays !== null ? { keepDays } : {}), ...(expires ? { expires } : {}) }, Date.now()),
+      ledgerEntryFor(
+        listed,
+        {
+          ...(policy !== undefined ? { policy } : {}),
+          ...(keepDays !== null ? { keepDays } : {}),
+          ...(expires ? { expires } : {}),
+          ...(run.safetyNet ? { safetyNet: run.safetyNet } : {}),
+        },
+        Date.now(),
+      ),
     );
     if (expires) log.info(`backup ${slug} expires ${expires.toISOString()} (keep_days=${keepDays}, Home Assistant's clock)`);
   } catch (e) {

@@ -21,6 +21,8 @@ export interface BackupNodeContext {
   pinned?: boolean;
   /** What retention decides for this backup now. */
   retention?: { action: 'keep' | 'remove'; reasons: string[]; managed: boolean };
+  /** A safety-net backup: the config files being edited when it was started. */
+  safetyNet?: string[];
 }
 
 export const ITEM_SCHEME = 'ha-backups-item';
@@ -40,6 +42,7 @@ export class BackupNode {
     if (future) tokens.push('future');
     if (b.locations.some((l) => l !== null)) tokens.push('mount');
     if (b.locations.length > 1) tokens.push('multiLocation');
+    if (b.content.homeassistant) tokens.push('config');
     return tokens.join(' ');
   }
 
@@ -48,7 +51,7 @@ export class BackupNode {
     // Collapsed: expanding it shows what is inside (src/extension/browse).
     const item = new vscode.TreeItem(b.name || b.slug, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = b.slug;
-    item.description = describe(b, ctx.now, ctx.pinned, ctx.retention, ctx.future);
+    item.description = describe(b, ctx.now, ctx.pinned, ctx.retention, ctx.future, ctx.safetyNet);
     // Carries the slug to the file decoration provider (retention badge).
     item.resourceUri = vscode.Uri.from({ scheme: ITEM_SCHEME, path: `/${b.slug}` });
     item.contextValue = this.contextValue(ctx.pinned, ctx.future);
@@ -61,8 +64,9 @@ export class BackupNode {
   }
 }
 
-export function describe(b: Backup, now: Date, pinned = false, retention?: BackupNodeContext['retention'], future = false): string {
+export function describe(b: Backup, now: Date, pinned = false, retention?: BackupNodeContext['retention'], future = false, safetyNet?: readonly string[]): string {
   const parts = [future ? vscode.l10n.t('dated in the future') : formatAge(new Date(b.date), now), formatSize(b.size_bytes), typeLabel(b)];
+  if (safetyNet?.length) parts.push(vscode.l10n.t('safety net: {0}', safetyNet.join(', ')));
   if (pinned) parts.push(vscode.l10n.t('pinned'));
   else if (retention?.action === 'remove') parts.push(vscode.l10n.t('to be purged'));
   else if (retention?.managed && retention.reasons[0]) parts.push(retention.reasons[0]);
@@ -88,6 +92,7 @@ function tooltipFor(b: Backup, ctx: BackupNodeContext): vscode.MarkdownString {
   md.appendMarkdown(`${vscode.l10n.t('Date')}: ${escape(formatDateTime(new Date(b.date), ctx.timeZone))}${ctx.timeZone ? ` (${escape(ctx.timeZone)})` : ''}  \n`);
   md.appendMarkdown(`${vscode.l10n.t('Slug')}: \`${b.slug}\`  \n`);
   md.appendMarkdown(`${vscode.l10n.t('Type')}: ${typeLabel(b)} · ${formatSize(b.size_bytes)}${b.compressed ? '' : ` · ${vscode.l10n.t('uncompressed')}`}  \n`);
+  if (ctx.safetyNet?.length) md.appendMarkdown(`$(shield) ${escape(vscode.l10n.t('Safety net, started while editing {0}', ctx.safetyNet.join(', ')))}  \n`);
   if (ctx.pinned) md.appendMarkdown(`$(pinned) ${escape(vscode.l10n.t('Pinned: never deleted by retention'))}  \n`);
   if (ctx.retention) {
     const verdict = ctx.retention.action === 'remove' ? vscode.l10n.t('Retention: to be purged') : vscode.l10n.t('Retention: kept');

@@ -1,5 +1,6 @@
 // Backups tree: newest first, stable ids (the slug) so selection survives a refresh.
 import * as vscode from 'vscode';
+import { readExtraTag } from '../../core/options/extraTag';
 import type { BackupStore } from '../store/backupStore';
 import type { PinStore } from '../store/pinStore';
 import type { RetentionState } from '../retention/retentionState';
@@ -142,6 +143,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       pinned: this.store.connection ? this.pins.isPinned(this.store.connection.url, node.backup.slug) : false,
       retention: this.retentionOf(node.backup.slug),
       future: this.retention.decisionOf(node.backup.slug)?.future ?? false,
+      safetyNet: this.retention.ledgerEntryOf(node.backup.slug)?.safetyNet ?? readExtraTag(this.store.cachedDetails(node.backup.slug)?.extra).safetyNet,
     };
   }
 

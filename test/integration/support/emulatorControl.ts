@@ -12,6 +12,7 @@ export interface EmulatorBackup {
   size_bytes: number;
   protected: boolean;
   locations: (string | null)[];
+  content: { homeassistant: boolean; addons: string[]; folders: string[] };
 }
 
 export const emulator = {

@@ -5,11 +5,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ContentIndex } from '../../core/archive/contentIndex';
-import type { Backup } from '../../core/supervisor';
-import { identityOf } from '../browse/archiveSource';
+import type { ContentIndex } from '../archive/contentIndex';
+import { identityOf } from '../browse/identity';
 
 const FORMAT = 1;
+
+/** What names a backup's index: slug, size and date. */
+type IdentifiedBackup = Parameters<typeof identityOf>[0];
 
 interface StoredIndex extends ContentIndex {
   format: number;
@@ -26,11 +28,11 @@ export class ContentIndexStore {
     return path.join(this.root, createHash('sha256').update(instance).digest('hex').slice(0, 16));
   }
 
-  private file(instance: string, backup: Backup): string {
+  private file(instance: string, backup: IdentifiedBackup): string {
     return path.join(this.dir(instance), `${identityOf(backup)}.json`);
   }
 
-  async get(instance: string, backup: Backup): Promise<ContentIndex | undefined> {
+  async get(instance: string, backup: IdentifiedBackup): Promise<ContentIndex | undefined> {
     const file = this.file(instance, backup);
     const known = this.memory.get(file);
     if (known) return known;
@@ -46,7 +48,7 @@ export class ContentIndexStore {
     }
   }
 
-  async put(instance: string, backup: Backup, index: ContentIndex): Promise<void> {
+  async put(instance: string, backup: IdentifiedBackup, index: ContentIndex): Promise<void> {
     const file = this.file(instance, backup);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     const stored: StoredIndex = { format: FORMAT, ...index };
@@ -58,7 +60,7 @@ export class ContentIndexStore {
   }
 
   /** Drops the indexes of backups that are no longer listed (an empty list proves nothing). */
-  async prune(instance: string, listed: readonly Backup[]): Promise<number> {
+  async prune(instance: string, listed: readonly IdentifiedBackup[]): Promise<number> {
     if (!listed.length) return 0;
     const keep = new Set(listed.map((b) => `${identityOf(b)}.json`));
     const dir = this.dir(instance);
