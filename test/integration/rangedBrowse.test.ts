@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import type { VerifyOutcome } from '../../src/extension/browse/verifier';
 import type { RunResult } from '../../src/extension/runner/runResult';
 import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
@@ -61,6 +62,18 @@ describe('Looking inside a remote backup with Range requests', () => {
     const second = (await emulator.downloads())[path()]!;
     assert.ok(second.bytes - first.bytes < 70 * 1024, `opening a file re-reads at most the headers, not the part: ${second.bytes - first.bytes} bytes more`);
     assert.match(await logText(), new RegExp(`browse: reading ${slug} with Range requests`));
+  });
+
+  it('verifies one part with Range requests: that part is fetched anew, the big one not at all', async () => {
+    await emulator.resetRequests();
+    const outcome = await vscode.commands.executeCommand<VerifyOutcome>('haBackups.verifyPart', { slug, partId: 'share' });
+    assert.equal(outcome?.ok, true, outcome?.lines.join('\n') ?? outcome?.error);
+    assert.match(outcome.lines[0] ?? '', /^share\.tar\.gz: ok/);
+    const counted = (await emulator.downloads())[path()];
+    assert.ok(counted, 'the Supervisor was asked (not a part kept from browsing)');
+    assert.ok(counted.bytes < 256 * 1024, `only headers and the share part: ${counted.bytes} of ${total} bytes`);
+    assert.deepEqual(Object.keys(counted.statuses), ['206']);
+    assert.match(await logText(), new RegExp(`verify ${slug} passed: 1 parts`));
   });
 
   it('a server that ignores Range gets the whole archive fetched once, and the log says why', async () => {

@@ -2,10 +2,10 @@
 // and end marker, AES padding and size, secretstream tags; damage in the outer tar and parts missing
 // from backup.json are reported too; progress is monotonic; cancelling throws `aborted`.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ArchiveError, listBackup, readBackupJson, verifyBackup } from '../../src/core/archive/index';
+import { ArchiveError, FileSource, listBackup, readBackupJson, verifyBackup, verifyPart, verifyPartFrom } from '../../src/core/archive/index';
 import type { VerifyProgress } from '../../src/core/archive/index';
 import { backupJsonFor, encryptV1, encryptV2, fixture, gzip, innerMembers, makeTar, tempDir, v1KeyFromPassword, writeBackup } from './archive/helpers';
 
@@ -147,5 +147,41 @@ void describe('archive: verifyBackup', () => {
       }),
       (e: unknown) => e instanceof ArchiveError && e.kind === 'aborted',
     );
+  });
+});
+
+describe('verifyPart / verifyPartFrom: one part', () => {
+  it('reads only the part asked for: a damaged other part does not fail it, the damaged one does', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const good = gzip(await makeTar([{ name: 'data/configuration.yaml', data: 'homeassistant:\n' }]), 'homeassistant.tar');
+      const bad = gzip(await makeTar([{ name: 'notes.txt', data: 'x'.repeat(4096) }]), 'share.tar');
+      for (let i = 40; i < 72; i++) bad[i] = bad[i]! ^ 0xff;
+      const file = path.join(dir, 'b.tar');
+      await writeBackup(
+        file,
+        [
+          { name: 'homeassistant.tar.gz', data: good },
+          { name: 'share.tar.gz', data: bad },
+        ],
+        backupJsonFor(['homeassistant.tar.gz', 'share.tar.gz'], { protected: false }),
+      );
+      const ha = await verifyPart(file, 'homeassistant.tar.gz');
+      assert.equal(ha.ok, true, ha.error);
+      assert.equal(ha.entries, 1);
+      const share = await verifyPart(file, 'share.tar.gz');
+      assert.equal(share.ok, false);
+      assert.match(share.error ?? '', /share\.tar\.gz/);
+      const fh = await open(file, 'r');
+      try {
+        const fromSource = await verifyPartFrom(new FileSource(fh, (await fh.stat()).size, file), 'homeassistant.tar.gz');
+        assert.deepEqual(fromSource, ha);
+      } finally {
+        await fh.close();
+      }
+      await assert.rejects(verifyPart(file, 'media.tar.gz'), (e: Error & { kind?: string }) => e.kind === 'not_found');
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -23,5 +23,5 @@ export type { RandomAccessSource } from './randomAccess';
 export type { EntryReadable } from './openEntry';
 export { indexPart, indexPartFrom, partSizeFrom } from './contentIndex';
 export type { ContentIndex, IndexedFile } from './contentIndex';
-export { verifyBackup } from './verify';
+export { verifyBackup, verifyPart, verifyPartFrom } from './verify';
 export type { VerifyOptions, VerifyPart, VerifyProgress, VerifyResult } from './verify';

@@ -6,8 +6,10 @@ import type { ArchiveEntry } from './entries';
 import { ArchiveError, messageOf } from './errors';
 import type { ArchiveErrorKind } from './errors';
 import type { InnerInfo } from './inner';
-import { expectedArchiveNames, openBackup, readMember } from './openedBackup';
-import type { ReadOptions } from './openedBackup';
+import { expectedArchiveNames, findArchive, openBackup, openBackupFrom, readMember } from './openedBackup';
+import type { OpenedBackup, ReadOptions } from './openedBackup';
+import type { OuterMember } from './outerTar';
+import type { RandomAccessSource } from './randomAccess';
 
 export interface VerifyPart {
   name: string;
@@ -49,6 +51,64 @@ export interface VerifyOptions extends ReadOptions {
   onProgress?: (p: VerifyProgress) => void;
 }
 
+/** Reads one inner archive completely; the outcome is in the result (only `aborted` throws). */
+async function verifyMember(o: OpenedBackup, m: OuterMember, opts: ReadOptions, progress: (bytes: number) => void): Promise<VerifyPart> {
+  const part: VerifyPart = { name: m.name, ok: false, bytes: 0, tarBytes: 0, entries: 0, unsafeEntries: 0 };
+  const links: ArchiveEntry[] = [];
+  progress(0);
+  const run = readMember(o, m, opts, {
+    onInfo: (info: InnerInfo) => Object.assign(part, info),
+    onBytes: (bytes) => {
+      part.bytes = bytes;
+      progress(bytes);
+    },
+    onEntry: (entry, stream, next) => {
+      part.entries++;
+      if (entry.unsafe) part.unsafeEntries++;
+      else if (entry.type === 'symlink' || entry.type === 'link') links.push(entry);
+      stream.on('end', next);
+      stream.resume();
+    },
+  });
+  try {
+    const r = await run.done;
+    part.ok = true;
+    part.tarBytes = r.tarBytes;
+    part.unsafeEntries += recheckLinks(links, r.symlinks);
+  } catch (e) {
+    if (e instanceof ArchiveError && e.kind === 'aborted') throw e;
+    part.error = messageOf(e);
+    part.kind = e instanceof ArchiveError ? e.kind : 'corrupt';
+  }
+  return part;
+}
+
+/**
+ * `verifyPartFrom(source, 'share.tar.gz', opts)`: ONE inner archive read completely, with the checks of
+ * verifyBackup, from any source (a remote backup read with Range requests: the outer headers,
+ * backup.json and that part's bytes only). Throws `not_found` for a part the backup does not hold.
+ */
+export async function verifyPartFrom(source: RandomAccessSource, archiveName: string, opts: VerifyOptions = {}): Promise<VerifyPart> {
+  const o = await openBackupFrom(source, opts.signal, { damage: 'collect', metadata: 'collect' });
+  try {
+    const m = findArchive(o, archiveName);
+    return await verifyMember(o, m, opts, (bytes) => opts.onProgress?.({ archive: m.name, bytesDone: bytes, bytesTotal: m.size }));
+  } finally {
+    await o.close();
+  }
+}
+
+/** verifyPartFrom over a local file. */
+export async function verifyPart(file: string, archiveName: string, opts: VerifyOptions = {}): Promise<VerifyPart> {
+  const o = await openBackup(file, opts.signal, { damage: 'collect', metadata: 'collect' });
+  try {
+    const m = findArchive(o, archiveName);
+    return await verifyMember(o, m, opts, (bytes) => opts.onProgress?.({ archive: m.name, bytesDone: bytes, bytesTotal: m.size }));
+  } finally {
+    await o.close();
+  }
+}
+
 /**
  * `verifyBackup(file, opts)`: decrypt and decompress every inner archive completely — AES padding and
  * size (v2), secretstream authentication and final tag (v3), gzip CRC and size (v1 from its padded
@@ -66,34 +126,7 @@ export async function verifyBackup(file: string, opts: VerifyOptions = {}): Prom
     let before = 0;
     const parts: VerifyPart[] = [];
     for (const m of o.inner) {
-      const part: VerifyPart = { name: m.name, ok: false, bytes: 0, tarBytes: 0, entries: 0, unsafeEntries: 0 };
-      const links: ArchiveEntry[] = [];
-      opts.onProgress?.({ archive: m.name, bytesDone: before, bytesTotal });
-      const run = readMember(o, m, opts, {
-        onInfo: (info: InnerInfo) => Object.assign(part, info),
-        onBytes: (bytes) => {
-          part.bytes = bytes;
-          opts.onProgress?.({ archive: m.name, bytesDone: before + bytes, bytesTotal });
-        },
-        onEntry: (entry, stream, next) => {
-          part.entries++;
-          if (entry.unsafe) part.unsafeEntries++;
-          else if (entry.type === 'symlink' || entry.type === 'link') links.push(entry);
-          stream.on('end', next);
-          stream.resume();
-        },
-      });
-      try {
-        const r = await run.done;
-        part.ok = true;
-        part.tarBytes = r.tarBytes;
-        part.unsafeEntries += recheckLinks(links, r.symlinks);
-      } catch (e) {
-        if (e instanceof ArchiveError && e.kind === 'aborted') throw e;
-        part.error = messageOf(e);
-        part.kind = e instanceof ArchiveError ? e.kind : 'corrupt';
-      }
-      parts.push(part);
+      parts.push(await verifyMember(o, m, opts, (bytes) => opts.onProgress?.({ archive: m.name, bytesDone: before + bytes, bytesTotal })));
       before += m.size;
     }
     opts.onProgress?.({ archive: '', bytesDone: bytesTotal, bytesTotal });

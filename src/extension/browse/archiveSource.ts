@@ -68,6 +68,17 @@ export class ArchiveSource {
     return source ? { source } : { file: await this.fetched(backup) };
   }
 
+  /**
+   * For Verify: what the Supervisor stores now. The backup folder's file; else, where Range works, the
+   * remote archive itself (no part kept from before, nothing kept after); else a fresh fetch.
+   */
+  async freshReader(backup: Backup): Promise<ArchiveReader> {
+    const local = await this.inBackupFolder(backup);
+    if (local) return { file: local };
+    const source = await this.rangedSource(backup, { keep: false });
+    return source ? { source } : { file: await this.fileFor(backup, { fresh: true }) };
+  }
+
   /** Whether reading `backup` needs nothing from the network: it is in the backup folder, or a copy was fetched earlier. */
   async isLocal(backup: Backup): Promise<boolean> {
     return (await this.localFile(backup)) !== undefined;
@@ -106,7 +117,8 @@ export class ArchiveSource {
     return running;
   }
 
-  private rangedSource(backup: Backup): Promise<RandomAccessSource | undefined> {
+  /** `keep: false`: the remote archive itself, opened anew, with no segment cache in between. */
+  private rangedSource(backup: Backup, options: { keep?: boolean } = {}): Promise<RandomAccessSource | undefined> {
     const connection = this.store.connection;
     if (!connection || !vscode.workspace.getConfiguration('haBackups').get<boolean>('rangedReads', true)) return Promise.resolve(undefined);
     // A small archive comes in one request; reading its headers first would fetch most of it twice.
@@ -116,6 +128,7 @@ export class ArchiveSource {
       this.note(`browse: the whole of ${backup.slug} is fetched: ${target.note}`);
       return Promise.resolve(undefined);
     }
+    if (options.keep === false) return this.openRanged(target, backup, connection.url, false);
     const key = `${connection.url} ${identityOf(backup)}`;
     let opening = this.remote.get(key);
     if (!opening) {
@@ -128,7 +141,7 @@ export class ArchiveSource {
     return opening;
   }
 
-  private async openRanged(target: { url: string; token: string }, backup: Backup, url: string): Promise<RandomAccessSource | undefined> {
+  private async openRanged(target: { url: string; token: string }, backup: Backup, url: string, keep = true): Promise<RandomAccessSource | undefined> {
     const opened = await openHttpRanged(undiciRangedOpener({ url: target.url, token: target.token }), { describe: `backup ${backup.slug} at ${url}` });
     if (opened.kind === 'ranged_not_supported') {
       this.noRange.add(url);
@@ -136,6 +149,7 @@ export class ArchiveSource {
       return undefined;
     }
     this.log.info(`browse: reading ${backup.slug} with Range requests (${formatSize(opened.source.size)}; only the headers and the parts opened are fetched)`);
+    if (!keep) return opened.source;
     const dir = path.join(this.cacheDir, 'parts', identityOf(backup));
     return new SegmentCachingSource(opened.source, dir, {
       onSegment: (event, offset, length) => this.log.info(`browse: ${event === 'stored' ? 'kept' : 'reused'} ${formatSize(length)} of ${backup.slug} at ${offset}`),

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { formatSize } from '../../core/format/size';
 import type { Backup } from '../../core/supervisor';
-import type { VerifyResult } from '../../core/archive';
+import type { VerifyOptions, VerifyResult } from '../../core/archive';
+import type { Part } from '../../core/browse';
 import { loadArchive } from '../lazy/archive';
 import type { EventLog } from '../log';
 import type { ArchiveSource } from './archiveSource';
@@ -25,9 +26,13 @@ export class Verifier {
     private readonly log: EventLog,
   ) {}
 
-  /** Verifies with a cancellable progress notification; `quiet` shows only failures. */
-  run(backup: Backup, opts: PasswordOptions & { quiet?: boolean } = {}): Thenable<VerifyOutcome> {
+  /**
+   * Verifies with a cancellable progress notification; `quiet` shows only failures. With `part`, only
+   * that part is read (of a remote backup, with Range requests where they work: only its bytes).
+   */
+  run(backup: Backup, opts: PasswordOptions & { quiet?: boolean; part?: Part } = {}): Thenable<VerifyOutcome> {
     const name = backup.name || backup.slug;
+    const part = opts.part;
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Verifying "{0}"', name), cancellable: true },
       async (progress, token) => {
@@ -35,13 +40,14 @@ export class Verifier {
         const cancelled = token.onCancellationRequested(() => abort.abort());
         const started = Date.now();
         try {
-          const file = await this.source.fileFor(backup, { fresh: true });
-          this.log.info(`verify ${backup.slug} ("${name}") started, reading ${file}`);
+          const reader = part ? await this.source.freshReader(backup) : { file: await this.source.fileFor(backup, { fresh: true }) };
+          const where = 'file' in reader ? reader.file : reader.source.describe;
+          this.log.info(`verify ${backup.slug} ("${name}")${part ? ` ${part.archive}` : ''} started, reading ${where}`);
           const archive = await loadArchive();
           let lastPercent = 0;
           const needsPassword = backup.protected || opts.password !== undefined;
-          const verify = (password?: string): Promise<VerifyResult> =>
-            archive.verifyBackup(file, {
+          const verify = async (password?: string): Promise<VerifyResult> => {
+            const options: VerifyOptions = {
               ...(password !== undefined ? { password } : {}),
               signal: abort.signal,
               onProgress: (p) => {
@@ -53,7 +59,11 @@ export class Verifier {
                 });
                 lastPercent = percent;
               },
-            });
+            };
+            if (!part) return archive.verifyBackup(where, options);
+            const p = 'file' in reader ? await archive.verifyPart(reader.file, part.archive, options) : await archive.verifyPartFrom(reader.source, part.archive, options);
+            return { file: where, ok: p.ok, backup: null, problems: [], parts: [p] };
+          };
           // verifyBackup reports a wrong password per part instead of throwing: turn it into the
           // error withPassword understands, so a known or asked password is tried next.
           const withPassword = (): Promise<VerifyResult> =>
@@ -72,7 +82,7 @@ export class Verifier {
           // The list can call a backup unprotected while a copy is encrypted: then ask after all.
           const unprotected = needsPassword ? undefined : await verify();
           const result = unprotected && !unprotected.parts.some((p) => p.kind === 'password_required') ? unprotected : await withPassword();
-          return this.report(backup, result, Date.now() - started, opts.quiet === true);
+          return this.report(backup, result, Date.now() - started, opts.quiet === true, part);
         } catch (e) {
           if (token.isCancellationRequested || e instanceof vscode.CancellationError) {
             this.log.info(`verify ${backup.slug} cancelled`);
@@ -89,7 +99,7 @@ export class Verifier {
     );
   }
 
-  private report(backup: Backup, result: VerifyResult, ms: number, quiet: boolean): VerifyOutcome {
+  private report(backup: Backup, result: VerifyResult, ms: number, quiet: boolean, part?: Part): VerifyOutcome {
     const name = backup.name || backup.slug;
     const lines = [
       ...result.problems,
@@ -105,7 +115,9 @@ export class Verifier {
     log(`verify ${backup.slug} ${result.ok ? 'passed' : 'FAILED'}: ${result.parts.length} parts, ${formatSize(bytes)} in ${(ms / 1000).toFixed(1)} s ${rate}`);
     for (const line of lines) log(`  ${line}`);
     if (result.ok) {
-      if (!quiet) void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is complete and readable: {1} parts verified.', name, result.parts.length));
+      if (quiet) return { ok: true, lines, result };
+      if (part) void vscode.window.showInformationMessage(vscode.l10n.t('{0} of "{1}" is complete and readable.', part.archive, name));
+      else void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is complete and readable: {1} parts verified.', name, result.parts.length));
     } else {
       const failed = lines.filter((l) => !/: ok \(/.test(l));
       const showLog = vscode.l10n.t('Show Log');

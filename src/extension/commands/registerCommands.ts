@@ -22,6 +22,7 @@ import { registerShowLog } from './showLog';
 import { registerUndoEditsSince } from './undoEditsSince';
 import { registerUploadBackup } from './uploadBackup';
 import { registerVerifyBackup } from './verifyBackup';
+import { registerVerifyPart } from './verifyPart';
 
 export function registerCommands(s: Services): vscode.Disposable {
   return vscode.Disposable.from(
@@ -46,6 +47,7 @@ export function registerCommands(s: Services): vscode.Disposable {
     registerShowFileHistory(s),
     registerUndoEditsSince(s),
     registerVerifyBackup(s),
+    registerVerifyPart(s),
     registerForgetBackupPasswords(s),
   );
 }
