@@ -9,6 +9,7 @@ import type { ArchiveEntry } from '../../src/core/archive/index';
 import {
   CacheTooSmallError,
   cacheFileOf,
+  cachedParts,
   cachedArchives,
   configRelativePath,
   DirectoryIndex,
@@ -137,6 +138,37 @@ void describe('archive cache', () => {
     );
     assert.deepEqual(readdirSync(dir).sort(), ['.new2.tar.abcd.partial', 'new1.tar']);
     assert.throws(() => cacheFileOf(dir, '../x'));
+  });
+
+  void it('counts the parts kept from ranged reads, one entry per backup, and removes the least recently used whole', async () => {
+    const dir = path.join(tmp.dir, 'cache-parts');
+    mkdirSync(path.join(dir, 'parts', 'aaaa1111~0123456789ab'), { recursive: true });
+    mkdirSync(path.join(dir, 'parts', 'bbbb2222~0123456789ab'), { recursive: true });
+    writeFileSync(path.join(dir, 'parts', 'aaaa1111~0123456789ab', '0-60.seg'), Buffer.alloc(60));
+    writeFileSync(path.join(dir, 'parts', 'aaaa1111~0123456789ab', '100-40.seg'), Buffer.alloc(40));
+    writeFileSync(path.join(dir, 'parts', 'bbbb2222~0123456789ab', '0-50.seg'), Buffer.alloc(50));
+    writeFileSync(cacheFileOf(dir, 'cccc3333'), Buffer.alloc(100));
+    const ages: [string, number][] = [
+      [path.join(dir, 'parts', 'aaaa1111~0123456789ab'), 3000],
+      [path.join(dir, 'parts', 'bbbb2222~0123456789ab'), 1000],
+      [cacheFileOf(dir, 'cccc3333'), 2000],
+    ];
+    for (const [file, age] of ages) {
+      const t = new Date(Date.now() - age * 1000);
+      utimesSync(file, t, t);
+    }
+    assert.deepEqual((await cachedParts(dir)).map((p) => [p.slug, p.size]).sort(), [
+      ['aaaa1111', 100],
+      ['bbbb2222', 50],
+    ]);
+    // 250 in all, cap 200, 0 more needed: the oldest entry (a's parts, 100) goes; kept: b's parts and c.
+    const removed = await makeRoom(dir, 200, 0, new Set(['bbbb2222']));
+    assert.deepEqual(
+      removed.map((f) => path.basename(f)),
+      ['aaaa1111~0123456789ab'],
+    );
+    assert.deepEqual(readdirSync(path.join(dir, 'parts')), ['bbbb2222~0123456789ab']);
+    assert.ok(readdirSync(dir).includes('cccc3333.tar'));
   });
 });
 

@@ -1,6 +1,6 @@
 // Browsing inside backups: parts, directory trees, the archive cache, finding local archives and
 // restoring single files safely. No vscode import: this is core.
-export { cacheFileOf, cachedArchives, CacheTooSmallError, evictionsFor, makeRoom, touchArchive } from './archiveCache';
+export { cacheFileOf, cachedArchives, cachedParts, CacheTooSmallError, evictionsFor, makeRoom, touchArchive } from './archiveCache';
 export type { CachedArchive } from './archiveCache';
 export { DirectoryIndex } from './directoryIndex';
 export type { IndexNode } from './directoryIndex';

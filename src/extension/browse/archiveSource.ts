@@ -152,8 +152,23 @@ export class ArchiveSource {
     if (!keep) return opened.source;
     const dir = path.join(this.cacheDir, 'parts', identityOf(backup));
     return new SegmentCachingSource(opened.source, dir, {
-      onSegment: (event, offset, length) => this.log.info(`browse: ${event === 'stored' ? 'kept' : 'reused'} ${formatSize(length)} of ${backup.slug} at ${offset}`),
+      onSegment: (event, offset, length) => {
+        this.log.info(`browse: ${event === 'stored' ? 'kept' : 'reused'} ${formatSize(length)} of ${backup.slug} at ${offset}`);
+        void touchArchive(dir);
+        if (event === 'stored') void this.keepUnderCap(backup);
+      },
     });
+  }
+
+  /** Kept parts count against `haBackups.browseCacheSizeMB` like fetched archives: the least recently used go first. */
+  private async keepUnderCap(backup: Backup): Promise<void> {
+    const capMb = vscode.workspace.getConfiguration('haBackups').get<number>('browseCacheSizeMB', 4096);
+    try {
+      for (const file of await makeRoom(this.cacheDir, capMb * MB, 0, new Set([backup.slug]))) this.log.info(`browse cache: removed ${path.basename(file)} to make room`);
+    } catch (e) {
+      if (!(e instanceof CacheTooSmallError)) throw e;
+      this.log.warn(`browse cache: the parts kept of ${backup.slug} alone exceed haBackups.browseCacheSizeMB (${capMb} MB)`);
+    }
   }
 
   private note(text: string): void {
