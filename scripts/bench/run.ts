@@ -1,11 +1,12 @@
 // `npm run bench [-- --quick] [-- --runs N] [-- <name>…]`: measures the extension's own code against
 // standard tools in the same run and prints a Markdown table (stdout; progress goes to stderr).
-// Names: download, list, retention, activation, ranged (default: all). Exit code 0 even when a goal is missed
+// Names: download, list, retention, activation, ranged, history (default: all). Exit code 0 even when a goal is missed
 // (this is a report); 1 when a benchmark could not run.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { activationBenchmark } from './activation';
 import { downloadBenchmark } from './download';
+import { historyBenchmark } from './history';
 import { listBenchmark } from './list';
 import { machineFacts } from './machine';
 import { rangedBenchmark } from './ranged';
@@ -20,10 +21,11 @@ const BENCHMARKS: Record<string, { title: string; run: (o: BenchOptions) => Prom
   retention: { title: 'applyPolicy on 100 000 backups', run: retentionBenchmark },
   activation: { title: 'activation time and bundle size', run: activationBenchmark },
   ranged: { title: 'ranged reads of a remote backup', run: rangedBenchmark },
+  history: { title: 'file history across 30 local backups vs tar -xzOf', run: historyBenchmark },
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--runs N] [${Object.keys(BENCHMARKS).join('|')} …]
-  --quick   64 MiB backups instead of 1 GiB, one extension-host launch (a fast check)
+  --quick   64 MiB backups instead of 1 GiB (history: 30 × 8 MiB instead of 30 × 200 MiB), one extension-host launch (a fast check)
   --runs N  timed repetitions per side (default 3); the median is reported`;
 
 function parse(): { names: string[]; quick: boolean; runs: number } {
