@@ -14,6 +14,7 @@ import { ApiError, notFound, readJson, sendJson, sendText, TextError } from '../
 import type { ResolvedScenario, Role } from '../scenario';
 import { compareVersions } from '../supervisor';
 import type { Supervisor } from '../supervisor';
+import { validateCoreConfig } from './backupConfigUpdate';
 import * as backupControl from './backupManager/control';
 import { DOWNLOAD_PREFIX, downloadBackup, UPLOAD_PATH, uploadBackup } from './backupManager/http';
 import { HassioBackupManager } from './backupManager/hassio';
@@ -68,11 +69,14 @@ export class HomeAssistantFront {
       haVersion: scenario.homeassistantVersion,
       users: new Map([...scenario.core.tokens.map((t): [string, HomeAssistantUser] => [t.token, { admin: t.admin }]), [supervisorUserToken, { admin: true }]]),
       backupConfig: scenario.core.backupConfig,
+      clock,
       supervisor: link,
       install: options.install,
       timeZone: scenario.timeZone,
       backupManager: null,
     };
+    // Core's backup manager starts (async_setup): on a Core install its settings lose what only a Supervisor has.
+    if (options.install === 'core') validateCoreConfig(scenario.core.backupConfig);
     if (options.install === 'core' && options.token) this.context.users = new Map([...this.context.users, [options.token, { admin: true }]]);
     const managerOptions = {
       dataDir: options.dataDir,
@@ -117,6 +121,7 @@ export class HomeAssistantFront {
     this.down = true;
     this.closeAll();
     await new Promise((r) => setTimeout(r, downMs));
+    if (this.isCore) validateCoreConfig(this.context.backupConfig);
     this.down = false;
   }
 
@@ -226,6 +231,8 @@ export class HomeAssistantFront {
   /** Test controls. Their routes keep the name `/_emulator/core/…`, which tests and scripts call. */
   private async control(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (method === 'POST' && path === '/_emulator/core/settings') return sendJson(res, 200, await this.postSettings(req));
+    // The backup settings as Core stores them (`.storage/backup`: with the deprecated schedule.state).
+    if (method === 'GET' && path === '/_emulator/core/backup/config') return sendJson(res, 200, this.context.backupConfig);
     const manager = this.backupManager;
     if (manager && path.startsWith('/_emulator/core/backup/')) {
       if (method === 'GET' && path === '/_emulator/core/backup/state') return sendJson(res, 200, await backupControl.getState(manager, this.options.dataDir));

@@ -1,9 +1,11 @@
 // Core's websocket API on one connection (websocket_api/auth.py, connection.py): the auth phase,
 // then commands with strictly increasing ids. Only the commands this project needs are known:
 // `supervisor/api` (hassio/websocket_api.py; not on a Core install), `backup/config/info`, `ping`,
-// `supported_features`, `get_config`, `unsubscribe_events`, and on a Core install the backup
-// manager's `backup/*` commands (backupManager/commands.ts).
+// `supported_features`, `get_config`, `unsubscribe_events`, `backup/config/update` (backupConfigUpdate.ts),
+// and on a Core install the backup manager's `backup/*` commands (backupManager/commands.ts).
+import type { Clock } from '../clock';
 import { parsePyJson } from '../pyJson';
+import { applyConfigUpdate, validateConfigUpdate } from './backupConfigUpdate';
 import { backupCommand } from './backupManager/commands';
 import type { CommandContext } from './backupManager/commands';
 import { ManagerError } from './backupManager/errors';
@@ -25,7 +27,10 @@ export interface HomeAssistantContext {
   haVersion: string;
   /** Long-lived access token → its user. */
   users: ReadonlyMap<string, HomeAssistantUser>;
+  /** The settings `backup/config/info` shows and `backup/config/update` changes: the backup manager's own object. */
   backupConfig: HomeAssistantBackupConfig;
+  /** The host's clock (next_automatic_backup of a new schedule). */
+  clock: Clock;
   supervisor: SupervisorLink;
   install: 'supervisor' | 'core';
   timeZone: string;
@@ -177,8 +182,13 @@ export class HomeAssistantWebSocketSession {
       case 'backup/config/info':
         return () => {
           if (!this.user?.admin) return Promise.reject(unauthorized());
-          return Promise.resolve({ config: structuredClone(this.context.backupConfig) });
+          // handle_config_info: the deprecated schedule.state is kept in the store but not sent.
+          const config = structuredClone(this.context.backupConfig);
+          const { state: _state, ...schedule } = config.schedule;
+          return Promise.resolve({ config: { ...config, schedule } });
         };
+      case 'backup/config/update':
+        return (msg) => this.configUpdate(msg);
       default: {
         const handler = manager ? backupCommand(type, manager, this.context.haVersion) : undefined;
         return handler && ((msg) => handler(msg, this.commandContext(id)));
@@ -193,6 +203,22 @@ export class HomeAssistantWebSocketSession {
       sendEvent: (event) => this.send({ id, type: 'event', event }),
       subscribe: (unsubscribe) => this.subscriptions.set(id, unsubscribe),
     };
+  }
+
+  /**
+   * backup/websocket.py handle_config_update: the message's schema first (invalid_format, whoever
+   * asks: Core checks it before the handler's require_admin), then the admin check; answers null.
+   */
+  private configUpdate(msg: Message): Promise<unknown> {
+    const withFloats = this.withFloats.get(msg);
+    try {
+      const changes = validateConfigUpdate(isObject(withFloats) ? withFloats : msg);
+      if (!this.user?.admin) return Promise.reject(unauthorized());
+      applyConfigUpdate(this.context.backupConfig, changes, { ms: this.context.clock.now(), timeZone: this.context.timeZone });
+      return Promise.resolve(null);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   /** websocket_api/commands.py handle_unsubscribe_events. */

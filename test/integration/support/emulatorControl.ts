@@ -152,6 +152,16 @@ export const emulator = {
     if (!res.ok) throw new Error(`emulator mount ${name}: HTTP ${res.status}`);
   },
 
+  /**
+   * Home Assistant's backup settings as Core keeps them (what `backup/config/info` shows, plus the
+   * deprecated `schedule.state`): the extension's `backup/config/update` calls land here.
+   */
+  async homeAssistantBackupConfig(): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.url}/_emulator/core/backup/config`);
+    if (!res.ok) throw new Error(`emulator Home Assistant backup config: HTTP ${res.status}`);
+    return (await res.json()) as Record<string, unknown>;
+  },
+
   /** A Supervisor restart: running jobs die and are forgotten. */
   async restart(): Promise<void> {
     const res = await fetch(`${this.url}/_emulator/restart`, { method: 'POST' });

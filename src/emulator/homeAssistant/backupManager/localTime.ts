@@ -1,7 +1,8 @@
 // `dt_util.now().isoformat()` in Home Assistant's time zone: microseconds and the zone's offset,
 // e.g. 2026-12-05T23:40:01.123456+01:00 (Core dates its backups and automatic-backup stamps this way).
 
-function offsetMinutes(ms: number, timeZone: string): number {
+/** The offset of `timeZone` from UTC at the instant `ms`, in minutes. */
+export function offsetMinutes(ms: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
