@@ -2,6 +2,7 @@
 // its constructor, then handed to the commands (commands/registerCommands.ts), the Backups view
 // (tree/backupsView.ts) and the providers (providers.ts).
 import type * as vscode from 'vscode';
+import { AutomaticSettingsDrift } from './automatic/automaticSettingsDrift';
 import { ArchiveSource } from './browse/archiveSource';
 import { BackupContents } from './browse/backupContents';
 import { BackupPasswords } from './browse/backupPasswords';
@@ -39,6 +40,7 @@ export interface Services {
   readonly verifier: Verifier;
   readonly history: FileHistoryService;
   readonly safetyNet: SafetyNet;
+  readonly automaticDrift: AutomaticSettingsDrift;
   readonly runner: BackupRunner;
   readonly scheduler: PolicyScheduler;
   readonly warnings: BackupWarnings;
@@ -64,6 +66,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const history = new FileHistoryService(context.globalStorageUri, store, source, contents, log);
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
   const safetyNet = new SafetyNet(store, runner, log);
+  const automaticDrift = new AutomaticSettingsDrift(store, log);
   const scheduler = new PolicyScheduler(store, runner, retention, log, state);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
   const statusBar = new BackupStatusBar(store, retention, warnings, () => scheduler.nextRun());
@@ -83,6 +86,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     contents,
     history,
     safetyNet,
+    automaticDrift,
   ];
   return {
     context,
@@ -100,6 +104,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     verifier,
     history,
     safetyNet,
+    automaticDrift,
     runner,
     scheduler,
     warnings,

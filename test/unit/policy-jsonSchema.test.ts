@@ -30,10 +30,11 @@ describe('schemas/auto_backup.schema.json', () => {
   const schema = policyJsonSchema() as JsonSchema;
   const policy = schema.properties?.policies?.anyOf?.find((option) => option.type === 'array')?.items as JsonSchema;
 
-  it('is a draft-07 schema of a strict file with a list of policies', () => {
+  it('is a draft-07 schema of a strict file with a list of policies and the automatic_backups section (both optional)', () => {
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
     assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(schema.required, ['policies']);
+    assert.equal(schema.required, undefined);
+    assert.deepEqual(Object.keys(schema.properties ?? {}), ['policies', 'automatic_backups']);
     assert.deepEqual(policy.required, ['name', 'schedule']);
     assert.equal(policy.additionalProperties, false);
     assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge']);

@@ -21,6 +21,8 @@ import type {
   SupervisorTransport,
   UploadSource,
 } from '../supervisor';
+import type { BackupConfigUpdate } from '../homeAssistant/automaticSettings';
+import type { BackupManagerConfig } from '../homeAssistant/backupManager/client';
 
 /** `supervisor`: the Supervisor's API (directly or through Home Assistant); `home_assistant`: Core's backup manager only. */
 export type BackupSystem = 'supervisor' | 'home_assistant';
@@ -46,6 +48,10 @@ export interface BackupClient {
   download(slug: string, opts?: CallOptions & { location?: Location; password?: string }): Promise<StreamResponse>;
   /** A backup with Home Assistant's automatic-backup settings (its agents, content and key); resolves with a job id. Only through Home Assistant. */
   startAutomaticBackup?(opts?: CallOptions): Promise<string>;
+  /** Home Assistant's automatic-backup settings (`backup/config/info`). Only through Home Assistant. */
+  automaticSettings?(opts?: CallOptions): Promise<BackupManagerConfig>;
+  /** Changes them: only the keys given (`backup/config/update`). Only through Home Assistant. */
+  updateAutomaticSettings?(update: BackupConfigUpdate, opts?: CallOptions): Promise<void>;
   /** Whether Home Assistant can decrypt that copy with `password` on download (`backup/can_decrypt_on_download`). */
   canDecryptOnDownload?(
     slug: string,

@@ -2,7 +2,7 @@
 // starter text, JSON Schema) and schedules (readable forms → cron, next/previous run).
 export { PositionMapper, type DiagnosticCode, type PolicyDiagnostic, type Position, type Range, type Severity } from './diagnostics';
 export { DEFAULT_LIMITS, type LoadLimits, type SecretLookup, type SecretValue } from './load';
-export { MAX_POLICIES, hasErrors, parsePolicyFile, type ParsePolicyOptions, type ParsedPolicyFile, type Policy } from './parse';
+export { MAX_POLICIES, hasErrors, parsePolicyFile, type AutomaticBackupsSection, type ParsePolicyOptions, type ParsedPolicyFile, type Policy } from './parse';
 export { COUNT_KEYS, WITHIN_KEYS, parsePolicyDuration, toRetention, type GenerationalRules, type Retention } from './retention';
 export { SCHEDULE_EXAMPLES, nextRun, nextRuns, parseSchedule, previousRun, type Schedule, type ScheduleError, type ScheduleForm, type ScheduleResult } from './schedule';
 export { isKnownTimeZone } from './cron';

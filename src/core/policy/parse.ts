@@ -1,6 +1,7 @@
 // parsePolicyFile: the text of auto_backup.yaml → the policies that are valid, and a diagnostic with
 // an exact range for everything that is not. Never throws: whatever the text, the answer is
 // diagnostics (see load.ts for the limits on hostile input).
+import { AUTOMATIC_KEYS, automaticSectionSchema, type AutomaticKey, type AutomaticSection } from '../homeAssistant/automaticSettings';
 import type { z } from 'zod';
 import type { BackupRequest } from '../options';
 import { mixedShapesMessage, SELECTION_SHAPES, type SelectionShapeName } from '../options/shape';
@@ -30,6 +31,16 @@ export interface ParsedPolicyFile {
   policies: Policy[];
   /** Sorted by position; at most `maxDiagnostics` (+1 saying how many more there were). */
   diagnostics: PolicyDiagnostic[];
+  /** The `automatic_backups:` section when it is there without errors (its diagnostics say what is wrong otherwise). */
+  automaticBackups?: AutomaticBackupsSection;
+}
+
+export interface AutomaticBackupsSection {
+  section: AutomaticSection;
+  /** The `automatic_backups` key. */
+  range: Range;
+  /** Each key of the section, where it is written. */
+  keyRanges: Partial<Record<AutomaticKey, Range>>;
 }
 
 export interface ParsePolicyOptions {
@@ -78,6 +89,7 @@ class FileParser {
       this.drafts.push(problem.code === 'yaml-syntax' || problem.code === 'yaml-warning' ? { ...problem, ...this.widen(problem) } : problem);
     const value = this.loaded.value;
     const policies: Policy[] = [];
+    let automaticBackups: AutomaticBackupsSection | undefined;
     // undefined: unreadable (already reported); null: empty, or only comments: no policies, nothing wrong.
     if (value !== undefined && value !== null) {
       const root = this.capped(value);
@@ -93,8 +105,9 @@ class FileParser {
       }
       this.crossChecks(root);
       policies.push(...this.validPolicies(root));
+      automaticBackups = this.automaticSection(root);
     }
-    return { policies, diagnostics: this.finish() };
+    return { policies, diagnostics: this.finish(), ...(automaticBackups ? { automaticBackups } : {}) };
   }
 
   /** The file with at most MAX_POLICIES policies (more is not a policy file; checking them would take long). */
@@ -286,6 +299,17 @@ class FileParser {
   }
 
   // --- results ------------------------------------------------------------------------------
+
+  private automaticSection(root: unknown): AutomaticBackupsSection | undefined {
+    const value = (root as { automatic_backups?: unknown }).automatic_backups;
+    if (value === undefined || this.drafts.some((d) => d.severity === 'error' && (d.path === undefined || d.path[0] === 'automatic_backups'))) return undefined;
+    const parsed = automaticSectionSchema.safeParse(value);
+    if (!parsed.success) return undefined;
+    const at = (span: { start: number; end: number }): Range => this.positions.range(span.start, span.end);
+    const keyRanges: Partial<Record<AutomaticKey, Range>> = {};
+    for (const key of AUTOMATIC_KEYS) if (key in parsed.data) keyRanges[key] = at(this.spanAt(['automatic_backups', key]));
+    return { section: parsed.data, range: at(this.spanAt(['automatic_backups'])), keyRanges };
+  }
 
   private validPolicies(root: unknown): Policy[] {
     const list = (root as { policies?: unknown }).policies;

@@ -11,6 +11,7 @@
 // Assistant, by Auto Backup, by another policy or uploaded are never deleted by a policy. Renaming a
 // policy therefore leaves the backups made under the old name alone.
 import * as z from 'zod';
+import { AUTOMATIC_KEYS, automaticSectionSchema } from '../homeAssistant/automaticSettings';
 import { EXTRA_KEY } from '../options/extraTag';
 import { BACKUP_REQUEST_KEYS, KEEP_DAYS_LIMIT, backupRequestSchema } from '../options';
 import { parseSchedule, SCHEDULE_EXAMPLES } from './schedule';
@@ -21,7 +22,7 @@ export const POLICY_FILE_NAME = 'auto_backup.yaml';
 
 export const POLICY_NAME_MAX_LENGTH = 64;
 
-export const FILE_KEYS = ['policies'] as const;
+export const FILE_KEYS = ['policies', 'automatic_backups'] as const;
 export const POLICY_KEYS = ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge'] as const;
 export const RETENTION_KEYS = ['keep_days', ...COUNT_KEYS, ...WITHIN_KEYS] as const;
 export const DURATION_KEYS = ['years', 'months', 'days', 'hours'] as const;
@@ -166,7 +167,9 @@ export const policyFileSchema = z
     policies: z
       .array(policySchema, { error: 'expected a list of policies (each starting with "- name: …")' })
       .nullable()
+      .optional()
       .describe('The backup policies. Names must be unique.'),
+    automatic_backups: automaticSectionSchema.optional(),
   })
   .meta({
     title: 'Home Assistant Backups: backup policies (auto_backup.yaml)',
@@ -182,6 +185,13 @@ export type RetentionOutput = z.output<typeof retentionSchema>;
 export function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
   const [first, index, field, sub] = path;
   if (path.length === 0) return FILE_KEYS;
+  if (first === 'automatic_backups') {
+    if (path.length === 1) return AUTOMATIC_KEYS;
+    if (index === 'retention' && path.length === 2) return ['copies', 'days'];
+    if (index === 'per_location' && path.length === 3) return ['protected', 'retention'];
+    if (index === 'per_location' && path.length === 4 && sub === 'retention') return ['copies', 'days'];
+    return undefined;
+  }
   if (first !== 'policies' || typeof index !== 'number') return undefined;
   if (path.length === 2) return POLICY_KEYS;
   if (field === 'retention') return path.length === 3 ? RETENTION_KEYS : path.length === 4 ? DURATION_KEYS : undefined;

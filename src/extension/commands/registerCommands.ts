@@ -1,6 +1,7 @@
 // Every command of the extension (package.json `contributes.commands`), one file each in this folder.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { registerApplyAutomaticSettings } from './applyAutomaticSettings';
 import { registerCompareWithCurrent } from './compareWithCurrent';
 import { registerConnect } from './connect';
 import { registerCreateBackup } from './createBackup';
@@ -19,6 +20,7 @@ import { registerRestoreFile } from './restoreFile';
 import { registerRunDuePolicies, registerRunPolicy } from './runPolicy';
 import { registerShowFileHistory } from './showFileHistory';
 import { registerShowLog } from './showLog';
+import { registerTakeAutomaticSettings } from './takeAutomaticSettings';
 import { registerUndoEditsSince } from './undoEditsSince';
 import { registerUploadBackup } from './uploadBackup';
 import { registerVerifyBackup } from './verifyBackup';
@@ -46,6 +48,8 @@ export function registerCommands(s: Services): vscode.Disposable {
     registerRestoreFile(s),
     registerShowFileHistory(s),
     registerUndoEditsSince(s),
+    registerApplyAutomaticSettings(s),
+    registerTakeAutomaticSettings(s),
     registerVerifyBackup(s),
     registerVerifyPart(s),
     registerForgetBackupPasswords(s),

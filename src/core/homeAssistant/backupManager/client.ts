@@ -19,6 +19,7 @@ import {
   toBackupRecord,
 } from './schemas';
 import { toManagerEvent, type ManagerStateEvent } from './events';
+import type { BackupConfigUpdate } from '../automaticSettings';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -354,4 +355,13 @@ export async function detectBackupManager(ha: HomeAssistantCommands, options: Ca
   if (!atLeastVersion(data.version, 2025, 1)) reason = `${target} runs Home Assistant ${data.version}; its backup manager needs Home Assistant 2025.1 or newer`;
   else if (!data.components.includes('backup')) reason = `${target} does not have the backup integration loaded (it is part of default_config)`;
   return { version: data.version, installType, supported: reason === null, reason };
+}
+
+/**
+ * `backup/config/update`: changes only the keys given (config.py BackupConfig.update). The key
+ * (`create_backup.password`) never reaches an error message.
+ */
+export async function updateBackupConfig(ha: HomeAssistantCommands, update: BackupConfigUpdate, options: CallOptions = {}): Promise<void> {
+  const key = update.create_backup?.password;
+  await send(ha, { type: 'backup/config/update', ...update }, anyResult, options, { subject: 'the automatic backup settings', ...(key ? { secrets: [key] } : {}) });
 }

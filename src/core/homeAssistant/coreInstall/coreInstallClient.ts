@@ -27,7 +27,9 @@ import {
   type SupervisorTransport,
   type UploadSource,
 } from '../../supervisor';
+import type { BackupConfigUpdate } from '../automaticSettings';
 import type { HomeAssistantCommands } from '../backupConfig';
+import { backupConfig, updateBackupConfig, type BackupManagerConfig } from '../backupManager/client';
 import {
   agentsInfo,
   backupDetails,
@@ -230,6 +232,14 @@ export class CoreInstallClient implements BackupClient {
       includeDatabase: options.homeassistant_exclude_database !== true,
     };
     return this.follow({ automatic: false, options: generateOptions }, options.extra, opts);
+  }
+
+  async automaticSettings(opts: CallOptions = {}): Promise<BackupManagerConfig> {
+    return backupConfig(await this.parts.homeAssistant(), opts);
+  }
+
+  async updateAutomaticSettings(update: BackupConfigUpdate, opts: CallOptions = {}): Promise<void> {
+    await updateBackupConfig(await this.parts.homeAssistant(), update, opts);
   }
 
   /** A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`): its agents, content and key. */

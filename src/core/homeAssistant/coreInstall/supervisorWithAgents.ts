@@ -19,7 +19,9 @@ import {
   type SupervisorClient,
   type UploadSource,
 } from '../../supervisor';
+import type { BackupConfigUpdate } from '../automaticSettings';
 import type { HomeAssistantCommands } from '../backupConfig';
+import { backupConfig, updateBackupConfig, type BackupManagerConfig } from '../backupManager/client';
 import {
   agentsInfo,
   backupInfo,
@@ -104,6 +106,14 @@ export class SupervisorWithAgentsClient implements BackupClient {
   async startPartialBackup(...args: Parameters<SupervisorClient['startPartialBackup']>): Promise<string> {
     this.refuseAgentLocations(args[0].location, 'backup');
     return this.parts.supervisor.startPartialBackup(...args);
+  }
+
+  async automaticSettings(opts: CallOptions = {}): Promise<BackupManagerConfig> {
+    return backupConfig(await this.parts.homeAssistant(), opts);
+  }
+
+  async updateAutomaticSettings(update: BackupConfigUpdate, opts: CallOptions = {}): Promise<void> {
+    await updateBackupConfig(await this.parts.homeAssistant(), update, opts);
   }
 
   /**
