@@ -7,7 +7,7 @@ import { applyPolicy, evaluateRules, formatDuration, hasNoRules, parseDuration, 
 import { isoWeekKey } from '../../src/core/retention/buckets';
 import { dayKeyOf, daysFromCivil } from '../../src/core/retention/time';
 import { withinThreshold } from '../../src/core/retention/within';
-import { ZoneOffsets } from '../../src/core/retention/zone';
+import { parseLongOffset, ZoneOffsets } from '../../src/core/retention/zone';
 
 const snap = (id: string, time: string, tags: string[] = []): SnapshotLike => ({ id, time, tags });
 
@@ -208,5 +208,18 @@ describe('applyPolicy: size', () => {
     assert.equal(r.keep.length + r.remove.length, n);
     // The target is ≤ 200 ms; this only catches an accidental quadratic step on a busy CI machine.
     assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+  });
+});
+
+describe('time zone offsets between −01:00 and 00:00', () => {
+  it("reads Monrovia's −00:44:30 (until 1972) with its sign, and the other offset forms", () => {
+    assert.equal(parseLongOffset('1/1/1970, GMT-00:44:30'), -(44 * 60 + 30) * 1000);
+    assert.equal(parseLongOffset('GMT+01:00'), 3_600_000);
+    assert.equal(parseLongOffset('GMT\u221203:30'), -(3 * 60 + 30) * 60_000);
+    assert.equal(parseLongOffset('GMT'), 0);
+    assert.ok(Number.isNaN(parseLongOffset('UTC+1')));
+    const zone = new ZoneOffsets('Africa/Monrovia');
+    assert.equal(zone.offsetAt(Date.UTC(1970, 0, 1)), -(44 * 60 + 30) * 1000);
+    assert.equal(zone.offsetAt(Date.UTC(2020, 0, 1)), 0);
   });
 });
