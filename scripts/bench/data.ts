@@ -43,12 +43,12 @@ export interface GeneratedBackup {
   generator: number;
 }
 
-interface Piece {
+export interface Piece {
   plain: Buffer;
   deflated: Buffer;
 }
 
-function piece(plain: Buffer): Piece {
+export function piece(plain: Buffer): Piece {
   return { plain, deflated: deflateRawSync(plain, { level: 6, finishFlush: zconst.Z_SYNC_FLUSH }) };
 }
 
@@ -67,7 +67,7 @@ class Content {
 }
 
 /** mulberry32: the archive's structure (file sizes, order) is the same on every run. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -234,7 +234,7 @@ function gzipFrame(inner: InnerTar): { chunks: () => Generator<Buffer>; length: 
   };
 }
 
-class Output {
+export class Output {
   written = 0;
   private readonly out: WriteStream;
 

@@ -9,14 +9,12 @@
 // The same file is the child process of the measured side: `node --import tsx scripts/bench/history.ts
 // history-call <json>` (see the end of the file), so each call runs in a fresh Node process.
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, promises as fsp, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { WriteStream } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, promises as fsp, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { crc32, deflateRawSync, constants as zconst } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import type { ContentIndex } from '../../src/core/archive/contentIndex';
 import { indexPart } from '../../src/core/archive/contentIndex';
 import { openEntry } from '../../src/core/archive/openEntry';
@@ -27,6 +25,7 @@ import { serializeBackupJson } from '../../src/emulator/archive';
 import { backupJson, createSlug } from '../../src/emulator/backupBuilder';
 import { AUTOMATIONS_YAML, CONFIGURATION_YAML, seededBytes } from '../../src/emulator/content';
 import { archiveEnd, entryHeader, padding } from '../../src/emulator/tar';
+import { Output, piece, prng, type Piece } from './data';
 import { BENCH_DIR, bytes, KiB, list, median, MiB, ms, rate, runOk, sh, which } from './util';
 import type { BenchOptions, Row } from './util';
 
@@ -105,28 +104,6 @@ interface Manifest {
   backups: HistoryBackup[];
   generatedMs: number;
   generatedAt: string;
-}
-
-interface Piece {
-  plain: Buffer;
-  deflated: Buffer;
-}
-
-/** An independently compressed, sync-flushed piece of deflate: pieces are valid when concatenated. */
-function piece(plain: Buffer): Piece {
-  return { plain, deflated: deflateRawSync(plain, { level: 6, finishFlush: zconst.Z_SYNC_FLUSH }) };
-}
-
-/** mulberry32: sizes and the database's blocks are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Text-like content (base64 of a keystream): compresses to about 75 %, like config files roughly do. */
@@ -217,26 +194,6 @@ class GzipPart {
     trailer.writeUInt32LE(this.plainBytes % 2 ** 32, 4);
     const chunks = [header, ...this.pieces.map((p) => p.deflated), Buffer.from([0x03, 0x00]), trailer];
     return { length: chunks.reduce((n, c) => n + c.length, 0), chunks };
-  }
-}
-
-class Output {
-  written = 0;
-  private readonly out: WriteStream;
-
-  constructor(file: string) {
-    this.out = createWriteStream(file, { highWaterMark: 8 * MiB });
-  }
-
-  async write(b: Uint8Array): Promise<void> {
-    if (b.length === 0) return;
-    this.written += b.length;
-    if (!this.out.write(b)) await once(this.out, 'drain');
-  }
-
-  async close(): Promise<void> {
-    this.out.end();
-    await once(this.out, 'close');
   }
 }
 
