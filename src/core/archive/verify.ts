@@ -89,18 +89,15 @@ async function verifyMember(o: OpenedBackup, m: OuterMember, opts: ReadOptions, 
  * backup.json and that part's bytes only). Throws `not_found` for a part the backup does not hold.
  */
 export async function verifyPartFrom(source: RandomAccessSource, archiveName: string, opts: VerifyOptions = {}): Promise<VerifyPart> {
-  const o = await openBackupFrom(source, opts.signal, { damage: 'collect', metadata: 'collect' });
-  try {
-    const m = findArchive(o, archiveName);
-    return await verifyMember(o, m, opts, (bytes) => opts.onProgress?.({ archive: m.name, bytesDone: bytes, bytesTotal: m.size }));
-  } finally {
-    await o.close();
-  }
+  return verifyOnePart(await openBackupFrom(source, opts.signal, { damage: 'collect', metadata: 'collect' }), archiveName, opts);
 }
 
 /** verifyPartFrom over a local file. */
 export async function verifyPart(file: string, archiveName: string, opts: VerifyOptions = {}): Promise<VerifyPart> {
-  const o = await openBackup(file, opts.signal, { damage: 'collect', metadata: 'collect' });
+  return verifyOnePart(await openBackup(file, opts.signal, { damage: 'collect', metadata: 'collect' }), archiveName, opts);
+}
+
+async function verifyOnePart(o: OpenedBackup, archiveName: string, opts: VerifyOptions): Promise<VerifyPart> {
   try {
     const m = findArchive(o, archiveName);
     return await verifyMember(o, m, opts, (bytes) => opts.onProgress?.({ archive: m.name, bytesDone: bytes, bytesTotal: m.size }));
