@@ -103,14 +103,14 @@ export class BackupStatusBar implements vscode.Disposable {
       if (next) md.appendMarkdown(`${vscode.l10n.t('Next expiration: {0}', formatDateTime(next, s.timeZone))}  \n`);
     }
     const next = this.nextScheduled();
-    if (next) md.appendMarkdown(`${vscode.l10n.t('Next scheduled run: {0} at {1}', next.policy, formatDateTime(next.at, s.timeZone))}  \n`);
+    if (next) md.appendMarkdown(`${vscode.l10n.t('Next scheduled run: {0} at {1} (while VS Code is open)', next.policy, formatDateTime(next.at, s.timeZone))}  \n`);
     if (s.lastSuccess) md.appendMarkdown(`${vscode.l10n.t('Last success: {0}', s.lastSuccess.name)} (${formatDateTime(s.lastSuccess.at, s.timeZone)})  \n`);
     if (s.lastFailure) {
       md.appendMarkdown(`${vscode.l10n.t('Last failure: {0}', s.lastFailure.name)} (${formatDateTime(s.lastFailure.at, s.timeZone)}): ${s.lastFailure.error ?? ''}  \n`);
     }
     const automatic = automaticSummaryOf(s);
     if (automatic) {
-      md.appendMarkdown(`\n**${vscode.l10n.t("Home Assistant's automatic backups")}**\n\n`);
+      md.appendMarkdown(`\n**${vscode.l10n.t("Home Assistant's automatic backups (run in Home Assistant, 24/7)")}**\n\n`);
       for (const line of automaticTooltipLines(automatic, s.timeZone, s.haNow(), escapeMarkdown)) md.appendMarkdown(`${line}  \n`);
       if (automatic.creating && !s.running.length) md.appendMarkdown(`$(sync~spin) ${vscode.l10n.t('Home Assistant is making a backup.')}  \n`);
     }

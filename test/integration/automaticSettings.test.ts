@@ -39,7 +39,8 @@ describe("Home Assistant's automatic backups as code", () => {
   };
 
   async function writeAndSave(text: string): Promise<vscode.TextDocument> {
-    fs.writeFileSync(policyFile(), '');
+    // Through the editor only once it is open: a write behind its back makes its save fail (modified since).
+    if (!fs.existsSync(policyFile())) fs.writeFileSync(policyFile(), '');
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(policyFile()));
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
@@ -75,6 +76,19 @@ describe("Home Assistant's automatic backups as code", () => {
     assert.match(found.find((d) => d.range.start.line === 1)!.message, /Home Assistant's schedule is never; this file says mon,thu 03:00/);
     await vscode.window.showTextDocument(doc);
     await screenshot('9b-automatic-drift');
+  });
+
+  it('says where each runs: the section in Home Assistant (24/7), a policy while VS Code is open', async () => {
+    const doc = await writeAndSave(
+      'policies:\n  - name: nightly\n    schedule: daily 02:30\nautomatic_backups:\n  schedule: mon,thu 03:00\n  database: true\n  retention: {copies: 5}\n',
+    );
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 20);
+    const titlesAt = (line: number) => lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
+    assert.ok(titlesAt(1).includes('$(vm) runs while VS Code is open'), titlesAt(1).join(' | '));
+    const section = titlesAt(3);
+    assert.ok(section.includes('$(home) runs in Home Assistant (24/7)'), section.join(' | '));
+    assert.ok(section.includes('Apply to Home Assistant…') && section.includes("Take Home Assistant's Settings into the File…"), section.join(' | '));
+    await screenshot('9d-automatic-lenses');
   });
 
   itWithUi('Apply: Cancel changes nothing; Apply changes exactly the keys that differ', async () => {

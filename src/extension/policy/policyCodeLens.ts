@@ -1,8 +1,11 @@
-// Above each valid policy: "Run now" and "Preview retention", and when it runs next. In an untrusted
-// workspace the file is still checked, but the lenses only offer to trust it: nothing runs there.
+// Above each valid policy: "Run now" and "Preview retention", and when it runs next — while VS Code is
+// open. Above the `automatic_backups:` section: that Home Assistant runs it around the clock, its next
+// and last automatic backup, and Apply / Take. In an untrusted workspace the file is still checked, but
+// the lenses only offer to trust it: nothing runs there.
 import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
 import { nextRun } from '../../core/policy';
+import { automaticSummaryOf } from '../automaticBackups';
 import type { BackupStore } from '../store/backupStore';
 import { isPolicyFile, parsePolicyText } from './policyFile';
 import type { PolicyDiagnostics } from './policyDiagnostics';
@@ -25,8 +28,8 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isPolicyFile(document.uri)) return [];
-    const { policies } = parsePolicyText(document.getText(), document.uri.fsPath);
-    const lenses: vscode.CodeLens[] = [];
+    const { policies, automaticBackups } = parsePolicyText(document.getText(), document.uri.fsPath);
+    const lenses: vscode.CodeLens[] = automaticBackups ? this.automaticLenses(automaticBackups.range.start.line) : [];
     for (const policy of policies) {
       const range = new vscode.Range(policy.nameRange.start.line, 0, policy.nameRange.start.line, 0);
       if (!vscode.workspace.isTrusted) {
@@ -44,7 +47,30 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
         : next
           ? vscode.l10n.t('next run {0}', formatDateTime(next, this.store.timeZone))
           : vscode.l10n.t('no next run');
-      lenses.push(new vscode.CodeLens(range, { title: when, command: '' }));
+      lenses.push(
+        new vscode.CodeLens(range, { title: when, command: '' }),
+        new vscode.CodeLens(range, { title: `$(vm) ${vscode.l10n.t('runs while VS Code is open')}`, command: '' }),
+      );
+    }
+    return lenses;
+  }
+
+  /** Home Assistant runs the section's backups: its next and last, and the two directions of sync. */
+  private automaticLenses(line: number): vscode.CodeLens[] {
+    const range = new vscode.Range(line, 0, line, 0);
+    const lenses = [new vscode.CodeLens(range, { title: `$(home) ${vscode.l10n.t('runs in Home Assistant (24/7)')}`, command: '' })];
+    const client = this.store.connection?.client;
+    if (!client?.automaticSettings) return lenses;
+    const summary = automaticSummaryOf(this.store);
+    if (summary?.next) lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('next {0}', formatDateTime(summary.next, this.store.timeZone)), command: '' }));
+    if (summary?.failure) lenses.push(new vscode.CodeLens(range, { title: `$(error) ${vscode.l10n.t('the last one failed')}`, command: '' }));
+    else if (summary?.lastCompleted)
+      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('last {0}', formatDateTime(summary.lastCompleted, this.store.timeZone)), command: '' }));
+    if (vscode.workspace.isTrusted) {
+      lenses.push(
+        new vscode.CodeLens(range, { title: vscode.l10n.t('Apply to Home Assistant…'), command: 'haBackups.applyAutomaticSettings' }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t("Take Home Assistant's Settings into the File…"), command: 'haBackups.takeAutomaticSettings' }),
+      );
     }
     return lenses;
   }
