@@ -12,6 +12,7 @@ import { ConnectionManager } from './connection/connectionManager';
 import { Downloads } from './downloads';
 import { BackupEvents } from './events';
 import { FileHistoryService } from './history/fileHistoryService';
+import { HomeAssistantEventBridge } from './homeAssistantEvents';
 import { EventLog } from './log';
 import { PolicyScheduler } from './policy/scheduler';
 import { PurgePreviewDocuments } from './retention/purgePreview';
@@ -41,6 +42,7 @@ export interface Services {
   readonly history: FileHistoryService;
   readonly safetyNet: SafetyNet;
   readonly automaticDrift: AutomaticSettingsDrift;
+  readonly homeAssistantEvents: HomeAssistantEventBridge;
   readonly runner: BackupRunner;
   readonly scheduler: PolicyScheduler;
   readonly warnings: BackupWarnings;
@@ -67,6 +69,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
   const safetyNet = new SafetyNet(store, runner, log);
   const automaticDrift = new AutomaticSettingsDrift(store, log);
+  const homeAssistantEvents = new HomeAssistantEventBridge(events, store, log);
   const scheduler = new PolicyScheduler(store, runner, retention, log, state);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
   const statusBar = new BackupStatusBar(store, retention, warnings, () => scheduler.nextRun());
@@ -87,6 +90,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     history,
     safetyNet,
     automaticDrift,
+    homeAssistantEvents,
   ];
   return {
     context,
@@ -105,6 +109,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     history,
     safetyNet,
     automaticDrift,
+    homeAssistantEvents,
     runner,
     scheduler,
     warnings,

@@ -1,5 +1,5 @@
-// Home Assistant's automatic backups as code (issue #12), through Home Assistant on the emulated
-// Home Assistant OS: where the policy file's `automatic_backups:` section and Home Assistant differ shows
+// Home Assistant's automatic backups as code, and the Auto Backup integration's events on Home
+// Assistant's bus (issue #12), through Home Assistant on the emulated Home Assistant OS: where the policy file's `automatic_backups:` section and Home Assistant differ shows
 // as diagnostics on those keys; Apply changes exactly those keys (and nothing when cancelled); Take
 // writes Home Assistant's settings into the file with the key in secrets.yaml, never in clear.
 import * as assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { HomeAssistantTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
 import type { ApplyAutomaticResult } from '../../src/extension/commands/applyAutomaticSettings';
 import type { ConnectResult } from '../../src/extension/commands/connect';
+import type { RunResult } from '../../src/extension/runner/runResult';
 import type { TakeAutomaticResult } from '../../src/extension/commands/takeAutomaticSettings';
 import { connectToEmulator } from './support/connection';
 import { emulator } from './support/emulatorControl';
@@ -115,6 +116,32 @@ describe("Home Assistant's automatic backups as code", () => {
     const { schedule: _s2, retention: _r2, ...othersBefore } = settled(before);
     assert.deepEqual(othersAfter, othersBefore, 'every other setting as it was');
     await waitFor('no drift left', () => drift().length === 0);
+  });
+
+  it("the extension's backups fire the Auto Backup integration's events on Home Assistant's bus, unless turned off", async () => {
+    const before = (await emulator.homeAssistantEvents()).length;
+    const made = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Fires events', include: { folders: ['ssl'] } });
+    assert.equal(made.status, 'succeeded', made.error);
+    const ours = await waitFor('backup_start and backup_successful on the bus', async () => {
+      const events = (await emulator.homeAssistantEvents()).slice(before);
+      return events.some((e) => e.event_type === 'auto_backup.backup_successful') ? events : undefined;
+    });
+    assert.deepEqual(
+      ours.map((e) => [e.event_type, e.event_data]),
+      [
+        ['auto_backup.backup_start', { name: 'Fires events' }],
+        ['auto_backup.backup_successful', { name: 'Fires events', slug: made.slug }],
+      ],
+    );
+    await vscode.workspace.getConfiguration('haBackups').update('homeAssistantEvents', false, vscode.ConfigurationTarget.Global);
+    try {
+      const quiet = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Fires nothing', include: { folders: ['ssl'] } });
+      assert.equal(quiet.status, 'succeeded', quiet.error);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await emulator.homeAssistantEvents()).length, before + 2, 'nothing more on the bus');
+    } finally {
+      await vscode.workspace.getConfiguration('haBackups').update('homeAssistantEvents', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it("Take: Home Assistant's settings into the file, the key into secrets.yaml, never in clear", async () => {

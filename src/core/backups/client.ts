@@ -52,6 +52,8 @@ export interface BackupClient {
   automaticSettings?(opts?: CallOptions): Promise<BackupManagerConfig>;
   /** Changes them: only the keys given (`backup/config/update`). Only through Home Assistant. */
   updateAutomaticSettings?(update: BackupConfigUpdate, opts?: CallOptions): Promise<void>;
+  /** Fires an event on Home Assistant's event bus (`fire_event`; administrators only). Only through Home Assistant. */
+  fireEvent?(eventType: string, data: Record<string, unknown>, opts?: CallOptions): Promise<void>;
   /** Whether Home Assistant can decrypt that copy with `password` on download (`backup/can_decrypt_on_download`). */
   canDecryptOnDownload?(
     slug: string,

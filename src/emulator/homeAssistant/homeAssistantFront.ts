@@ -74,6 +74,7 @@ export class HomeAssistantFront {
       install: options.install,
       timeZone: scenario.timeZone,
       backupManager: null,
+      firedEvents: [],
     };
     // Core's backup manager starts (async_setup): on a Core install its settings lose what only a Supervisor has.
     if (options.install === 'core') validateCoreConfig(scenario.core.backupConfig);
@@ -233,6 +234,8 @@ export class HomeAssistantFront {
     if (method === 'POST' && path === '/_emulator/core/settings') return sendJson(res, 200, await this.postSettings(req));
     // The backup settings as Core stores them (`.storage/backup`: with the deprecated schedule.state).
     if (method === 'GET' && path === '/_emulator/core/backup/config') return sendJson(res, 200, this.context.backupConfig);
+    // Events fired on Home Assistant's bus through the websocket (`fire_event`), oldest first.
+    if (method === 'GET' && path === '/_emulator/core/events') return sendJson(res, 200, this.context.firedEvents);
     const manager = this.backupManager;
     if (manager && path.startsWith('/_emulator/core/backup/')) {
       if (method === 'GET' && path === '/_emulator/core/backup/state') return sendJson(res, 200, await backupControl.getState(manager, this.options.dataDir));

@@ -3,6 +3,7 @@
 // `supervisor/api` (hassio/websocket_api.py; not on a Core install), `backup/config/info`, `ping`,
 // `supported_features`, `get_config`, `unsubscribe_events`, `backup/config/update` (backupConfigUpdate.ts),
 // and on a Core install the backup manager's `backup/*` commands (backupManager/commands.ts).
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { parsePyJson } from '../pyJson';
 import { applyConfigUpdate, validateConfigUpdate } from './backupConfigUpdate';
@@ -36,6 +37,8 @@ export interface HomeAssistantContext {
   timeZone: string;
   /** Core's own backup manager (a Core install); null where the Supervisor makes the backups. */
   backupManager: BackupManager | null;
+  /** Events fired on the event bus with `fire_event`, oldest first (the tests read them). */
+  firedEvents: { event_type: string; event_data: Record<string, unknown>; time_fired: string }[];
 }
 
 type Message = Record<string, unknown>;
@@ -167,6 +170,8 @@ export class HomeAssistantWebSocketSession {
       case 'supervisor/api':
         // Without a Supervisor the hassio integration is not loaded, and its command does not exist.
         return this.context.install === 'core' ? undefined : (msg) => this.supervisorApi(msg);
+      case 'fire_event':
+        return (msg) => this.fireEvent(msg);
       case 'get_config':
         return () =>
           Promise.resolve(
@@ -219,6 +224,28 @@ export class HomeAssistantWebSocketSession {
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  /**
+   * websocket_api/commands.py handle_fire_event: `event_type` (str, required), `event_data` (dict,
+   * optional); admin only; answers `{context}` of the event fired on the bus.
+   */
+  private fireEvent(msg: Message): Promise<unknown> {
+    const type = msg.event_type;
+    const data = msg.event_data;
+    const extra = Object.keys(msg).filter((k) => !['id', 'type', 'event_type', 'event_data'].includes(k));
+    if (typeof type !== 'string') return Promise.reject(new CommandError('invalid_format', `required key not provided @ data['event_type']. Got None`));
+    if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
+      return Promise.reject(new CommandError('invalid_format', `expected dict for dictionary value @ data['event_data']. Got ${JSON.stringify(data)}`));
+    }
+    if (extra.length) return Promise.reject(new CommandError('invalid_format', `extra keys not allowed @ data['${extra[0]}']. Got ${JSON.stringify(msg[extra[0]!])}`));
+    if (!this.user?.admin) return Promise.reject(unauthorized());
+    this.context.firedEvents.push({
+      event_type: type,
+      event_data: (data as Record<string, unknown> | undefined) ?? {},
+      time_fired: new Date(this.context.clock.now()).toISOString(),
+    });
+    return Promise.resolve({ context: { id: randomBytes(13).toString('hex').toUpperCase(), parent_id: null, user_id: randomBytes(16).toString('hex') } });
   }
 
   /** websocket_api/commands.py handle_unsubscribe_events. */

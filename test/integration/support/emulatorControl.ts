@@ -89,6 +89,13 @@ export const emulator = {
     if (!res.ok) throw new Error(`emulator settings: HTTP ${res.status} ${await res.text()}`);
   },
 
+  /** Events fired on the emulated Home Assistant's event bus (`fire_event`), oldest first. */
+  async homeAssistantEvents(): Promise<{ event_type: string; event_data: Record<string, unknown>; time_fired: string }[]> {
+    const res = await fetch(`${this.url}/_emulator/core/events`);
+    if (!res.ok) throw new Error(`emulator events: HTTP ${res.status}`);
+    return (await res.json()) as { event_type: string; event_data: Record<string, unknown>; time_fired: string }[];
+  },
+
   /** Per download path since the last resetRequests: requests, body bytes sent, answers by status. */
   async downloads(): Promise<Record<string, { requests: number; bytes: number; statuses: Record<string, number> }>> {
     const res = await fetch(`${this.url}/_emulator/state`);

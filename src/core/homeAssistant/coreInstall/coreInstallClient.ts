@@ -242,6 +242,10 @@ export class CoreInstallClient implements BackupClient {
     await updateBackupConfig(await this.parts.homeAssistant(), update, opts);
   }
 
+  async fireEvent(eventType: string, data: Record<string, unknown>, opts: CallOptions = {}): Promise<void> {
+    await (await this.parts.homeAssistant()).command({ type: 'fire_event', event_type: eventType, event_data: data }, opts);
+  }
+
   /** A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`): its agents, content and key. */
   startAutomaticBackup(opts: CallOptions = {}): Promise<string> {
     return this.follow({ automatic: true }, undefined, opts);

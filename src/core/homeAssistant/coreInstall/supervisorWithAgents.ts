@@ -116,6 +116,10 @@ export class SupervisorWithAgentsClient implements BackupClient {
     await updateBackupConfig(await this.parts.homeAssistant(), update, opts);
   }
 
+  async fireEvent(eventType: string, data: Record<string, unknown>, opts: CallOptions = {}): Promise<void> {
+    await (await this.parts.homeAssistant()).command({ type: 'fire_event', event_type: eventType, event_data: data }, opts);
+  }
+
   /**
    * A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`). With a
    * Supervisor, Core's job id is the Supervisor job's (hassio/backup.py), so it is followed there; the copies
