@@ -281,32 +281,63 @@ export function applyConfigUpdate(config: HomeAssistantBackupConfig, changes: Co
 }
 
 /**
- * BackupSchedule.apply for a new schedule: next_automatic_backup is the next slot of the cron pattern
- * (minute and hour of `time`, default 04:45; every day, or the custom days) after the last completed
- * automatic backup (else now). A slot already past is replaced by the next daily time from now, and
- * next_automatic_backup_additional tells whether that comes before the pattern's own next slot.
- * Without a time, up to an hour of random jitter is added. Never (or custom days without days): null.
+ * Where each config's schedule stands: BackupSchedule.cron_event, the CronSim iterator of the schedule in
+ * force, as the instant it last yielded (or was seeded with). A new schedule has none (cron_event None).
  */
-function applySchedule(config: HomeAssistantBackupConfig, now: { ms: number; timeZone: string }): void {
+const cronEvents = new WeakMap<HomeAssistantBackupConfig, number>();
+
+/** BackupSchedule.apply for a new schedule: no cron iterator yet, then _schedule_next. */
+export function applySchedule(config: HomeAssistantBackupConfig, now: { ms: number; timeZone: string }): void {
+  cronEvents.delete(config);
+  scheduleNext(config, now);
+}
+
+/**
+ * BackupSchedule._schedule_next (also what runs when a scheduled backup fires, before it is made).
+ * The cron pattern: minute and hour of `time` (default 04:45), every day or the custom days. Its iterator
+ * is seeded with the last completed automatic backup (else now) the first time, and yields its next slot.
+ * A slot already past (missed) is replaced once by the next daily time from now, the iterator reseeded a
+ * day after now, and next_automatic_backup_additional tells whether that time comes before the pattern's
+ * own next slot. Without a time, up to an hour of random jitter is added. Never (or custom days without
+ * days): next_automatic_backup null (_unschedule_next).
+ */
+export function scheduleNext(config: HomeAssistantBackupConfig, now: { ms: number; timeZone: string }): void {
   const { recurrence, days, time } = config.schedule;
-  config.next_automatic_backup_additional = false;
   if (recurrence === 'never' || (recurrence === 'custom_days' && days.length === 0)) {
+    cronEvents.delete(config);
     config.next_automatic_backup = null;
+    config.next_automatic_backup_additional = false;
     return;
   }
   const [hour = 4, minute = 45] = time ? time.split(':').map(Number) : [];
   const allDays = new Set<number>([0, 1, 2, 3, 4, 5, 6]);
   // Cron weekday numbers: sun = 0.
   const patternDays = recurrence === 'daily' ? allDays : new Set(days.map((d) => (DAYS.indexOf(d) + 1) % 7));
-  const seedText = config.last_completed_automatic_backup;
-  const seed = seedText && !Number.isNaN(Date.parse(seedText)) ? Date.parse(seedText) : now.ms;
-  let next = nextSlot(seed, hour, minute, patternDays, now.timeZone);
+  let position = cronEvents.get(config);
+  if (position === undefined) {
+    const seedText = config.last_completed_automatic_backup;
+    position = seedText && !Number.isNaN(Date.parse(seedText)) ? Date.parse(seedText) : now.ms;
+  }
+  let next = nextSlot(position, hour, minute, patternDays, now.timeZone);
+  position = next;
   if (next < now.ms) {
     next = nextSlot(now.ms, hour, minute, allDays, now.timeZone);
+    position = now.ms + 86_400_000;
     config.next_automatic_backup_additional = next < nextSlot(now.ms, hour, minute, patternDays, now.timeZone);
+  } else {
+    config.next_automatic_backup_additional = false;
   }
+  cronEvents.set(config, position);
   if (time === null) next += Math.floor(Math.random() * 3601) * 1000;
   config.next_automatic_backup = isoSeconds(next, now.timeZone);
+}
+
+/**
+ * A schedule whose next_automatic_backup was given (a scenario: Core computed it before the emulator
+ * started): its cron iterator stands at that time, so the slot after it comes next.
+ */
+export function adoptSchedule(config: HomeAssistantBackupConfig, nextMs: number): void {
+  cronEvents.set(config, nextMs);
 }
 
 /** The first hour:minute in `timeZone` on one of `weekdays` after the minute of `after` (cronsim). */

@@ -14,6 +14,7 @@ import { ApiError, notFound, readJson, sendJson, sendText, TextError } from '../
 import type { ResolvedScenario, Role } from '../scenario';
 import { compareVersions } from '../supervisor';
 import type { Supervisor } from '../supervisor';
+import { AutomaticBackups } from './automaticBackups';
 import { validateCoreConfig } from './backupConfigUpdate';
 import * as backupControl from './backupManager/control';
 import { DOWNLOAD_PREFIX, downloadBackup, UPLOAD_PATH, uploadBackup } from './backupManager/http';
@@ -42,6 +43,8 @@ export class HomeAssistantFront {
   private readonly context: HomeAssistantContext;
   /** Core's backup manager: its own on a Core install, with the hassio agents on a Supervisor install. */
   readonly backupManager: BackupManager | null = null;
+  /** Core's automatic backups on their schedule and its daily retention by days (when it has a backup manager). */
+  readonly automaticBackups: AutomaticBackups | null = null;
   /** Core is restarting: it answers nothing until this is false again. */
   private down = false;
   /** What the Supervisor's proxies to Core (websocket and REST) share: add-on tokens, Core's own token. */
@@ -97,6 +100,15 @@ export class HomeAssistantFront {
       this.backupManager = new HassioBackupManager({ ...managerOptions, supervisor: options.supervisor, supervisorBackupCopies: scenario.core.supervisorBackupCopies });
     }
     this.context.backupManager = this.backupManager;
+    if (this.backupManager) {
+      this.automaticBackups = new AutomaticBackups({
+        manager: this.backupManager,
+        clock,
+        timeZone: scenario.timeZone,
+        haVersion: () => this.context.haVersion,
+        isDown: () => this.down,
+      });
+    }
     const withoutApi = new Set(scenario.core.tokensWithoutHomeassistantApi);
     this.proxy = {
       haVersion: scenario.homeassistantVersion,
@@ -108,9 +120,10 @@ export class HomeAssistantFront {
     };
   }
 
-  /** Writes the scenario's Core backups (first use of the data folder). */
+  /** Writes the scenario's Core backups (first use of the data folder), then arms the automatic backups. */
   async start(scenario: ResolvedScenario): Promise<void> {
     await this.backupManager?.seed(scenario.core.backups);
+    this.automaticBackups?.start();
   }
 
   private get isCore(): boolean {
@@ -120,7 +133,7 @@ export class HomeAssistantFront {
   /** Core restarts (a restore): every websocket closes, nothing answers for `downMs`. */
   private async restart(downMs: number): Promise<void> {
     this.down = true;
-    this.closeAll();
+    this.closeConnections();
     await new Promise((r) => setTimeout(r, downMs));
     if (this.isCore) validateCoreConfig(this.context.backupConfig);
     this.down = false;
@@ -205,8 +218,14 @@ export class HomeAssistantFront {
     };
   }
 
-  /** Like a Core shutdown: every websocket gets a "going away" close frame (proxied ones then close too). */
+  /** Core shuts down (the emulator closes): its timers stop and every websocket closes. */
   closeAll(): void {
+    this.automaticBackups?.stop();
+    this.closeConnections();
+  }
+
+  /** Every websocket gets a "going away" close frame (proxied ones then close too): a shutdown, a restart, a test's disconnect. */
+  private closeConnections(): void {
     for (const peer of this.peers) peer.close(CLOSE_GOING_AWAY);
   }
 
@@ -252,7 +271,7 @@ export class HomeAssistantFront {
     }
     if (method === 'POST' && path === '/_emulator/core/disconnect') {
       const closed = this.peers.size;
-      this.closeAll();
+      this.closeConnections();
       return sendJson(res, 200, { closed });
     }
     throw notFound();

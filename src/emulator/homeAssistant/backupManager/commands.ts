@@ -61,18 +61,7 @@ const handlers: Record<string, (m: BackupManager, msg: Message, ctx: CommandCont
 
   'backup/generate_with_automatic_settings': (m, msg) => {
     validate(msg, {});
-    const c = m.config.create_backup;
-    const p: GenerateParams = {
-      agent_ids: c.agent_ids,
-      include_addons: c.include_addons,
-      include_all_addons: c.include_all_addons,
-      include_database: c.include_database,
-      include_folders: c.include_folders,
-      include_homeassistant: true,
-      name: c.name,
-      password: c.password,
-    };
-    return Promise.resolve(m.initiateBackup(p, true));
+    return Promise.resolve(m.initiateBackup(m.automaticBackupParams(), true));
   },
 
   'backup/restore': async (m, msg) => {

@@ -362,6 +362,7 @@ export class HassioBackupManager extends BackupManager {
         }
         success = true;
       }
+      await this.applyCopiesRetention();
     } catch {
       success = false;
     }

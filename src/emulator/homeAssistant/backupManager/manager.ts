@@ -24,6 +24,7 @@ import { backupNotFound, busy, incorrectPassword, ManagerError, readerWriterErro
 import { EventHub, idleEvent, progressEvent, uploadEvent } from './events';
 import { atLeast } from '../../version';
 import { isoInZone } from './localTime';
+import { deleteBackupsExceedingConfiguredCount } from './retention';
 
 const SEED_MARKER = '.emulator-core-seeded';
 export const CLOUD_AGENT_ID = 'cloud.cloud';
@@ -214,6 +215,29 @@ export class BackupManager {
     return typeof flag === 'boolean' ? flag : null;
   }
 
+  /** The parameters of async_create_automatic_backup: the automatic settings' create_backup, Home Assistant always. */
+  automaticBackupParams(): GenerateParams {
+    const c = this.config.create_backup;
+    return {
+      agent_ids: c.agent_ids,
+      include_addons: c.include_addons,
+      include_all_addons: c.include_all_addons,
+      include_database: c.include_database,
+      include_folders: c.include_folders,
+      include_homeassistant: true,
+      name: c.name,
+      password: c.password,
+    };
+  }
+
+  /**
+   * _async_finish_backup's last step, after the upload (failed uploads included): delete_backups_exceeding_configured_count.
+   * Its errors are only logged by Core.
+   */
+  protected async applyCopiesRetention(): Promise<void> {
+    await deleteBackupsExceedingConfiguredCount(this).catch(() => undefined);
+  }
+
   /** async_initiate_backup: validates, starts the backup and returns its job id (= the backup id on Core). */
   initiateBackup(p: GenerateParams, automatic: boolean): { backup_job_id: string } {
     this.assertIdle();
@@ -274,6 +298,7 @@ export class BackupManager {
         }
         success = true;
       }
+      await this.applyCopiesRetention();
     } catch {
       success = false;
     } finally {
@@ -343,11 +368,15 @@ export class BackupManager {
     }
   }
 
-  /** async_delete_backup: from every agent; a copy on an agent that fails stays, and its error is returned. */
-  async deleteBackup(backupId: string): Promise<Record<string, string>> {
+  /**
+   * async_delete_backup: from every agent (or the `agentIds` given, as retention does); a copy on an agent
+   * that fails stays, and its error is returned. Without errors the backup is no longer a known backup.
+   */
+  async deleteBackup(backupId: string, agentIds?: string[]): Promise<Record<string, string>> {
     const agentErrors: Record<string, string> = {};
+    const agents = agentIds ? agentIds.flatMap((id) => this.agents.get(id) ?? []) : [...this.agents.values()];
     await Promise.all(
-      [...this.agents.values()].map(async (agent) => {
+      agents.map(async (agent) => {
         try {
           await agent.delete(backupId);
         } catch (e) {
