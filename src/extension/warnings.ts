@@ -32,6 +32,11 @@ export interface BackupWarning {
 
 export class BackupWarnings implements vscode.Disposable {
   warnings: BackupWarning[] = [];
+
+  /** Why the policy `name` is overdue (it runs only while VS Code is open), if it is. */
+  overdue(name: string): BackupWarning | undefined {
+    return this.warnings.find((w) => w.id.startsWith(`overdue:${name}:`));
+  }
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly told = new Set<string>();

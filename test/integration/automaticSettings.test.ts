@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { deleteBackup } from '../../src/core/homeAssistant/backupManager';
 import { HomeAssistantTransport } from '../../src/core/homeAssistant/homeAssistantTransport';
 import type { ApplyAutomaticResult } from '../../src/extension/commands/applyAutomaticSettings';
 import type { ConnectResult } from '../../src/extension/commands/connect';
@@ -28,6 +29,8 @@ describe("Home Assistant's automatic backups as code", () => {
   let ha: HomeAssistantTransport;
   let original: Config;
   let secretsBefore: string;
+  /** Backups this file made: deleted afterwards (the Backups view's tests expect only the seeded ones). */
+  const madeHere: string[] = [];
   const configDir = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
   const policyFile = () => path.join(configDir(), 'auto_backup.yaml');
   const secretsFile = () => path.join(configDir(), 'secrets.yaml');
@@ -66,6 +69,7 @@ describe("Home Assistant's automatic backups as code", () => {
       schedule: { recurrence: original.schedule.recurrence, days: original.schedule.days, time: original.schedule.time },
       retention: original.retention,
     });
+    for (const slug of madeHere) await deleteBackup(ha, slug);
     await ha.close();
     await connectToEmulator();
   });
@@ -122,6 +126,7 @@ describe("Home Assistant's automatic backups as code", () => {
     const before = (await emulator.homeAssistantEvents()).length;
     const made = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Fires events', include: { folders: ['ssl'] } });
     assert.equal(made.status, 'succeeded', made.error);
+    madeHere.push(made.slug!);
     const ours = await waitFor('backup_start and backup_successful on the bus', async () => {
       const events = (await emulator.homeAssistantEvents()).slice(before);
       return events.some((e) => e.event_type === 'auto_backup.backup_successful') ? events : undefined;
@@ -137,6 +142,7 @@ describe("Home Assistant's automatic backups as code", () => {
     try {
       const quiet = await vscode.commands.executeCommand<RunResult>('haBackups.createBackup', { name: 'Fires nothing', include: { folders: ['ssl'] } });
       assert.equal(quiet.status, 'succeeded', quiet.error);
+      madeHere.push(quiet.slug!);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal((await emulator.homeAssistantEvents()).length, before + 2, 'nothing more on the bus');
     } finally {

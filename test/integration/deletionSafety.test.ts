@@ -259,6 +259,16 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
     const warning = await waitFor('the overdue warning', async () => (await snapshot()).warnings.find((w) => w.short === 'safety hourly overdue'));
     assert.match(warning.text, /^"safety hourly": no backup since its run due .* — the scheduler is off \(haBackups\.scheduler\)$/);
     assert.match((await snapshot()).statusBar.text, /safety hourly overdue/);
+    // It runs only while VS Code is open: the file says so where the policy is written, and that it missed a run.
+    // (An editor may still hold the file's previous text for a moment: the lenses are asked until they are this file's.)
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(policyFile()));
+    const titles = await waitFor('the lenses of the overdue policy', async () => {
+      if (!doc.getText().includes('safety hourly')) return undefined;
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 20);
+      const all = lenses.map((l) => l.command?.title ?? '');
+      return all.some((t) => t.startsWith('$(warning) "safety hourly": no backup since its run due')) ? all : undefined;
+    });
+    assert.ok(titles.includes('$(vm) runs while VS Code is open'), titles.join(' | '));
     fs.rmSync(policyFile());
   });
 

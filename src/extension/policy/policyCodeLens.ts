@@ -7,6 +7,7 @@ import { formatDateTime } from '../../core/format/dates';
 import { nextRun } from '../../core/policy';
 import { automaticSummaryOf } from '../automaticBackups';
 import type { BackupStore } from '../store/backupStore';
+import type { BackupWarnings } from '../warnings';
 import { isPolicyFile, parsePolicyText } from './policyFile';
 import type { PolicyDiagnostics } from './policyDiagnostics';
 
@@ -18,8 +19,10 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
   constructor(
     diagnostics: PolicyDiagnostics,
     private readonly store: BackupStore,
+    private readonly warnings?: BackupWarnings,
   ) {
     this.subscriptions = [
+      ...(warnings ? [warnings.onDidChange(() => this.changed.fire())] : []),
       diagnostics.onDidCheck(() => this.changed.fire()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       store.onDidChange(() => this.changed.fire()),
@@ -51,6 +54,9 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
         new vscode.CodeLens(range, { title: when, command: '' }),
         new vscode.CodeLens(range, { title: `$(vm) ${vscode.l10n.t('runs while VS Code is open')}`, command: '' }),
       );
+      // It runs only here: a run missed while VS Code was closed (or for another reason) is said where it is written.
+      const missed = this.warnings?.overdue(policy.name);
+      if (missed) lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${missed.text}`, command: 'haBackups.showLog' }));
     }
     return lenses;
   }
