@@ -258,8 +258,15 @@ describe('Backups view against the Supervisor emulator', () => {
     const config = vscode.workspace.getConfiguration('haBackups');
     await config.update('refreshIntervalSeconds', 5, vscode.ConfigurationTarget.Global);
     try {
+      // A backup an earlier test left running reloads the list when it ends: that is not polling.
+      await waitFor('no backup running', async () => (await snapshot()).running.length === 0, 30_000);
       await vscode.commands.executeCommand('workbench.view.explorer');
-      await new Promise((r) => setTimeout(r, 300));
+      // The end of an earlier test's backup still reloads the list once (for its automatic purge): wait for a quiet second.
+      await waitFor('a second without list requests', async () => {
+        await emulator.resetRequests();
+        await new Promise((r) => setTimeout(r, 1000));
+        return ((await emulator.requests())['GET /backups/info'] ?? 0) === 0;
+      });
       await emulator.resetRequests();
       await new Promise((r) => setTimeout(r, 6_000));
       const hidden = await emulator.requests();
