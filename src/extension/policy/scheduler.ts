@@ -93,6 +93,13 @@ export class PolicyScheduler implements vscode.Disposable {
       const saved = savedPolicyFile();
       if (saved.state.status === 'invalid')
         this.log.debug(`scheduler: the policy file has errors (${saved.state.problem}); only the policies that parse run, and nothing is purged`);
+      // Nothing to run in a valid (or absent) file: the Supervisor is not asked (the list is polled only
+      // while the view is visible). A file with errors still gets its pass: what it breaks is said from it.
+      if (saved.state.status !== 'invalid' && !saved.policies.some((p) => p.enabled)) {
+        await this.remember(connection.url, saved);
+        this.log.debug('scheduler: no enabled policy in the saved file; the backup list is not asked for');
+        return [];
+      }
       // Fresh facts for every decision (another window or machine may have run a policy meanwhile),
       // and Home Assistant's clock before anything is remembered by it.
       await this.store.refresh();
