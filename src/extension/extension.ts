@@ -10,7 +10,7 @@ import { FirstRun, firstRunProbe } from './firstRun';
 import { registerProviders } from './providers';
 import { createServices, type Services } from './services';
 import { CoherentMemento } from './store/coherentMemento';
-import { testProbe } from './testProbe';
+import { testProbe, type TestProbe } from './testProbe';
 import { createBackupsView } from './tree/backupsView';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HaBackupsApi> {
@@ -26,8 +26,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<HaBack
   void firstRun.onActivation();
   services.log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   const api: HaBackupsApi = { onDidBackupEvent: services.events.onDidFire };
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
   // The probe reads the extension's inside: for its own integration tests only.
-  return context.extensionMode === vscode.ExtensionMode.Test ? { ...api, ...testProbe(services, backupsView), ...firstRunProbe(firstRun) } : api;
+  const exported: HaBackupsApi & TestProbe = { ...api, ...testProbe(services, backupsView), ...firstRunProbe(firstRun) };
+  exported.restart = (whileStopped) => restartForTest(context, exported, whileStopped);
+  return exported;
+}
+
+/**
+ * Test mode only: everything activate() set up is disposed, as when the extension host stops (no timer,
+ * no request, no view); `whileStopped` runs; then activate() runs again on the same state. The object
+ * the tests hold gets the new probe.
+ */
+async function restartForTest(context: vscode.ExtensionContext, exported: HaBackupsApi & TestProbe, whileStopped: () => Promise<void>): Promise<void> {
+  for (const d of context.subscriptions.splice(0).reverse()) {
+    try {
+      d.dispose();
+    } catch {
+      // Stopping goes on, as the host's would.
+    }
+  }
+  try {
+    await whileStopped();
+  } finally {
+    // The new probe, and its own restart (bound to the object the tests hold).
+    Object.assign(exported, await activate(context), { restart: exported.restart });
+  }
 }
 
 export function deactivate(): void {

@@ -9,7 +9,7 @@ import type { Services } from './services';
 
 export function registerProviders(s: Services): vscode.Disposable {
   const policyDiagnostics = new PolicyDiagnostics();
-  const policyLenses = new PolicyCodeLens(policyDiagnostics, s.store, s.warnings);
+  const policyLenses = new PolicyCodeLens(policyDiagnostics, s.store, s.warnings, s.adoption);
   return vscode.Disposable.from(
     vscode.workspace.registerFileSystemProvider(BACKUP_SCHEME, new BackupFileSystem(s.contents), { isReadonly: true, isCaseSensitive: true }),
     policyDiagnostics,

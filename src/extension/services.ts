@@ -21,6 +21,7 @@ import { RetentionState } from './retention/retentionState';
 import { BackupRunner } from './runner/backupRunner';
 import { BackupStatusBar } from './statusBar';
 import { BackupStore } from './store/backupStore';
+import { AdoptionStore } from './store/adoptionStore';
 import { LedgerStore } from './store/ledgerStore';
 import { PinStore } from './store/pinStore';
 import { BackupWarnings } from './warnings';
@@ -34,6 +35,7 @@ export interface Services {
   readonly downloads: Downloads;
   readonly ledger: LedgerStore;
   readonly pins: PinStore;
+  readonly adoption: AdoptionStore;
   readonly retention: RetentionState;
   readonly previews: PurgePreviewDocuments;
   readonly passwords: BackupPasswords;
@@ -59,7 +61,8 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const downloads = new Downloads(store, events, log);
   const ledger = new LedgerStore(state);
   const pins = new PinStore(state);
-  const retention = new RetentionState(store, ledger, pins, log);
+  const adoption = new AdoptionStore(state);
+  const retention = new RetentionState(store, ledger, pins, adoption, log);
   const previews = new PurgePreviewDocuments();
   const passwords = new BackupPasswords(context.secrets, store);
   const source = new ArchiveSource(context.globalStorageUri, store, log);
@@ -80,6 +83,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     store,
     events,
     ledger,
+    adoption,
     runner,
     statusBar,
     warnings,
@@ -101,6 +105,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     downloads,
     ledger,
     pins,
+    adoption,
     retention,
     previews,
     passwords,

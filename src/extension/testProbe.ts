@@ -52,6 +52,8 @@ export interface TestProbe {
   reveal(address: string): Promise<string>;
   /** What the safety net did about the session's first edit; a backup it started is waited for. */
   safetyNet(): Promise<{ kind: string; file: string; files?: string[]; result?: RunResult } | undefined>;
+  /** Disposes all the extension set up (as when its host stops), runs `whileStopped`, then activates it again. */
+  restart?: (whileStopped: () => Promise<void>) => Promise<void>;
 }
 
 export function testProbe(s: Services, backupsView: BackupsView): TestProbe {

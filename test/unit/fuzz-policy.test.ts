@@ -251,7 +251,7 @@ function problemWith(text: string, result: ParsedPolicyFile): string | undefined
   }
   for (const p of result.policies) {
     if (typeof p.name !== 'string' || !p.name.trim()) return `a policy without a name: ${JSON.stringify(p)}`;
-    if (typeof p.schedule.cron !== 'string') return `a policy without a cron: ${JSON.stringify(p)}`;
+    if (typeof p.schedule?.cron !== 'string') return `a policy without a cron: ${JSON.stringify(p)}`;
     if (p.nameRange.start.line >= lines.length) return `name range outside the text: ${JSON.stringify(p.nameRange)}`;
   }
   return undefined;

@@ -35,9 +35,11 @@ describe('schemas/auto_backup.schema.json', () => {
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.required, undefined);
     assert.deepEqual(Object.keys(schema.properties ?? {}), ['policies', 'automatic_backups']);
-    assert.deepEqual(policy.required, ['name', 'schedule']);
+    // schedule is required unless with_automatic_settings is true (Home Assistant makes those backups).
+    assert.deepEqual(policy.required, ['name']);
+    assert.deepEqual(policy.anyOf, [{ required: ['schedule'] }, { required: ['with_automatic_settings'], properties: { with_automatic_settings: { const: true } } }]);
     assert.equal(policy.additionalProperties, false);
-    assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge']);
+    assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'with_automatic_settings', 'backup', 'retention', 'verify', 'purge']);
     assert.match(policy.properties?.name?.description ?? '', /extra\.vscode_ha_backups\.policy/);
   });
 

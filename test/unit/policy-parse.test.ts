@@ -34,7 +34,7 @@ describe('parsePolicyFile: valid files', () => {
     const { policies, diagnostics } = parsePolicyFile(fixture('full.yaml'), { secrets });
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(
-      policies.map((policy) => [policy.name, policy.enabled, policy.schedule.cron, policy.purge, policy.verify]),
+      policies.map((policy) => [policy.name, policy.enabled, policy.schedule?.cron, policy.purge, policy.verify]),
       [
         ['nightly', true, '30 2 * * *', 'auto', false],
         ['Config every 3 hours', false, '15 */3 * * *', 'manual', false],

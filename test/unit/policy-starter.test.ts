@@ -15,13 +15,13 @@ describe('STARTER_POLICY_FILE', () => {
     const [nightly, hourly] = policies;
     assert.equal(nightly?.name, 'nightly');
     assert.equal(nightly?.enabled, true);
-    assert.equal(nightly?.schedule.cron, '30 2 * * *');
+    assert.equal(nightly?.schedule?.cron, '30 2 * * *');
     assert.deepEqual(nightly?.retention, { kind: 'generational', rules: { daily: 7, weekly: 4, monthly: 12, yearly: -1 } });
     assert.deepEqual(nightly?.backup, { name: 'Backup: %A, %B %-d, %Y', encrypted: false, compressed: true });
     assert.equal(nightly?.purge, 'auto');
 
     assert.equal(hourly?.enabled, false);
-    assert.equal(hourly?.schedule.cron, '0 */3 * * *');
+    assert.equal(hourly?.schedule?.cron, '0 */3 * * *');
     assert.deepEqual(hourly?.retention, { kind: 'keep_days', keepDays: 2 });
     assert.deepEqual(hourly?.backup.include_folders, ['config']);
   });

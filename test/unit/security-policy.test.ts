@@ -129,7 +129,7 @@ describe('security: hostile policy files', () => {
     it('a byte-order mark and CRLF line endings are not hostile', () => {
       const result = parsePolicyFile('\ufeffpolicies:\r\n  - name: p\r\n    schedule: daily 02:00\r\n');
       assert.deepEqual(result.diagnostics, []);
-      assert.equal(result.policies[0]?.schedule.cron, '0 2 * * *');
+      assert.equal(result.policies[0]?.schedule?.cron, '0 2 * * *');
     });
   });
 

@@ -6,6 +6,9 @@
 //     now, in the saved policy file, enabled, with `purge: auto`, while that file has no errors.
 //  2. Anything else retention marks — keep_days backups of Create Backup, expiries from the Auto Backup
 //     integration, `purge: manual` policies — is deleted only after a dialog that says why.
+//     One opt-in widens rule 1: a policy with `with_automatic_settings: true` manages Home Assistant's
+//     automatic backups of this instance (made by Home Assistant, not here); its first purge asks, and
+//     once that was confirmed for the policy on this instance, later ones follow rule 1.
 //  3. Never deleted by retention: backups of a disabled, renamed or removed policy, any policy's while
 //     the policy file has errors, backups tagged by a policy but not made here (uploaded, another
 //     machine), Auto Backup's when its own automatic purge is off, backups nobody manages, pinned ones,
@@ -22,6 +25,8 @@ export interface FilePolicy {
   enabled: boolean;
   purge: 'auto' | 'manual';
   retention: Retention | null;
+  /** Manages Home Assistant's automatic backups of this instance. */
+  withAutomaticSettings?: boolean;
 }
 
 export type PolicyFileState =
@@ -35,6 +40,8 @@ export type Owner =
   | { kind: 'policy'; policy: string }
   /** The ledger: made here by Create Backup with keep_days. */
   | { kind: 'keep_days' }
+  /** One of Home Assistant's automatic backups of this instance, managed by the policy with `with_automatic_settings`. */
+  | { kind: 'automatic'; policy: string }
   /** An expiry in the Auto Backup integration's store. */
   | { kind: 'auto_backup' }
   /** Its `extra` names a policy, but the ledger does not know it (uploaded, or made by another machine). */
@@ -49,7 +56,9 @@ export type DeletionReason =
   | { code: 'policy-disabled'; policy: string }
   | { code: 'made-elsewhere'; policy: string }
   | { code: 'auto-backup-purge-off' }
-  | { code: 'asks'; why: 'keep_days' | 'auto_backup' | 'purge-manual' };
+  | { code: 'asks'; why: AskWhy };
+
+type AskWhy = 'keep_days' | 'auto_backup' | 'purge-manual' | 'adopted';
 
 export interface DeletionDecision<B extends ListedBackup> {
   slug: string;
@@ -90,6 +99,10 @@ export interface DeletionInput<B extends ListedBackup> {
   /** The Auto Backup integration's expiries and its "automatically delete expired backups" option. */
   autoBackup?: { expiries: ReadonlyMap<string, Date>; autoPurge: boolean };
   pins: ReadonlySet<string>;
+  /** Home Assistant's automatic backups of this instance (Core's `with_automatic_settings`), when the connection can tell. */
+  isAutomatic?: (slug: string) => boolean;
+  /** Policies whose purge of Home Assistant's automatic backups was confirmed once on this instance. */
+  adopted?: ReadonlySet<string>;
   /** Home Assistant's clock when it is known. */
   now: Date;
   timeZone?: string;
@@ -99,9 +112,18 @@ export interface DeletionInput<B extends ListedBackup> {
 const KEEP_DAYS_GROUP = '\u0000keep_days';
 const AUTO_BACKUP_GROUP = '\u0000auto_backup';
 
-export function ownerOf(slug: string, input: Pick<DeletionInput<ListedBackup>, 'ledger' | 'taggedPolicy' | 'autoBackup'>, date: string): Owner {
+export function ownerOf(
+  slug: string,
+  input: Pick<DeletionInput<ListedBackup>, 'ledger' | 'taggedPolicy' | 'autoBackup' | 'isAutomatic'>,
+  date: string,
+  automaticPolicy?: string,
+): Owner {
   const entry = input.ledger.get(slug);
-  if (entry) return entry.policy !== undefined ? { kind: 'policy', policy: entry.policy } : entry.expires ? { kind: 'keep_days' } : { kind: 'none' };
+  if (entry?.policy !== undefined) return { kind: 'policy', policy: entry.policy };
+  if (entry?.expires) return { kind: 'keep_days' };
+  // Made by Home Assistant with its automatic settings (by its schedule, or by this extension asking for one).
+  if (automaticPolicy !== undefined && input.isAutomatic?.(slug)) return { kind: 'automatic', policy: automaticPolicy };
+  if (entry) return { kind: 'none' };
   const expiry = input.autoBackup?.expiries.get(slug);
   // An expiry before the backup was even made belongs to an earlier backup of that slug.
   if (expiry && !(Date.parse(date) > expiry.getTime())) return { kind: 'auto_backup' };
@@ -114,7 +136,8 @@ export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): 
   const byName = new Map(filePolicies.map((p) => [p.name, p]));
   const futureAfter = input.now.getTime() + FUTURE_TOLERANCE_MS;
 
-  const owners = input.backups.map((b) => ownerOf(b.slug, input, b.date));
+  const automaticPolicy = filePolicies.find((p) => p.withAutomaticSettings)?.name;
+  const owners = input.backups.map((b) => ownerOf(b.slug, input, b.date, automaticPolicy));
   const future = input.backups.map((b) => Date.parse(b.date) > futureAfter);
   const expiries = new Map<string, string>();
   const group = new Map<string, string>();
@@ -125,6 +148,8 @@ export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): 
       const policy = byName.get(owner.policy);
       // An expiry is the rule only while the policy's retention is keep_days (or the policy is gone, for display).
       if (entry?.expires && (!policy || policy.retention?.kind === 'keep_days')) expiries.set(b.slug, entry.expires);
+      group.set(b.slug, owner.policy);
+    } else if (owner.kind === 'automatic') {
       group.set(b.slug, owner.policy);
     } else if (owner.kind === 'keep_days') {
       if (entry?.expires) expiries.set(b.slug, entry.expires);
@@ -185,14 +210,14 @@ function verdictOf(owner: Owner, purge: PurgeDecision<ListedBackup>, input: Dele
   const block = blockOf(owner, input, byName);
   if (block) return { action: 'keep', future: false, details: [block, ...purge.details] };
   if (purge.action === 'keep') return { action: 'keep', future: false, details: purge.details };
-  if (consentOf(owner, byName) === 'unattended') return { action: 'remove', consent: 'unattended', future: false, details: purge.details };
-  return { action: 'remove', consent: 'ask', future: false, details: [...purge.details, { code: 'asks', why: askWhy(owner) }] };
+  if (consentOf(owner, byName, input.adopted) === 'unattended') return { action: 'remove', consent: 'unattended', future: false, details: purge.details };
+  return { action: 'remove', consent: 'ask', future: false, details: [...purge.details, { code: 'asks', why: askWhy(owner, input.adopted) }] };
 }
 
 /** Why a managed backup is kept whatever its retention says (rule 3), if it is. */
 function blockOf(owner: Owner, input: DeletionInput<ListedBackup>, byName: ReadonlyMap<string, FilePolicy>): DeletionReason | undefined {
   if (owner.kind === 'auto_backup') return input.autoBackup?.autoPurge === false ? { code: 'auto-backup-purge-off' } : undefined;
-  if (owner.kind !== 'policy') return undefined;
+  if (owner.kind !== 'policy' && owner.kind !== 'automatic') return undefined;
   if (input.file.status === 'invalid') return { code: 'policy-file-invalid', problem: input.file.problem };
   const policy = byName.get(owner.policy);
   if (!policy) return { code: 'policy-not-in-file', policy: owner.policy };
@@ -200,11 +225,13 @@ function blockOf(owner: Owner, input: DeletionInput<ListedBackup>, byName: Reado
   return undefined;
 }
 
-function consentOf(owner: Owner, byName: ReadonlyMap<string, FilePolicy>): 'unattended' | 'ask' {
+function consentOf(owner: Owner, byName: ReadonlyMap<string, FilePolicy>, adopted: ReadonlySet<string> | undefined): 'unattended' | 'ask' {
+  if (owner.kind === 'automatic') return byName.get(owner.policy)?.purge === 'auto' && adopted?.has(owner.policy) ? 'unattended' : 'ask';
   return owner.kind === 'policy' && byName.get(owner.policy)?.purge === 'auto' ? 'unattended' : 'ask';
 }
 
-function askWhy(owner: Owner): 'keep_days' | 'auto_backup' | 'purge-manual' {
+function askWhy(owner: Owner, adopted: ReadonlySet<string> | undefined): AskWhy {
+  if (owner.kind === 'automatic') return adopted?.has(owner.policy) ? 'purge-manual' : 'adopted';
   return owner.kind === 'keep_days' ? 'keep_days' : owner.kind === 'auto_backup' ? 'auto_backup' : 'purge-manual';
 }
 
@@ -227,7 +254,9 @@ export function describeDeletionReason(r: DeletionReason): string {
         ? 'asks first (made with keep_days by Create Backup)'
         : r.why === 'auto_backup'
           ? 'asks first (tracked by the Auto Backup integration)'
-          : 'asks first (purge: manual)';
+          : r.why === 'adopted'
+            ? "asks first (one of Home Assistant's automatic backups: the policy's first purge of them is confirmed by a person)"
+            : 'asks first (purge: manual)';
     default:
       return describeReason(r);
   }
@@ -237,7 +266,7 @@ export function describeDeletionReason(r: DeletionReason): string {
 export function newestOfPolicy<B extends ListedBackup>(plan: DeletionPlan<B>, policy: string): Date | undefined {
   let newest: number | undefined;
   for (const d of plan.decisions) {
-    if (d.future || !((d.owner.kind === 'policy' || d.owner.kind === 'tagged') && d.owner.policy === policy)) continue;
+    if (d.future || !((d.owner.kind === 'policy' || d.owner.kind === 'tagged' || d.owner.kind === 'automatic') && d.owner.policy === policy)) continue;
     const t = Date.parse(d.backup.date);
     if (!Number.isNaN(t)) newest = Math.max(newest ?? t, t);
   }

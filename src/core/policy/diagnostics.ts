@@ -34,6 +34,7 @@ export type DiagnosticCode =
   | 'schedule'
   | 'retention'
   | 'duplicate-name'
+  | 'automatic-policy'
   | 'mixed-selection'
   | 'keep-days-in-backup'
   | 'too-many-problems';

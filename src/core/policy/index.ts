@@ -2,7 +2,16 @@
 // starter text, JSON Schema) and schedules (readable forms → cron, next/previous run).
 export { PositionMapper, type DiagnosticCode, type PolicyDiagnostic, type Position, type Range, type Severity } from './diagnostics';
 export { DEFAULT_LIMITS, type LoadLimits, type SecretLookup, type SecretValue } from './load';
-export { MAX_POLICIES, hasErrors, parsePolicyFile, type AutomaticBackupsSection, type ParsePolicyOptions, type ParsedPolicyFile, type Policy } from './parse';
+export {
+  MAX_POLICIES,
+  hasErrors,
+  parsePolicyFile,
+  type AutomaticBackupsSection,
+  type AutomaticPolicy,
+  type ParsePolicyOptions,
+  type ParsedPolicyFile,
+  type Policy,
+} from './parse';
 export { COUNT_KEYS, WITHIN_KEYS, parsePolicyDuration, toRetention, type GenerationalRules, type Retention } from './retention';
 export { SCHEDULE_EXAMPLES, nextRun, nextRuns, parseSchedule, previousRun, type Schedule, type ScheduleError, type ScheduleForm, type ScheduleResult } from './schedule';
 export { isKnownTimeZone } from './cron';
@@ -12,3 +21,5 @@ export { POLICY_FILE_NAME, policyFileSchema, policySchema, retentionSchema, type
 export { SECRETS_FILE_NAME, parseSecretsFile, secretLookup, secretsFileCandidates, type SecretsFile } from './secrets';
 export { STARTER_POLICY_FILE } from './starter';
 export { POLICY_SCHEMA_FILE, policyJsonSchema, policyJsonSchemaText } from './jsonSchema';
+export { ABSENCE_DAYS, automaticCap, type AutomaticCap } from './automaticCap';
+export { managedAutomaticSection, type ManagedAutomaticSection } from './managedSection';

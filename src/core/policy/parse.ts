@@ -9,13 +9,17 @@ import { PositionMapper, type DiagnosticCode, type PolicyDiagnostic, type Range,
 import { loadYaml, pathKey, type LoadLimits, type Loaded, type NodeInfo, type Path, type Problem, type SecretLookup } from './load';
 import { toRetention, type Retention } from './retention';
 import { nextRuns, parseSchedule, type Schedule } from './schedule';
-import { allowedKeysAt, policyFileSchema, policySchema, type PolicyOutput } from './schema';
+import { ABSENCE_DAYS, automaticCap, type AutomaticCap } from './automaticCap';
+import { allowedKeysAt, automaticPolicyKeyMessage, policyFileSchema, policySchema, type PolicyOutput } from './schema';
 import { didYouMean } from '../format/suggest';
 
 export interface Policy {
   name: string;
   enabled: boolean;
-  schedule: Schedule;
+  /** null: Home Assistant makes this policy's backups (`with_automatic_settings`); the extension runs nothing. */
+  schedule: Schedule | null;
+  /** Manages Home Assistant's automatic backups of this instance (see schema.ts). */
+  withAutomaticSettings: boolean;
   /** What to back up, defaults applied (`keep_days` is never set: retention decides). */
   backup: BackupRequest;
   /** null: keep every backup of this policy. */
@@ -33,6 +37,16 @@ export interface ParsedPolicyFile {
   diagnostics: PolicyDiagnostic[];
   /** The `automatic_backups:` section when it is there without errors (its diagnostics say what is wrong otherwise). */
   automaticBackups?: AutomaticBackupsSection;
+  /** The valid policy with `with_automatic_settings: true`, and the cap it needs of Home Assistant's retention. */
+  automaticPolicy?: AutomaticPolicy;
+}
+
+export interface AutomaticPolicy {
+  name: string;
+  enabled: boolean;
+  cap: AutomaticCap;
+  /** The `with_automatic_settings` key. */
+  range: Range;
 }
 
 export interface AutomaticBackupsSection {
@@ -90,6 +104,7 @@ class FileParser {
     const value = this.loaded.value;
     const policies: Policy[] = [];
     let automaticBackups: AutomaticBackupsSection | undefined;
+    let automaticPolicy: AutomaticPolicy | undefined;
     // undefined: unreadable (already reported); null: empty, or only comments: no policies, nothing wrong.
     if (value !== undefined && value !== null) {
       const root = this.capped(value);
@@ -106,8 +121,9 @@ class FileParser {
       this.crossChecks(root);
       policies.push(...this.validPolicies(root));
       automaticBackups = this.automaticSection(root);
+      automaticPolicy = this.automaticPolicyOf(root, policies, automaticBackups);
     }
-    return { policies, diagnostics: this.finish(), ...(automaticBackups ? { automaticBackups } : {}) };
+    return { policies, diagnostics: this.finish(), ...(automaticBackups ? { automaticBackups } : {}), ...(automaticPolicy ? { automaticPolicy } : {}) };
   }
 
   /** The file with at most MAX_POLICIES policies (more is not a policy file; checking them would take long). */
@@ -235,8 +251,29 @@ class FileParser {
         }
       }
       if (isPlainObject(item.backup)) this.mixedShapes(item.backup, [...base, 'backup']);
+      if (item.with_automatic_settings === true) this.automaticPolicy(item, base, list);
       this.warnings(item, base);
     });
+  }
+
+  /** A policy of Home Assistant's automatic backups: no keys of its own backups, and only one such policy. */
+  private automaticPolicy(item: Record<string, unknown>, base: Path, list: unknown[]): void {
+    for (const key of ['backup', 'verify'] as const) {
+      if (item[key] !== undefined)
+        this.add(automaticPolicyKeyMessage(key), 'error', 'automatic-policy', this.loaded.info([...base, key])?.key ?? this.spanAt([...base, key]), [...base, key]);
+    }
+    const first = list.findIndex((other) => isPlainObject(other) && other.with_automatic_settings === true);
+    if (first !== base[1]) {
+      const line = this.positions.position(this.loaded.info(['policies', first, 'with_automatic_settings'])?.start ?? 0).line + 1;
+      const path = [...base, 'with_automatic_settings'];
+      this.add(
+        `another policy (line ${line}) already manages Home Assistant's automatic backups: only one policy can have with_automatic_settings: true`,
+        'error',
+        'automatic-policy',
+        this.spanAt(path),
+        path,
+      );
+    }
   }
 
   /** Mixed selection shapes: one error on each key of every shape but the first one written. */
@@ -311,6 +348,43 @@ class FileParser {
     return { section: parsed.data, range: at(this.spanAt(['automatic_backups'])), keyRanges };
   }
 
+  /** The policy of Home Assistant's automatic backups, and whether the section's own retention would break its cap. */
+  private automaticPolicyOf(root: unknown, policies: readonly Policy[], section: AutomaticBackupsSection | undefined): AutomaticPolicy | undefined {
+    const policy = policies.find((p) => p.withAutomaticSettings);
+    if (!policy || policy.retention?.kind !== 'generational') return undefined;
+    const list = (root as { policies: unknown[] }).policies;
+    const index = list.findIndex((item) => isPlainObject(item) && item.name === policy.name);
+    const keyPath: Path = ['policies', index, 'with_automatic_settings'];
+    const keySpan = this.loaded.info(keyPath)?.key ?? this.spanAt(keyPath);
+    const cap = automaticCap(policy.retention.rules);
+    const retention = section?.section.retention;
+    if (policy.enabled && cap.copies === null) {
+      this.add(
+        `this policy's rules keep an unlimited number of backups, so Home Assistant's retention cannot be capped safely: a long absence of VS Code can fill the disk`,
+        'warning',
+        'automatic-policy',
+        keySpan,
+        keyPath,
+      );
+    } else if (policy.enabled && retention && cap.copies !== null && cap.keeps !== null) {
+      const path: Path = ['automatic_backups', 'retention'];
+      const needs = `at least ${cap.copies} copies (the policy "${policy.name}" keeps up to ${cap.keeps}, and ${ABSENCE_DAYS} more cover ${ABSENCE_DAYS} days without VS Code); remove this retention and the extension sets ${cap.copies}`;
+      if (retention.copies != null && retention.copies < cap.copies)
+        this.add(`Home Assistant would delete automatic backups the policy "${policy.name}" keeps: ${needs}`, 'error', 'automatic-policy', this.spanAt(path), path);
+      else if (retention.days != null)
+        this.add(
+          `days lets Home Assistant delete automatic backups the policy "${policy.name}" keeps (its older generations): use copies, ${needs}`,
+          'warning',
+          'automatic-policy',
+          this.spanAt(path),
+          path,
+        );
+      else if (retention.copies == null)
+        this.add(`no cap: while VS Code is closed, automatic backups pile up without limit; ${needs}`, 'warning', 'automatic-policy', this.spanAt(path), path);
+    }
+    return { name: policy.name, enabled: policy.enabled, cap, range: this.positions.range(keySpan.start, keySpan.end) };
+  }
+
   private validPolicies(root: unknown): Policy[] {
     const list = (root as { policies?: unknown }).policies;
     if (!Array.isArray(list)) return [];
@@ -332,13 +406,14 @@ class FileParser {
   }
 
   private toPolicy(data: PolicyOutput, base: Path): Policy | undefined {
-    const schedule = parseSchedule(data.schedule);
-    if (!schedule.ok) return undefined;
+    const schedule = data.schedule === undefined ? null : parseSchedule(data.schedule);
+    if (schedule ? !schedule.ok : !data.with_automatic_settings) return undefined;
     const nameSpan = this.spanAt([...base, 'name']);
     return {
       name: data.name,
       enabled: data.enabled,
-      schedule: schedule.schedule,
+      schedule: schedule?.ok ? schedule.schedule : null,
+      withAutomaticSettings: data.with_automatic_settings,
       backup: data.backup,
       retention: data.retention ? toRetention(data.retention) : null,
       verify: data.verify,

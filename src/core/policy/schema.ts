@@ -23,7 +23,7 @@ export const POLICY_FILE_NAME = 'auto_backup.yaml';
 export const POLICY_NAME_MAX_LENGTH = 64;
 
 export const FILE_KEYS = ['policies', 'automatic_backups'] as const;
-export const POLICY_KEYS = ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge'] as const;
+export const POLICY_KEYS = ['name', 'enabled', 'schedule', 'with_automatic_settings', 'backup', 'retention', 'verify', 'purge'] as const;
 export const RETENTION_KEYS = ['keep_days', ...COUNT_KEYS, ...WITHIN_KEYS] as const;
 export const DURATION_KEYS = ['years', 'months', 'days', 'hours'] as const;
 export const SELECTION_KEYS = ['addons', 'folders'] as const;
@@ -146,7 +146,13 @@ export const policySchema = z
   .strictObject({
     name: policyName,
     enabled: z.boolean({ error: 'expected true or false' }).default(true).describe('false pauses the policy: no backups are made and none are deleted.'),
-    schedule,
+    schedule: schedule.optional(),
+    with_automatic_settings: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe(
+        "true: this policy manages Home Assistant's automatic backups of this instance instead of making its own. Home Assistant makes them on its own schedule (automatic_backups: or Home Assistant's settings), around the clock; when VS Code runs, the policy's generational rules decide which to keep (the first purge asks). Home Assistant's own retention is set to a cap that never deletes what the policy keeps while VS Code runs at least every 30 days. No schedule, backup or verify here; at most one such policy.",
+      ),
     backup: backup.prefault({}),
     retention: retentionSchema.optional(),
     verify: z
@@ -160,7 +166,36 @@ export const policySchema = z
       .default('auto')
       .describe('auto: after each successful backup of this policy, delete the backups its retention no longer keeps. manual: only show them; delete with the Purge command.'),
   })
+  .superRefine((policy, ctx) => {
+    if (!policy.with_automatic_settings) {
+      // Reported like any missing key (parse.ts words it, with an example).
+      if (policy.schedule === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['schedule'], message: 'schedule is missing' });
+      return;
+    }
+    // backup: and verify: have defaults, so whether they were written is checked in parse.ts.
+    if (policy.schedule !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule'], message: automaticPolicyKeyMessage('schedule') });
+    if (!policy.retention)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['with_automatic_settings'],
+        message: 'with_automatic_settings: true needs a retention with generational rules (daily, weekly, monthly, yearly…): that is what this policy adds to Home Assistant',
+      });
+    else if (policy.retention.keep_days !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retention', 'keep_days'],
+        message: "keep_days is not for Home Assistant's automatic backups: use generational rules here, or automatic_backups: retention: days",
+      });
+  })
+  .meta({
+    anyOf: [{ required: ['schedule'] }, { required: ['with_automatic_settings'], properties: { with_automatic_settings: { const: true } } }],
+  })
   .describe('A named backup policy: a schedule, what to back up, and which of its backups to keep.');
+
+/** The message for a key a with_automatic_settings policy cannot have. */
+export function automaticPolicyKeyMessage(key: string): string {
+  return `${key} cannot be used with with_automatic_settings: true: Home Assistant makes these backups with its automatic settings (automatic_backups: in this file, or Home Assistant's settings)`;
+}
 
 export const policyFileSchema = z
   .strictObject({

@@ -55,7 +55,13 @@ export const backupSchema = z
     size_exact: b.size_bytes !== undefined,
     locations: b.locations ?? [b.location ?? null],
   }));
-export type Backup = z.infer<typeof backupSchema>;
+export type Backup = z.infer<typeof backupSchema> & {
+  /**
+   * Not the Supervisor's: set by the clients that ask Home Assistant's backup manager, true for its
+   * automatic backups of this instance (Core's `with_automatic_settings`). Absent: not known.
+   */
+  automatic?: boolean;
+};
 
 export const backupListSchema = z.object({ backups: z.array(backupSchema) });
 export const backupsInfoSchema = z.object({

@@ -4,7 +4,8 @@
 // changes, when the backup list reloads (at most once a minute) and after either fix.
 import * as vscode from 'vscode';
 import { automaticDrift, type AutomaticChange } from '../../core/homeAssistant/automaticSettings';
-import type { AutomaticBackupsSection, Range } from '../../core/policy';
+import { managedAutomaticSection, type AutomaticBackupsSection, type ManagedAutomaticSection, type Range } from '../../core/policy';
+import type { BackupManagerConfig } from '../../core/homeAssistant/backupManager';
 import { describeError } from '../errors';
 import type { EventLog } from '../log';
 import { isPolicyFile, policyFilePath, readPolicies } from '../policy/policyFile';
@@ -16,6 +17,14 @@ const RECHECK_MS = 60_000;
 
 function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** The drift of the settings the file manages; a retention that is a policy's cap says whose. */
+export function automaticDriftOf(found: ManagedAutomaticSection, config: BackupManagerConfig): ReturnType<typeof automaticDrift> {
+  const drift = automaticDrift(found.section, config);
+  if (!found.capOf) return drift;
+  const label = `retention (the cap of the policy "${found.capOf}")`;
+  return { ...drift, changes: drift.changes.map((c) => (c.key === 'retention' ? { ...c, label } : c)) };
 }
 
 export class AutomaticSettingsDrift implements vscode.Disposable, vscode.CodeActionProvider {
@@ -51,7 +60,7 @@ export class AutomaticSettingsDrift implements vscode.Disposable, vscode.CodeAct
     this.lastCheck = Date.now();
     const file = policyFilePath();
     const read = readPolicies({ savedOnly: true });
-    const found = read?.parsed.automaticBackups;
+    const found = read && managedAutomaticSection(read.parsed);
     if (!file || !found) {
       this.changes = [];
       this.diagnostics.clear();
@@ -65,7 +74,7 @@ export class AutomaticSettingsDrift implements vscode.Disposable, vscode.CodeAct
       return;
     }
     try {
-      const drift = automaticDrift(found.section, await client.automaticSettings());
+      const drift = automaticDriftOf(found, await client.automaticSettings());
       this.changes = drift.changes;
       this.diagnostics.set(
         uri,

@@ -2,7 +2,9 @@
 // `automatic_backups:` section, after a confirmation that lists exactly what changes (never the key
 // itself). Only the keys the section names are sent (`backup/config/update`); Cancel sends nothing.
 import * as vscode from 'vscode';
-import { automaticDrift, type AutomaticChange } from '../../core/homeAssistant/automaticSettings';
+import type { AutomaticChange } from '../../core/homeAssistant/automaticSettings';
+import { managedAutomaticSection } from '../../core/policy';
+import { automaticDriftOf } from '../automatic/automaticSettingsDrift';
 import { describeError } from '../errors';
 import { policyFilePath, readPolicies } from '../policy/policyFile';
 import type { Services } from '../services';
@@ -28,10 +30,10 @@ export function registerApplyAutomaticSettings(s: Services): vscode.Disposable {
     if (file && vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.fsPath === file))
       return refuse(vscode.l10n.t('Save the policy file first: what is saved is applied.'));
     const read = readPolicies({ savedOnly: true });
-    const found = read?.parsed.automaticBackups;
+    const found = read && managedAutomaticSection(read.parsed);
     if (!found) return refuse(vscode.l10n.t('The policy file has no valid automatic_backups section (its problems are marked in the file).'));
     try {
-      const { changes, update } = automaticDrift(found.section, await client.automaticSettings());
+      const { changes, update } = automaticDriftOf(found, await client.automaticSettings());
       if (!changes.length) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Home Assistant already has these automatic backup settings.'));
         return { status: 'unchanged', changes };

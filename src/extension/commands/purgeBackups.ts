@@ -70,6 +70,7 @@ async function purgeBackups(s: Services, connection: Connection, args: PurgeArgs
   if (!(unattended ? withinLimit(previewed, plan) : await confirmPurge(s, plan, previewed, byslug))) return result;
   // The user may have switched instance or pinned a backup while the confirmation was open.
   if (s.store.connection !== connection) return result;
+  if (!unattended) await adopt(s, connection, previewed, byslug);
   await deleteEach(s, connection, previewed, result);
   await report(s, connection, result, byslug, unattended ? 'auto' : 'retention');
   return result;
@@ -106,6 +107,23 @@ function withinLimit(previewed: string[], plan: Plan): boolean {
   return false;
 }
 
+/** Policies whose Home Assistant automatic backups were first confirmed here: from now on they purge by themselves. */
+function adoptedBy(previewed: string[], byslug: Decisions): string[] {
+  const policies = new Set<string>();
+  for (const slug of previewed) {
+    const d = byslug.get(slug);
+    if (d?.owner.kind === 'automatic' && d.details.some((r) => r.code === 'asks' && r.why === 'adopted')) policies.add(d.owner.policy);
+  }
+  return [...policies];
+}
+
+async function adopt(s: Services, connection: Connection, previewed: string[], byslug: Decisions): Promise<void> {
+  for (const policy of adoptedBy(previewed, byslug)) {
+    await s.adoption.adopt(connection.url, policy, s.store.haNow());
+    s.log.info(`policy "${policy}": its purge of Home Assistant's automatic backups was confirmed; from now on it deletes the ones its rules no longer keep by itself`);
+  }
+}
+
 /** Shows the preview, then a modal confirmation naming each backup and why it goes. */
 async function confirmPurge(s: Services, plan: Plan, previewed: string[], byslug: Decisions): Promise<boolean> {
   await s.previews.show(plan, s.store.timeZone);
@@ -114,9 +132,15 @@ async function confirmPurge(s: Services, plan: Plan, previewed: string[], byslug
     return `• ${d.backup.name || slug} (${slug}): ${d.reasons.join(', ')}`;
   });
   const action = vscode.l10n.t('Delete');
+  const adopting = adoptedBy(previewed, byslug).map((policy) =>
+    vscode.l10n.t(
+      'The policy "{0}" manages Home Assistant\'s automatic backups (with_automatic_settings: true). After this confirmation it deletes the automatic backups its rules no longer keep by itself, after each new one.',
+      policy,
+    ),
+  );
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Delete {0} backups marked REMOVE in the preview?', previewed.length),
-    { modal: true, detail: `${lines.join('\n')}\n\n${vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')}` },
+    { modal: true, detail: [lines.join('\n'), ...adopting, vscode.l10n.t('Every copy (all locations) is deleted. This cannot be undone.')].join('\n\n') },
     action,
   );
   return answer === action;

@@ -31,6 +31,8 @@ export function registerRunPolicy(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(message);
       return { status: 'invalid', name: policyName, errors: [message] };
     }
+    // Home Assistant makes this policy's backups: now means one backup with its automatic settings.
+    if (policy.withAutomaticSettings) return vscode.commands.executeCommand<RunResult | undefined>('haBackups.createAutomaticBackup');
     return s.runner.create(requestOf(policy), { policy: policy.name, verify: policy.verify });
   });
 }

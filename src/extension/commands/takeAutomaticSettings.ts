@@ -9,7 +9,7 @@ import { sectionFromConfig } from '../../core/homeAssistant/automaticSettings';
 import { parseSecretsFile, SECRETS_FILE_NAME } from '../../core/policy';
 import { withAutomaticSection } from '../../core/policy/writeSection';
 import { describeError } from '../errors';
-import { configFolder, policyFilePath } from '../policy/policyFile';
+import { configFolder, policyFilePath, readPolicies } from '../policy/policyFile';
 import type { Services } from '../services';
 import { registerConnectedCommand } from './command';
 
@@ -38,6 +38,9 @@ export function registerTakeAutomaticSettings(s: Services): vscode.Disposable {
     try {
       const config = await client.automaticSettings();
       const section: Record<string, unknown> = { ...sectionFromConfig(config) };
+      // A policy with with_automatic_settings sets Home Assistant's retention itself (its cap): not written here.
+      const capped = readPolicies({ savedOnly: true })?.parsed.automaticPolicy;
+      if (capped?.enabled && capped.cap.copies !== null) delete section.retention;
       let secret: string | undefined;
       const key = config.createBackup.password;
       if (key) {

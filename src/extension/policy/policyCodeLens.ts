@@ -4,7 +4,8 @@
 // the lenses only offer to trust it: nothing runs there.
 import * as vscode from 'vscode';
 import { formatDateTime } from '../../core/format/dates';
-import { nextRun } from '../../core/policy';
+import { ABSENCE_DAYS, nextRun, type AutomaticCap } from '../../core/policy';
+import type { AdoptionStore } from '../store/adoptionStore';
 import { automaticSummaryOf } from '../automaticBackups';
 import type { BackupStore } from '../store/backupStore';
 import type { BackupWarnings } from '../warnings';
@@ -20,9 +21,11 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
     diagnostics: PolicyDiagnostics,
     private readonly store: BackupStore,
     private readonly warnings?: BackupWarnings,
+    private readonly adoption?: AdoptionStore,
   ) {
     this.subscriptions = [
       ...(warnings ? [warnings.onDidChange(() => this.changed.fire())] : []),
+      ...(adoption ? [adoption.onDidChange(() => this.changed.fire())] : []),
       diagnostics.onDidCheck(() => this.changed.fire()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       store.onDidChange(() => this.changed.fire()),
@@ -31,12 +34,16 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isPolicyFile(document.uri)) return [];
-    const { policies, automaticBackups } = parsePolicyText(document.getText(), document.uri.fsPath);
+    const { policies, automaticBackups, automaticPolicy } = parsePolicyText(document.getText(), document.uri.fsPath);
     const lenses: vscode.CodeLens[] = automaticBackups ? this.automaticLenses(automaticBackups.range.start.line) : [];
     for (const policy of policies) {
       const range = new vscode.Range(policy.nameRange.start.line, 0, policy.nameRange.start.line, 0);
       if (!vscode.workspace.isTrusted) {
         lenses.push(new vscode.CodeLens(range, { title: `$(shield) ${vscode.l10n.t('Trust this workspace to run policies')}`, command: 'workbench.trust.manage' }));
+        continue;
+      }
+      if (!policy.schedule) {
+        lenses.push(...this.automaticPolicyLenses(range, policy.name, automaticPolicy?.name === policy.name ? automaticPolicy.cap : undefined));
         continue;
       }
       lenses.push(
@@ -57,6 +64,31 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
       // It runs only here: a run missed while VS Code was closed (or for another reason) is said where it is written.
       const missed = this.warnings?.overdue(policy.name);
       if (missed) lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${missed.text}`, command: 'haBackups.showLog' }));
+    }
+    return lenses;
+  }
+
+  /**
+   * A policy of Home Assistant's automatic backups: Home Assistant makes them around the clock, the
+   * policy's rules are applied while VS Code runs, and Home Assistant's own retention is capped (shown).
+   */
+  private automaticPolicyLenses(range: vscode.Range, name: string, cap: AutomaticCap | undefined): vscode.CodeLens[] {
+    const lenses = [
+      new vscode.CodeLens(range, { title: `$(home) ${vscode.l10n.t('made by Home Assistant (24/7), purged while VS Code runs')}`, command: '' }),
+      new vscode.CodeLens(range, { title: `$(eye) ${vscode.l10n.t('Preview retention')}`, command: 'haBackups.previewRetention', arguments: [name] }),
+    ];
+    if (cap?.copies != null && cap.keeps != null) {
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: vscode.l10n.t("Home Assistant's retention: at most {0} (this policy keeps up to {1}; {2} days without VS Code fit)", cap.copies, cap.keeps, ABSENCE_DAYS),
+          command: '',
+        }),
+      );
+    }
+    const instance = this.store.connection?.url;
+    if (instance && this.adoption) {
+      const adopted = this.adoption.adopted(instance).has(name);
+      lenses.push(new vscode.CodeLens(range, { title: adopted ? vscode.l10n.t('purges by itself') : vscode.l10n.t('its first purge asks'), command: '' }));
     }
     return lenses;
   }

@@ -6,7 +6,7 @@
 // in the log (debug level), and what keeps a policy from running shows as a warning (warnings.ts).
 import * as vscode from 'vscode';
 import { newestOfPolicy } from '../../core/deletion';
-import { isDue, nextRun as nextRunImpl, updateSeen, type Policy, type SeenPolicy } from '../../core/policy';
+import { isDue, nextRun as nextRunImpl, updateSeen, type Policy, type Schedule, type SeenPolicy } from '../../core/policy';
 import { isFreezeConflict } from '../../core/supervisor';
 import type { BackupRunner } from '../runner/backupRunner';
 import type { RunResult } from '../runner/runResult';
@@ -31,6 +31,7 @@ export class PolicyScheduler implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private firstPass: NodeJS.Timeout | undefined;
   private busy = false;
+  private adoptionPointedOut: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after each pass (the warnings follow it). */
@@ -117,7 +118,7 @@ export class PolicyScheduler implements vscode.Disposable {
           this.log.debug(`scheduler: stopped, the backup list is not available (${this.store.error ?? this.store.status})`);
           break;
         }
-        const outcome = await this.runIfDue(policy, connection.url, seen[policy.name], zone);
+        const outcome = policy.schedule ? await this.runIfDue(policy, connection.url, seen[policy.name], zone) : await this.purgeAutomatic(policy, saved);
         if (outcome === 'stop') break;
         if (outcome === 'ran') ran.push(policy.name);
       }
@@ -130,10 +131,60 @@ export class PolicyScheduler implements vscode.Disposable {
     return ran;
   }
 
+  /**
+   * A policy of Home Assistant's automatic backups (`with_automatic_settings`): Home Assistant makes
+   * them; here its rules are applied. Deleted without asking only once its purge was confirmed on this
+   * instance (the plan says which); before that it is pointed out once, and Purge asks.
+   */
+  private async purgeAutomatic(policy: Policy, saved: SavedPolicyFile): Promise<'skipped'> {
+    await this.retention.learnOwners();
+    const plan = this.retention.plan;
+    if (!plan || saved.state.status !== 'valid') return 'skipped';
+    const removals = plan.decisions.filter((d) => d.owner.kind === 'automatic' && d.action === 'remove');
+    if (!removals.length) {
+      this.log.debug(`scheduler: policy "${policy.name}" (Home Assistant's automatic backups): nothing to purge`);
+      return 'skipped';
+    }
+    if (removals.some((d) => d.consent === 'unattended')) {
+      if (!vscode.workspace.getConfiguration('haBackups').get<boolean>('autoPurge', true)) {
+        this.log.debug(`scheduler: policy "${policy.name}": ${removals.length} automatic backups could be purged, but haBackups.autoPurge is off`);
+        return 'skipped';
+      }
+      this.log.info(`policy "${policy.name}": ${removals.length} of Home Assistant's automatic backups are no longer kept by its rules; purging`);
+      await vscode.commands.executeCommand('haBackups.purgeBackups', { unattended: true });
+    } else
+      this.pointOutAdoption(
+        policy.name,
+        removals.map((d) => d.slug),
+      );
+    return 'skipped';
+  }
+
+  /** The first purge of Home Assistant's automatic backups waits for a person: said once per set. */
+  private pointOutAdoption(policy: string, slugs: string[]): void {
+    const key = `${policy}:${[...slugs].sort().join(',')}`;
+    if (this.adoptionPointedOut === key) return;
+    this.adoptionPointedOut = key;
+    this.log.info(
+      `policy "${policy}": ${slugs.length} of Home Assistant's automatic backups are no longer kept by its rules (${slugs.join(', ')}); its first purge waits for your confirmation (Purge Backups)`,
+    );
+    const review = vscode.l10n.t('Review and Purge…');
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t(
+          'The policy "{0}" now manages Home Assistant\'s automatic backups: {1} of them are no longer kept by its rules. Its first purge asks you; after that it deletes them by itself.',
+          policy,
+          slugs.length,
+        ),
+        review,
+      )
+      .then((choice) => choice === review && vscode.commands.executeCommand('haBackups.purgeBackups'));
+  }
+
   /** Runs `policy` if it is due and nothing stands in the way; says in the log why not. 'stop' ends the pass. */
   private async runIfDue(policy: Policy, instance: string, seen: SeenPolicy | undefined, zone: string): Promise<'ran' | 'skipped' | 'stop'> {
     await this.retention.learnOwners();
-    if (!seen) return 'skipped';
+    if (!seen || !policy.schedule) return 'skipped';
     const newest = this.retention.plan && newestOfPolicy(this.retention.plan, policy.name);
     const decision = isDue({ schedule: policy.schedule, enabled: policy.enabled, firstSeen: new Date(seen.firstSeen), newestBackup: newest }, this.store.haNow(), zone);
     if (!decision.due) {
@@ -170,8 +221,8 @@ export class PolicyScheduler implements vscode.Disposable {
     const zone = this.zone();
     let next: NextRun | undefined;
     for (const p of this.retention.file.policies) {
-      if (!p.enabled) continue;
-      const at = nextRunOf(p, this.store.haNow(), zone);
+      if (!p.enabled || !p.schedule) continue;
+      const at = nextRunOf(p.schedule, this.store.haNow(), zone);
       if (at && (!next || at < next.at)) next = { policy: p.name, at };
     }
     return next;
@@ -228,7 +279,8 @@ export class PolicyScheduler implements vscode.Disposable {
     const all = this.memento.get<Record<string, Record<string, SeenPolicy>>>(SEEN_KEY) ?? {};
     const before = all[instance] ?? {};
     const now = this.store.haNow();
-    const { seen, clamped } = updateSeen(before, saved.policies, saved.state.status === 'invalid', now);
+    const scheduled = saved.policies.filter((p): p is Policy & { schedule: Schedule } => p.schedule !== null);
+    const { seen, clamped } = updateSeen(before, scheduled, saved.state.status === 'invalid', now);
     for (const name of clamped)
       this.log.warn(`policy "${name}" was first seen at ${before[name]?.firstSeen}, later than Home Assistant's time now (a clock was ahead); counting from now`);
     if (JSON.stringify(seen) !== JSON.stringify(before)) await this.memento.update(SEEN_KEY, { ...all, [instance]: seen });
@@ -255,9 +307,9 @@ function dueReason(reason: 'disabled' | 'not-yet' | 'done' | 'before-first-seen'
   }
 }
 
-function nextRunOf(policy: Policy, now: Date, zone: string): Date | undefined {
+function nextRunOf(schedule: Schedule, now: Date, zone: string): Date | undefined {
   try {
-    return nextRunImpl(policy.schedule, now, zone) ?? undefined;
+    return nextRunImpl(schedule, now, zone) ?? undefined;
   } catch {
     return undefined;
   }

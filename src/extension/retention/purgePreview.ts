@@ -79,6 +79,8 @@ function ownerLabel(owner: Owner): string {
       return 'Auto Backup';
     case 'tagged':
       return vscode.l10n.t('{0} (not made here)', owner.policy);
+    case 'automatic':
+      return vscode.l10n.t("{0} (Home Assistant's automatic backup)", owner.policy);
     case 'none':
       return '—';
   }

@@ -10,6 +10,7 @@ import type { EventLog } from '../log';
 import { isPolicyFile, savedPolicyFile, type SavedPolicyFile } from '../policy/policyFile';
 import type { BackupStore } from '../store/backupStore';
 import type { LedgerStore } from '../store/ledgerStore';
+import type { AdoptionStore } from '../store/adoptionStore';
 import type { PinStore } from '../store/pinStore';
 
 export class RetentionState implements vscode.Disposable {
@@ -30,12 +31,14 @@ export class RetentionState implements vscode.Disposable {
     private readonly store: BackupStore,
     private readonly ledger: LedgerStore,
     private readonly pins: PinStore,
+    private readonly adoption: AdoptionStore,
     private readonly log: EventLog,
   ) {
     this.subscription = vscode.Disposable.from(
       store.onDidChange(() => void this.onStoreChange()),
       // A backup just recorded (or forgotten) changes what may be deleted, before the next list.
       ledger.onDidChange(() => this.recompute()),
+      adoption.onDidChange(() => this.recompute()),
       // A saved policy file changes what is kept.
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (isPolicyFile(d.uri)) this.recompute();
@@ -54,6 +57,7 @@ export class RetentionState implements vscode.Disposable {
       const { bound } = reconcileLedger(this.ledger.entries(connection.url), this.store.backups, { listedAt: this.store.listedAt, downMounts: this.downMounts });
       this.bound = bound;
       const autoBackup = this.store.autoBackup;
+      const automatic = new Set(this.store.backups.filter((b) => b.automatic).map((b) => b.slug));
       this.plan = planDeletions({
         backups: this.store.backups,
         ledger: bound,
@@ -61,6 +65,8 @@ export class RetentionState implements vscode.Disposable {
         file: this.file.state,
         ...(autoBackup ? { autoBackup: { expiries: autoBackup.expiries, autoPurge: autoBackup.autoPurge } } : {}),
         pins: this.pins.pinnedAnywhere(),
+        isAutomatic: (slug) => automatic.has(slug),
+        adopted: this.adoption.adopted(connection.url),
         now: this.store.haNow(),
         ...(this.store.timeZone ? { timeZone: this.store.timeZone } : {}),
         confirmAbove: vscode.workspace.getConfiguration('haBackups').get<number>('purgeConfirmAbove') ?? 5,
@@ -96,7 +102,10 @@ export class RetentionState implements vscode.Disposable {
 
   /** Backups a policy, keep_days or the Auto Backup integration manages (Auto Backup's "monitored backups"). */
   get monitored(): number {
-    return this.plan?.decisions.filter((d) => d.owner.kind === 'policy' || d.owner.kind === 'keep_days' || d.owner.kind === 'auto_backup').length ?? 0;
+    return (
+      this.plan?.decisions.filter((d) => d.owner.kind === 'policy' || d.owner.kind === 'automatic' || d.owner.kind === 'keep_days' || d.owner.kind === 'auto_backup').length ??
+      0
+    );
   }
 
   /** The soonest expiry still in the future (Home Assistant's clock). */

@@ -88,7 +88,7 @@ export class BackupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const unmanaged: Backup[] = [];
     for (const b of this.store.backups) {
       const owner = this.retention.decisionOf(b.slug)?.owner;
-      if (owner?.kind === 'policy') byPolicy.set(owner.policy, [...(byPolicy.get(owner.policy) ?? []), b]);
+      if (owner?.kind === 'policy' || owner?.kind === 'automatic') byPolicy.set(owner.policy, [...(byPolicy.get(owner.policy) ?? []), b]);
       else if (owner?.kind === 'keep_days' || owner?.kind === 'auto_backup') keepDays.push(b);
       else unmanaged.push(b);
     }

@@ -55,6 +55,7 @@ export function asSupervisorBackup(record: BackupRecord): Backup {
     location_attributes: attributes,
     compressed: true,
     content: { homeassistant: record.content.homeassistant, addons: record.content.addons.map((a) => a.slug), folders: record.content.folders },
+    ...(record.origin === 'automatic' ? { automatic: true } : {}),
   };
 }
 

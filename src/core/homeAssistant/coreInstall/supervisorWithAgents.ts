@@ -83,11 +83,14 @@ export class SupervisorWithAgentsClient implements BackupClient {
     const bySlug = new Map(list.backups.map((b) => [b.slug, b]));
     const extra: Backup[] = [];
     for (const record of core.backups) {
+      // Only Core knows which backups its automatic settings made (the retention of a with_automatic_settings policy).
+      const known = bySlug.get(record.id);
+      if (known && record.origin === 'automatic') bySlug.set(record.id, { ...known, automatic: true });
       const agents = Object.keys(record.copies).filter((a) => isAgentLocation(a));
       if (agents.length === 0) continue;
       const onAgents: BackupRecord = { ...record, copies: Object.fromEntries(agents.map((a) => [a, record.copies[a]!])) };
-      const known = bySlug.get(record.id);
-      if (known) bySlug.set(record.id, withAgentCopies(known, onAgents));
+      const listed = bySlug.get(record.id);
+      if (listed) bySlug.set(record.id, withAgentCopies(listed, onAgents));
       else extra.push(asSupervisorBackup(onAgents));
     }
     const backups = [...bySlug.values(), ...extra].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.slug.localeCompare(b.slug));
