@@ -3,7 +3,7 @@
 // the automatic backups (owned by that policy, the first purge asks, then unattended).
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planDeletions, type DeletionInput, type DeletionPlan, type LedgerEntry } from '../../src/core/deletion';
+import { GONE_LIMIT, planDeletions, reconcileAutomatic, type DeletionInput, type DeletionPlan, type LedgerEntry } from '../../src/core/deletion';
 import { ABSENCE_DAYS, automaticCap, managedAutomaticSection, parsePolicyFile } from '../../src/core/policy';
 import type { Backup } from '../../src/core/supervisor/schemas';
 import { NOW, generational, listed, made, policy, validFile } from './deletion/world';
@@ -181,5 +181,53 @@ describe('planDeletions: automatic backups under a with_automatic_settings polic
     const p = plan({ adopted: new Set(['generations']) }, [made(backups[4] as Backup, { policy: 'nightly' })]);
     assert.deepEqual(decision(p, 'a5')?.owner, { kind: 'policy', policy: 'nightly' });
     assert.deepEqual(p.unattended, ['a3', 'a4']);
+  });
+});
+
+describe('reconcileAutomatic: an automatic backup that was gone and is back always asks', () => {
+  const a = { slug: 'a1', date: '2026-12-01T04:45:00Z', automatic: true };
+  const b = { slug: 'b2', date: '2026-12-02T04:45:00Z', automatic: true };
+
+  it('remembers the listed automatic backups, and those a list shows gone', () => {
+    const first = reconcileAutomatic({ seen: [], gone: [] }, [a, b, { slug: 'm', date: '2026-12-01T00:00:00Z' }]);
+    assert.deepEqual(
+      first.after.seen.map((x) => x.slug),
+      ['a1', 'b2'],
+    );
+    assert.deepEqual([...first.returned], []);
+    const second = reconcileAutomatic(first.after, [b]);
+    assert.deepEqual(second.after.gone, [{ slug: 'a1', date: a.date }]);
+    // Uploaded again: the same slug and date.
+    const third = reconcileAutomatic(second.after, [a, b]);
+    assert.deepEqual([...third.returned], ['a1']);
+    assert.deepEqual([...reconcileAutomatic(third.after, [a, b]).returned], ['a1'], 'and stays so');
+    // Another backup under that slug (another date) is not the one that was gone.
+    assert.deepEqual([...reconcileAutomatic(second.after, [{ ...a, date: '2026-12-03T04:45:00Z' }]).returned], []);
+  });
+
+  it('keeps at most GONE_LIMIT gone ones, the newest', () => {
+    let state = { seen: [] as { slug: string; date: string }[], gone: [] as { slug: string; date: string }[] };
+    for (let i = 0; i < GONE_LIMIT + 5; i++) state = reconcileAutomatic(reconcileAutomatic(state, [{ slug: `s${i}`, date: 'd', automatic: true }]).after, []).after;
+    assert.equal(state.gone.length, GONE_LIMIT);
+    assert.equal(state.gone.at(-1)?.slug, `s${GONE_LIMIT + 4}`);
+  });
+
+  it('the plan asks for it even when the policy purges by itself', () => {
+    const backups = [1, 2, 3].map((d) => listed(`a${d}`, d));
+    const p = planDeletions({
+      backups,
+      ledger: new Map(),
+      taggedPolicy: () => undefined,
+      file: validFile(policy('generations', generational({ last: 1 }), { withAutomaticSettings: true })),
+      pins: new Set(),
+      isAutomatic: () => true,
+      adopted: new Set(['generations']),
+      returned: new Set(['a3']),
+      now: NOW,
+      confirmAbove: 5,
+    });
+    assert.deepEqual(p.unattended, ['a2']);
+    assert.deepEqual(p.remove, ['a2', 'a3']);
+    assert.match(p.decisions.find((d) => d.slug === 'a3')?.reasons.join(', ') ?? '', /was gone and is back/);
   });
 });

@@ -3,7 +3,9 @@
 // or by another machine, policies renamed, disabled, removed, switched to purge: manual, the file
 // broken and fixed, backups dated in the future, this machine's clock set wrong, time passing — no
 // backup is ever deleted without a dialog unless the extension itself made that very backup for a
-// policy that is, at that moment, enabled with purge: auto in a valid policy file.
+// policy that is, at that moment, enabled with purge: auto in a valid policy file — or it is one of Home
+// Assistant's automatic backups and the one policy with with_automatic_settings is, at that moment,
+// enabled with purge: auto in a valid file, and a person confirmed its first purge.
 //
 // The simulated extension refreshes its list after every event (as the real one does before every
 // purge and while the view is open): a backup deleted and uploaded again with no list in between is
@@ -18,13 +20,13 @@ const HOUR = 3_600_000;
 const RUNS = 200;
 const STEPS = 120;
 
-function run(seed: number): { violations: Violation[]; deleted: number; events: string[] } {
+function run(seed: number): { violations: Violation[]; deleted: number; deletedAutomatic: number; events: string[] } {
   const rng = new Rng(seed);
   const world = new World(rng);
   const violations: Violation[] = [];
   const events: string[] = [];
   for (let step = 0; step < STEPS; step++) {
-    const roll = rng.int(0, 15);
+    const roll = rng.int(0, 17);
     let event: string;
     if (roll <= 4) {
       const file = world.file();
@@ -51,6 +53,12 @@ function run(seed: number): { violations: Violation[]; deleted: number; events: 
       event = `made elsewhere ${tag ?? '(untagged)'}`;
     } else if (roll <= 12) {
       event = world.changePolicies();
+    } else if (roll === 15) {
+      world.madeAutomatic(rng.chance(0.1) ? rng.int(1, 10) : 0);
+      event = "Home Assistant's automatic backup";
+      world.autoPurge(event, violations);
+    } else if (roll === 16) {
+      event = world.adopt();
     } else if (roll === 13) {
       world.skew = rng.chance(0.5) ? 0 : rng.int(-5, 5) * 24 * HOUR;
       event = `this machine's clock off by ${world.skew / HOUR} h`;
@@ -59,18 +67,22 @@ function run(seed: number): { violations: Violation[]; deleted: number; events: 
       event = 'time passes';
     }
     events.push(event);
+    // Time flows between events (a list is never taken at the very instant a backup was recorded).
+    world.ha += 60_000;
     world.observe();
   }
-  return { violations, deleted: world.deleted, events };
+  return { violations, deleted: world.deleted, deletedAutomatic: world.deletedAutomatic, events };
 }
 
 describe('deletion model: property over random event sequences', () => {
   it(`no unattended deletion of anything but the extension's own backup of an enabled purge: auto policy of a valid file (${RUNS} runs × ${STEPS} events)`, () => {
     let deleted = 0;
+    let deletedAutomatic = 0;
     for (let r = 0; r < RUNS; r++) {
       const seed = BASE_SEED + r;
       const result = run(seed);
       deleted += result.deleted;
+      deletedAutomatic += result.deletedAutomatic;
       if (result.violations.length) {
         const v = result.violations[0]!;
         assert.fail(`seed ${seed}: ${v.why} (slug ${v.slug}, at "${v.event}"); events: ${result.events.join(' → ')}`);
@@ -78,5 +90,7 @@ describe('deletion model: property over random event sequences', () => {
     }
     // The property is not vacuous: the automatic purge did delete, many times.
     assert.ok(deleted > RUNS, `only ${deleted} unattended deletions in ${RUNS} runs`);
+    // …automatic backups under an adopted policy among them.
+    assert.ok(deletedAutomatic > RUNS / 10, `only ${deletedAutomatic} unattended deletions of automatic backups in ${RUNS} runs`);
   });
 });

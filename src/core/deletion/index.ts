@@ -14,3 +14,4 @@ export {
   type Owner,
   type PolicyFileState,
 } from './plan';
+export { GONE_LIMIT, reconcileAutomatic, type AutomaticIdentity, type AutomaticSeen } from './automaticSeen';

@@ -58,7 +58,7 @@ export type DeletionReason =
   | { code: 'auto-backup-purge-off' }
   | { code: 'asks'; why: AskWhy };
 
-type AskWhy = 'keep_days' | 'auto_backup' | 'purge-manual' | 'adopted';
+type AskWhy = 'keep_days' | 'auto_backup' | 'purge-manual' | 'adopted' | 'returned';
 
 export interface DeletionDecision<B extends ListedBackup> {
   slug: string;
@@ -103,6 +103,8 @@ export interface DeletionInput<B extends ListedBackup> {
   isAutomatic?: (slug: string) => boolean;
   /** Policies whose purge of Home Assistant's automatic backups was confirmed once on this instance. */
   adopted?: ReadonlySet<string>;
+  /** Automatic backups that were gone and are listed again (automaticSeen.ts): they always ask. */
+  returned?: ReadonlySet<string>;
   /** Home Assistant's clock when it is known. */
   now: Date;
   timeZone?: string;
@@ -111,6 +113,7 @@ export interface DeletionInput<B extends ListedBackup> {
 
 const KEEP_DAYS_GROUP = '\u0000keep_days';
 const AUTO_BACKUP_GROUP = '\u0000auto_backup';
+const automaticGroup = (policy: string): string => `\u0000automatic\u0000${policy}`;
 
 export function ownerOf(
   slug: string,
@@ -150,7 +153,8 @@ export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): 
       if (entry?.expires && (!policy || policy.retention?.kind === 'keep_days')) expiries.set(b.slug, entry.expires);
       group.set(b.slug, owner.policy);
     } else if (owner.kind === 'automatic') {
-      group.set(b.slug, owner.policy);
+      // Apart from the backups the extension made for a policy of that name: each group keeps its own newest.
+      group.set(b.slug, automaticGroup(owner.policy));
     } else if (owner.kind === 'keep_days') {
       if (entry?.expires) expiries.set(b.slug, entry.expires);
       group.set(b.slug, KEEP_DAYS_GROUP);
@@ -161,7 +165,11 @@ export function planDeletions<B extends ListedBackup>(input: DeletionInput<B>): 
   });
 
   const rulesByPolicy = new Map<string, RetentionRules>();
-  for (const p of filePolicies) if (p.retention?.kind === 'generational') rulesByPolicy.set(p.name, p.retention.rules);
+  for (const p of filePolicies) {
+    if (p.retention?.kind !== 'generational') continue;
+    rulesByPolicy.set(p.name, p.retention.rules);
+    if (p.withAutomaticSettings) rulesByPolicy.set(automaticGroup(p.name), p.retention.rules);
+  }
 
   // Backups dated in the future take no part: no slot, never "newest".
   const present = input.backups.filter((_, i) => !future[i]);
@@ -210,8 +218,9 @@ function verdictOf(owner: Owner, purge: PurgeDecision<ListedBackup>, input: Dele
   const block = blockOf(owner, input, byName);
   if (block) return { action: 'keep', future: false, details: [block, ...purge.details] };
   if (purge.action === 'keep') return { action: 'keep', future: false, details: purge.details };
-  if (consentOf(owner, byName, input.adopted) === 'unattended') return { action: 'remove', consent: 'unattended', future: false, details: purge.details };
-  return { action: 'remove', consent: 'ask', future: false, details: [...purge.details, { code: 'asks', why: askWhy(owner, input.adopted) }] };
+  const returned = owner.kind === 'automatic' && input.returned?.has(purge.slug) === true;
+  if (!returned && consentOf(owner, byName, input.adopted) === 'unattended') return { action: 'remove', consent: 'unattended', future: false, details: purge.details };
+  return { action: 'remove', consent: 'ask', future: false, details: [...purge.details, { code: 'asks', why: returned ? 'returned' : askWhy(owner, input.adopted) }] };
 }
 
 /** Why a managed backup is kept whatever its retention says (rule 3), if it is. */
@@ -254,9 +263,11 @@ export function describeDeletionReason(r: DeletionReason): string {
         ? 'asks first (made with keep_days by Create Backup)'
         : r.why === 'auto_backup'
           ? 'asks first (tracked by the Auto Backup integration)'
-          : r.why === 'adopted'
-            ? "asks first (one of Home Assistant's automatic backups: the policy's first purge of them is confirmed by a person)"
-            : 'asks first (purge: manual)';
+          : r.why === 'returned'
+            ? "asks first (one of Home Assistant's automatic backups that was gone and is back, uploaded again perhaps: never deleted without asking)"
+            : r.why === 'adopted'
+              ? "asks first (one of Home Assistant's automatic backups: the policy's first purge of them is confirmed by a person)"
+              : 'asks first (purge: manual)';
     default:
       return describeReason(r);
   }

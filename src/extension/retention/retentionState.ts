@@ -3,7 +3,7 @@
 // expiries and options, pins, and Home Assistant's clock. Recomputed when any of them changes; the
 // tree, the status bar, the scheduler and Purge all read this one plan.
 import * as vscode from 'vscode';
-import { planDeletions, reconcileLedger, type DeletionDecision, type DeletionPlan, type LedgerEntry } from '../../core/deletion';
+import { planDeletions, reconcileAutomatic, reconcileLedger, type DeletionDecision, type DeletionPlan, type LedgerEntry } from '../../core/deletion';
 import { taggedPolicy } from '../../core/options';
 import type { Backup } from '../../core/supervisor';
 import type { EventLog } from '../log';
@@ -26,6 +26,8 @@ export class RetentionState implements vscode.Disposable {
   /** The list (by the store's count) whose absences were last written back to the ledger. */
   private reconciledList = 0;
   private downMounts: ReadonlySet<string> | undefined;
+  /** Automatic backups that were gone and are listed again: they always ask (src/core/deletion/automaticSeen.ts). */
+  private returned: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly store: BackupStore,
@@ -67,6 +69,7 @@ export class RetentionState implements vscode.Disposable {
         pins: this.pins.pinnedAnywhere(),
         isAutomatic: (slug) => automatic.has(slug),
         adopted: this.adoption.adopted(connection.url),
+        returned: this.returned,
         now: this.store.haNow(),
         ...(this.store.timeZone ? { timeZone: this.store.timeZone } : {}),
         confirmAbove: vscode.workspace.getConfiguration('haBackups').get<number>('purgeConfirmAbove') ?? 5,
@@ -146,6 +149,12 @@ export class RetentionState implements vscode.Disposable {
       connection.url,
       dropped.map((d) => d.entry),
     );
+    // Only a list that says which backups are automatic (Home Assistant's backup manager was asked).
+    if (this.store.manager && this.store.connection === connection) {
+      const { after, returned } = reconcileAutomatic(this.adoption.seen(connection.url), this.store.backups);
+      this.returned = returned;
+      await this.adoption.setSeen(connection.url, after);
+    }
   }
 
   private async readDownMounts(): Promise<ReadonlySet<string> | undefined> {

@@ -3,7 +3,17 @@
 // real one would: the backup list, its ledger, the policy file, the tags it has read, and Home
 // Assistant's clock. It uses the same core functions as the real extension (reconcileLedger,
 // planDeletions, ledgerEntryFor), and reacts after every event as the real one does when it refreshes.
-import { ledgerEntryFor, planDeletions, reconcileLedger, type DeletionPlan, type FilePolicy, type LedgerEntry, type PolicyFileState } from '../../../src/core/deletion';
+import {
+  ledgerEntryFor,
+  planDeletions,
+  reconcileAutomatic,
+  reconcileLedger,
+  type AutomaticSeen,
+  type DeletionPlan,
+  type FilePolicy,
+  type LedgerEntry,
+  type PolicyFileState,
+} from '../../../src/core/deletion';
 import { backupSchema, type Backup } from '../../../src/core/supervisor/schemas';
 import type { Rng } from '../retention/random';
 
@@ -17,10 +27,12 @@ interface Instance {
   date: string;
   size: number;
   tag?: string;
+  /** Made by Home Assistant's automatic settings (Core's with_automatic_settings). */
+  automatic?: boolean;
 }
 
 /** Why an instance exists, known to the world only. */
-type Origin = { by: 'extension'; policy?: string } | { by: 'other' };
+type Origin = { by: 'extension'; policy?: string } | { by: 'other' } | { by: 'automatic' };
 
 export interface Violation {
   event: string;
@@ -39,8 +51,14 @@ export class World {
   fileStatus: 'valid' | 'broken-syntax' | 'broken-policy' | 'missing' = 'valid';
   ledger: LedgerEntry[] = [];
   readonly tags = new Map<string, string>();
+  /** Policies whose first purge of Home Assistant's automatic backups a person confirmed. */
+  readonly adopted = new Set<string>();
+  /** What the extension remembers of the automatic backups it listed (src/core/deletion/automaticSeen.ts). */
+  automaticSeen: AutomaticSeen = { seen: [], gone: [] };
   readonly log: string[] = [];
   deleted = 0;
+  /** Of those, Home Assistant's automatic backups. */
+  deletedAutomatic = 0;
   private nextId = 1;
 
   constructor(private readonly rng: Rng) {}
@@ -63,19 +81,21 @@ export class World {
   }
 
   listed(): Backup[] {
-    return this.backups.map((b) =>
-      backupSchema.parse({
-        slug: b.slug,
-        name: b.slug,
-        date: b.date,
-        type: 'full',
-        size: 1,
-        size_bytes: b.size,
-        locations: [null],
-        protected: false,
-        content: { homeassistant: true, addons: [], folders: [] },
-      }),
-    );
+    return this.backups
+      .map((b) =>
+        backupSchema.parse({
+          slug: b.slug,
+          name: b.slug,
+          date: b.date,
+          type: 'full',
+          size: 1,
+          size_bytes: b.size,
+          locations: [null],
+          protected: false,
+          content: { homeassistant: true, addons: [], folders: [] },
+        }),
+      )
+      .map((b, i) => (this.backups[i]?.automatic ? { ...b, automatic: true } : b));
   }
 
   /** The extension refreshes: forgets what the list shows gone, learns tags, and plans. */
@@ -87,12 +107,17 @@ export class World {
     this.ledger = this.ledger.filter((e) => !gone.has(e));
     for (const b of this.backups) if (b.tag) this.tags.set(b.slug, b.tag);
     const { bound } = reconcileLedger(this.ledger, list, { listedAt });
+    const { after, returned } = reconcileAutomatic(this.automaticSeen, list);
+    this.automaticSeen = after;
     return planDeletions({
       backups: list,
       ledger: bound,
       taggedPolicy: (slug) => this.backups.find((b) => b.slug === slug)?.tag,
       file: this.file(),
       pins: new Set(),
+      isAutomatic: (slug) => list.some((b) => b.slug === slug && b.automatic === true),
+      adopted: this.adopted,
+      returned,
       now: new Date(this.ha),
       confirmAbove: 1000,
     });
@@ -107,7 +132,10 @@ export class World {
       const origin = instance && this.origins.get(instance.id);
       const policy = origin?.by === 'extension' ? origin.policy : undefined;
       const live = file.status === 'valid' && file.policies.find((p) => p.name === policy);
-      if (!instance || origin?.by !== 'extension' || policy === undefined) {
+      if (instance && origin?.by === 'automatic') {
+        this.checkAutomatic(event, instance, violations);
+        this.deletedAutomatic++;
+      } else if (!instance || origin?.by !== 'extension' || policy === undefined) {
         violations.push({ event, slug, why: `deleted without a dialog, but not made by the extension for a policy (${JSON.stringify(origin)})` });
       } else if (Date.parse(instance.date) > this.ha + 5 * 60_000) {
         violations.push({ event, slug, why: 'deleted without a dialog while dated in the future' });
@@ -120,6 +148,42 @@ export class World {
       this.ledger = this.ledger.filter((e) => e.slug !== slug);
       this.deleted++;
     }
+  }
+
+  /**
+   * Home Assistant's automatic backup deleted without a dialog: only by the one policy with
+   * with_automatic_settings, enabled with purge: auto in a valid file, whose first purge a person
+   * confirmed; never the newest automatic backup, never one dated in the future.
+   */
+  private checkAutomatic(event: string, instance: Instance, violations: Violation[]): void {
+    const file = this.file();
+    const manager = file.status === 'valid' ? file.policies.find((p) => p.withAutomaticSettings) : undefined;
+    const present = (b: Instance) => Date.parse(b.date) <= this.ha + 5 * 60_000;
+    if (!manager || !manager.enabled || manager.purge !== 'auto') {
+      violations.push({
+        event,
+        slug: instance.slug,
+        why: `an automatic backup deleted without a dialog, but no enabled purge: auto policy with with_automatic_settings in a valid file`,
+      });
+    } else if (!this.adopted.has(manager.name)) {
+      violations.push({ event, slug: instance.slug, why: `an automatic backup deleted without a dialog before a person confirmed the first purge of "${manager.name}"` });
+    } else if (!present(instance)) {
+      violations.push({ event, slug: instance.slug, why: 'an automatic backup deleted without a dialog while dated in the future' });
+    } else if (this.backups.filter((b) => b.automatic && present(b)).every((b) => b === instance || Date.parse(b.date) < Date.parse(instance.date))) {
+      violations.push({ event, slug: instance.slug, why: 'deleted the newest automatic backup' });
+    }
+  }
+
+  /** Home Assistant makes an automatic backup on its schedule. */
+  madeAutomatic(futureDays = 0): void {
+    this.add({ slug: this.newSlug(), date: new Date(this.ha + futureDays * DAY).toISOString(), size: 3000, automatic: true }, { by: 'automatic' });
+  }
+
+  /** A person confirms the first purge of the policy that manages the automatic backups (Purge Backups). */
+  adopt(): string {
+    const manager = this.policies.find((p) => p.withAutomaticSettings);
+    if (manager) this.adopted.add(manager.name);
+    return `confirm the first purge of ${manager?.name ?? '(no policy manages automatic backups)'}`;
   }
 
   /** The newest backup (not dated in the future) that the extension made for `policy`. */
@@ -187,7 +251,7 @@ export class World {
   changePolicies(): string {
     const names = ['nightly', 'weekly', 'config'];
     const p = this.policies;
-    switch (this.rng.int(0, 5)) {
+    switch (this.rng.int(0, 6)) {
       case 0: {
         const target = this.rng.pick(p);
         if (target) target.enabled = !target.enabled;
@@ -218,6 +282,16 @@ export class World {
         const target = this.rng.pick(p);
         if (target) target.purge = target.purge === 'auto' ? 'manual' : 'auto';
         return `purge mode of ${target?.name}`;
+      }
+      case 5: {
+        // One policy manages Home Assistant's automatic backups at most (the file refuses a second).
+        const target = this.rng.pick(p);
+        if (target) {
+          const on = !target.withAutomaticSettings;
+          for (const x of p) x.withAutomaticSettings = false;
+          target.withAutomaticSettings = on;
+        }
+        return `with_automatic_settings ${target?.withAutomaticSettings ? 'on' : 'off'} for ${target?.name}`;
       }
       default: {
         this.fileStatus = this.rng.pick(['valid', 'valid', 'broken-syntax', 'broken-policy', 'missing'] as const);
