@@ -81,11 +81,24 @@ describe("A policy of Home Assistant's automatic backups (with_automatic_setting
     ha = new HomeAssistantTransport({ baseUrl: emu.url, token: TOKEN });
     const r = await vscode.commands.executeCommand<ConnectResult>('haBackups.connect', { mode: 'core', url: emu.url, token: TOKEN });
     assert.equal(r.ok, true, r.message);
-    fs.writeFileSync(policyFile(), POLICY);
+    // Through the editor, as the other policy-file tests write it: a write behind an open document's back
+    // (one an earlier test left) makes a later save fail (modified since).
+    if (!fs.existsSync(policyFile())) fs.writeFileSync(policyFile(), '');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(policyFile()));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), POLICY);
+    await vscode.workspace.applyEdit(edit);
+    assert.ok(await doc.save(), 'the policy file is saved');
   });
   after(async () => {
+    // Emptied through the editor, not deleted behind the open document's back: the next file that writes
+    // the policy file would find a stale document, and its save would fail (modified since).
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(policyFile()));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), '');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.rmSync(policyFile(), { force: true });
     await ha.close();
     await connectToEmulator();
     await emu.close();

@@ -7,9 +7,11 @@ import type { Backup } from '../../core/supervisor';
 
 export const PREVIEW_SCHEME = 'ha-backups-preview';
 
+/** Per extension host, not per instance: after a restart of the extension an old address would show its old text. */
+let generation = 0;
+
 export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();
-  private generation = 0;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this);
@@ -22,7 +24,7 @@ export class PurgePreviewDocuments implements vscode.TextDocumentContentProvider
   async show(plan: DeletionPlan<Backup>, timeZone: string | null, policy?: string): Promise<vscode.Uri> {
     // A new address each time: an open document of the same address would show its old text until
     // VS Code asks again, and Purge's confirmation must never sit next to an old preview.
-    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${policy ? `Retention of ${policy}` : 'Retention preview'}.md`, query: String(++this.generation) });
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${policy ? `Retention of ${policy}` : 'Retention preview'}.md`, query: String(++generation) });
     this.texts.set(uri.toString(), render(plan, timeZone, policy));
     // Older previews stay readable in their tabs, a few of them.
     for (const key of [...this.texts.keys()].slice(0, -20)) this.texts.delete(key);
