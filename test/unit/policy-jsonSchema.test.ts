@@ -37,7 +37,7 @@ describe('schemas/auto_backup.schema.json', () => {
     assert.deepEqual(Object.keys(schema.properties ?? {}), ['policies', 'automatic_backups']);
     assert.deepEqual(policy.required, ['name', 'schedule']);
     assert.equal(policy.additionalProperties, false);
-    assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge']);
+    assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'backup', 'retention', 'verify', 'purge', 'run_by']);
     assert.match(policy.properties?.name?.description ?? '', /extra\.vscode_ha_backups\.policy/);
   });
 

@@ -22,6 +22,10 @@ export interface Policy {
   retention: Retention | null;
   verify: boolean;
   purge: 'auto' | 'manual';
+  /** Who runs it: VS Code's scheduler, or Home Assistant through deployed Auto Backup automations. */
+  runBy: 'vscode' | 'auto_backup';
+  /** The secrets.yaml name when the password is written `!secret name` (a deployment writes the name, never the value). */
+  passwordSecret?: string;
   /** Where the policy's name is in the file (for code lenses and "go to policy"). */
   nameRange: Range;
 }
@@ -335,6 +339,7 @@ class FileParser {
     const schedule = parseSchedule(data.schedule);
     if (!schedule.ok) return undefined;
     const nameSpan = this.spanAt([...base, 'name']);
+    const passwordSecret = this.loaded.info([...base, 'backup', 'password'])?.secret;
     return {
       name: data.name,
       enabled: data.enabled,
@@ -343,6 +348,8 @@ class FileParser {
       retention: data.retention ? toRetention(data.retention) : null,
       verify: data.verify,
       purge: data.purge,
+      runBy: data.run_by,
+      ...(passwordSecret !== undefined ? { passwordSecret } : {}),
       nameRange: this.positions.range(nameSpan.start, nameSpan.end),
     };
   }
