@@ -77,7 +77,7 @@ export function registerDeployPolicy(s: Services): vscode.Disposable {
         void vscode.window.showErrorMessage(message);
         return { status: 'failed', error: message };
       }
-      if (!(await confirm(plan, policy.name))) return { status: 'cancelled' };
+      if (!(await confirm(plan, policy.name, policy.schedule.description))) return { status: 'cancelled' };
       await write(plan, file, policy.name);
       const ids = plan.automations.map((a) => a.automation.id);
       s.log.info(
@@ -128,16 +128,24 @@ async function homeAssistantProblems(
   return problems;
 }
 
-async function confirm(plan: DeployPlan, policyName: string): Promise<boolean> {
+async function confirm(plan: DeployPlan, policyName: string, schedule: string): Promise<boolean> {
   const deploy = vscode.l10n.t('Deploy');
   const root = configFolder()?.uri.fsPath ?? path.dirname(plan.packageFile);
   const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
-  const lines = plan.automations.map((a) =>
-    a.keepDays === undefined
-      ? vscode.l10n.t('• {0} ({1}), kept until deleted', a.automation.alias, a.automation.id)
-      : vscode.l10n.t('• {0} ({1}), keep_days {2}', a.automation.alias, a.automation.id, a.keepDays),
-  );
+  // Which days each tier takes (tiers.ts): the first that matches wins, so each day makes one backup.
+  const days: Record<string, string> = {
+    yearly: vscode.l10n.t('on January 1'),
+    monthly: vscode.l10n.t('on the 1st of each month'),
+    weekly: vscode.l10n.t('on Mondays'),
+    daily: plan.automations.length > 1 ? vscode.l10n.t('on the other days') : '',
+  };
+  const lines = plan.automations.map((a) => {
+    const keep = a.keepDays === undefined ? vscode.l10n.t('kept until deleted') : vscode.l10n.t('keep_days {0}', a.keepDays);
+    const when = days[a.tier];
+    return `• ${a.automation.id}: ${when ? `${when}, ` : ''}${keep}`;
+  });
   const detail = [
+    vscode.l10n.t('Schedule: {0}', schedule),
     ...lines,
     '',
     vscode.l10n.t('Written to {0}; other automations in it stay.', rel(plan.packageFile)),
