@@ -64,8 +64,12 @@ describe('Deploy a policy as Auto Backup automations', () => {
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.rmSync(policyFile(), { force: true });
-    fs.rmSync(path.dirname(packageFile()), { recursive: true, force: true });
+    // Deleted through VS Code: the policy file's document was opened here, and a file deleted behind its back left
+    // the next test file's editor of a new auto_backup.yaml refusing edits (policies.test.ts failed after this one).
+    const edit = new vscode.WorkspaceEdit();
+    edit.deleteFile(vscode.Uri.file(policyFile()), { ignoreIfNotExists: true });
+    edit.deleteFile(vscode.Uri.file(path.dirname(packageFile())), { recursive: true, ignoreIfNotExists: true });
+    await vscode.workspace.applyEdit(edit);
     fs.writeFileSync(configurationFile(), configurationBefore);
     fs.writeFileSync(secretsFile(), secretsBefore);
     await emulator.homeAssistantSettings({ autoBackupInstalled: false });

@@ -253,6 +253,10 @@ describe('The package file and drift', () => {
     const read = parse(once, { version: '1.1' }) as { automation: Automation[] };
     for (const a of read.automation) assert.deepEqual(checkAutomation(a), []);
     assert.deepEqual(read.automation[1]?.triggers, [{ trigger: 'time', at: '02:30:00' }]);
+    const late = deploy("schedule: daily 12:30\nbackup:\n  name: 'on'\n  location: '2024'");
+    const lateRead = parse(withPolicyAutomations(undefined, prefix, late), { version: '1.1' }) as { automation: Automation[] };
+    assert.deepEqual(lateRead.automation[0]?.triggers, [{ trigger: 'time', at: '12:30:00' }], 'not the number 45000');
+    assert.deepEqual((lateRead.automation[0]?.actions[0] as { data: unknown }).data, { name: 'on', location: '2024' });
   });
 
   it('finds no drift right after writing, and a changed keep_days, a missing and an extra automation after', () => {

@@ -18,7 +18,8 @@ const HEADER = [
 const secretTag: ScalarTag = { tag: '!secret', resolve: (text: string) => new SecretRef(text) };
 
 function parse(text: string): Document {
-  // YAML 1.1, as Home Assistant reads it (PyYAML): 02:30:00 would be a number and `on` a boolean unless quoted.
+  // YAML 1.1, as Home Assistant reads it (PyYAML): unquoted, 12:30:00 is a number and `on` a boolean, so
+  // such strings are written quoted, and a hand edit that unquotes them shows as drift.
   return parseDocument(text, { version: '1.1', customTags: [secretTag] });
 }
 
