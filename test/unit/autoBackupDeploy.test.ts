@@ -226,6 +226,17 @@ describe('Backup options as service data', () => {
     assert.match(refusal('schedule: daily 02:30\nbackup:\n  password: hunter2'), /in clear.*secrets\.yaml.*!secret/);
   });
 
+  it('on a Core install (no Supervisor) refuses what Auto Backup cannot do there, and deploys a full backup', () => {
+    const core = (body: string) => generateAutomations(policy(`schedule: daily 02:30\n${body}`), 'core');
+    const excluded = core('backup:\n  exclude: {folders: [media]}');
+    assert.ok(!excluded.ok && /backup\.exclude .*only full backups/.test(excluded.reason));
+    const located = core('backup:\n  location: nas');
+    assert.ok(!located.ok && /backup\.location .*ignores it/.test(located.reason));
+    const full = core('backup:\n  exclude_database: true\nretention:\n  keep_days: 3');
+    assert.ok(full.ok);
+    assert.deepEqual(callOf(full.automations[0]?.automation as Automation), { service: 'backup', data: { keep_days: 3, exclude_database: true } });
+  });
+
   it('refuses what Auto Backup cannot do, by name', () => {
     assert.match(refusal("schedule: daily 02:30\nbackup:\n  filename: 'x.tar'"), /backup\.filename/);
     assert.match(refusal('schedule: daily 02:30\nbackup:\n  location: [nas, .local]'), /backup\.location lists 2/);

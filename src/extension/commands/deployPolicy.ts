@@ -66,7 +66,7 @@ export function registerDeployPolicy(s: Services): vscode.Disposable {
       if (!policyName) return { status: 'cancelled' };
       const policy = policies.find((p) => p.name === policyName);
       if (!policy) return refuse(vscode.l10n.t('The policy "{0}" is not in {1}, or it has errors (see Problems).', policyName, path.basename(file)));
-      const planned = deployPlan(policy, file);
+      const planned = deployPlan(policy, file, client.system === 'home_assistant' ? 'core' : 'supervisor');
       if (!planned.ok) return refuse(planned.reason);
       const plan = planned.plan;
       const validate = client.validateConfig?.bind(client);

@@ -15,6 +15,7 @@ import {
   withPackagesLine,
   withPolicyAutomations,
   type DeployedAutomation,
+  type Install,
   type PackageDrift,
 } from '../../core/autoBackup/deploy';
 import type { Policy } from '../../core/policy';
@@ -65,8 +66,8 @@ export function packageLocation(
   }
 }
 
-export function deployPlan(policy: Policy, policyFile: string): PlanResult {
-  const generated = generateAutomations(policy);
+export function deployPlan(policy: Policy, policyFile: string, install: Install = 'supervisor'): PlanResult {
+  const generated = generateAutomations(policy, install);
   if (!generated.ok) return generated;
   const where = packageLocation(path.dirname(policyFile));
   if (!where.ok) return where;

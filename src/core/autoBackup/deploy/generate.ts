@@ -6,7 +6,7 @@ import type { Policy } from '../../policy';
 import { pythonSlugify } from '../../options';
 import { automationSchema, checkAutomation, type Automation } from './automationSchema';
 import { DeployRefusal, scheduleParts } from './scheduleParts';
-import { SERVICE_DATA_SCHEMAS, serviceCallOf } from './serviceData';
+import { SERVICE_DATA_SCHEMAS, serviceCallOf, type Install } from './serviceData';
 import { AUTO_BACKUP_DOMAIN, unknownFields } from './serviceFields';
 import { tiersOf, type TierName } from './tiers';
 
@@ -26,7 +26,8 @@ export function idPrefixOf(policyName: string): string {
   return `${AUTOMATION_ID_PREFIX}${slug}_`;
 }
 
-export function generateAutomations(policy: Policy): GenerateResult {
+/** `install`: where Auto Backup runs (a Core install takes full backups only); the automations are the same either way. */
+export function generateAutomations(policy: Policy, install: Install = 'supervisor'): GenerateResult {
   try {
     if (!policy.enabled) throw new DeployRefusal('the policy is disabled (enabled: false): enable it first, or remove its automations by hand');
     if (policy.verify)
@@ -35,7 +36,7 @@ export function generateAutomations(policy: Policy): GenerateResult {
     const tiers = tiersOf(policy.retention, parts.daily);
     const prefix = idPrefixOf(policy.name);
     const automations = tiers.map((tier): DeployedAutomation => {
-      const call = serviceCallOf(policy, tier.keepDays);
+      const call = serviceCallOf(policy, tier.keepDays, install);
       const kept = tier.keepDays === undefined ? 'kept until deleted' : `kept ${tier.keepDays} days`;
       const raw = {
         id: `${prefix}${tier.name}`,

@@ -19,11 +19,24 @@ export interface ServiceCall {
 
 const list = (value: string | string[] | undefined): string[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 
-export function serviceCallOf(policy: Policy, keepDays: number | undefined): ServiceCall {
+/** `core`: a Home Assistant Core/Container install, where Auto Backup makes full backups only. */
+export type Install = 'supervisor' | 'core';
+
+export function serviceCallOf(policy: Policy, keepDays: number | undefined, install: Install = 'supervisor'): ServiceCall {
   const b = policy.backup;
   const refuse = (why: string): never => {
     throw new DeployRefusal(why);
   };
+  if (install === 'core') {
+    // manager.py validate_backup_config raises for include/exclude without a Supervisor; location and
+    // compressed are dropped without a word: refused here rather than failing or ignored at 2:30 at night.
+    const partial = ['include', 'exclude', 'include_addons', 'include_folders', 'exclude_addons', 'exclude_folders', 'addons', 'folders'].find(
+      (k) => b[k as keyof typeof b] !== undefined,
+    );
+    if (partial) refuse(`backup.${partial} cannot be deployed on this Home Assistant (no Supervisor): Auto Backup makes only full backups there`);
+    if (b.location !== undefined) refuse('backup.location cannot be deployed on this Home Assistant (no Supervisor): Auto Backup ignores it there');
+    if (!b.compressed) refuse('backup.compressed: false cannot be deployed on this Home Assistant (no Supervisor): Auto Backup ignores it there');
+  }
   if (b.filename !== undefined) refuse('backup.filename cannot be deployed: Auto Backup names the file itself (remove filename, or keep the policy running in VS Code)');
   const data: Record<string, unknown> = {};
   if (b.name) {
