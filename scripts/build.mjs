@@ -26,8 +26,12 @@ import path from 'node:path';
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, logLevel: 'warning' };
 
-/** Package → its chunk in dist/ (undici: the HTTP client; tar-stream: the archive reader's tar parser; libsodium: SecureTar v3). */
-const LAZY_PACKAGES = { undici: 'undici.js', 'tar-stream': 'tar-stream.js', 'libsodium-wrappers-sumo': 'sodium.js' };
+/**
+ * Package → its chunk in dist/ (undici: the HTTP client; tar-stream: the archive reader's tar parser; libsodium:
+ * SecureTar v3; yaml: the policy file's parser and the writers of auto_backup.yaml, configuration.yaml and the
+ * deployed package file — loaded when the first YAML file is read, not when extension.js is).
+ */
+const LAZY_PACKAGES = { undici: 'undici.js', 'tar-stream': 'tar-stream.js', 'libsodium-wrappers-sumo': 'sodium.js', yaml: 'yaml.js' };
 
 const requireFromHere = createRequire(import.meta.url);
 

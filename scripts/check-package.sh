@@ -3,15 +3,15 @@
 # holds the bundle, its lazily loaded chunks and the manifest strings; vsce itself checks the manifest
 # (engines vs @types/vscode). Then, in the unpacked .vsix (no node_modules anywhere near): loading the
 # main bundle loads no chunk, each chunk loads and works on its own, and the main bundle is ≤ 640 KB (the
-# benchmark's goal is 600 KB and is missed since the file history, safety net and automatic-backup settings:
-# 619 KB; CONTRIBUTING.md says what would bring it back — the yaml parser as a lazy chunk).
+# benchmark's goal is 600 KB: missed at 619 KB on 2026-12-06, back to 535 KB since the yaml parser is a lazy
+# chunk too; see CONTRIBUTING.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 npm run --silent package -- --out "$out/extension.vsix" >/dev/null
 listing=$(unzip -l "$out/extension.vsix")
-chunks=(undici.js tar-stream.js sodium.js) # scripts/build.mjs LAZY_PACKAGES
+chunks=(undici.js tar-stream.js sodium.js yaml.js) # scripts/build.mjs LAZY_PACKAGES
 for f in extension/package.json extension/package.nls.json extension/dist/extension.js "${chunks[@]/#/extension/dist/}" extension/l10n/bundle.l10n.json extension/media/backups.svg; do
   grep -q " $f\$" <<<"$listing" || { echo "the .vsix lacks $f" >&2; exit 1; }
 done
@@ -56,6 +56,8 @@ if (early.length) fail(`loading dist/extension.js already loads ${early.join(', 
   const sealed = sodium.crypto_secretstream_xchacha20poly1305_push(state, new Uint8Array([1, 2, 3]), null, sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL);
   const opened = sodium.crypto_secretstream_xchacha20poly1305_pull(sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key), sealed);
   if (opened?.message?.join() !== '1,2,3') fail('sodium.js did not round-trip a secretstream message');
+  const yaml = require(path.join(dist, 'yaml.js'));
+  if (yaml.parseDocument('a: [1, !secret b]', { customTags: [{ tag: '!secret', resolve: (t) => t }] }).toJS().a.join() !== '1,b') fail('yaml.js did not parse a document');
   console.log(`chunks ok; dist/extension.js loads in ${loadMs.toFixed(0)} ms (here, with a stand-in vscode) and loads no chunk`);
 })().catch((e) => fail(`a chunk does not work from the unpacked .vsix: ${e.stack ?? e}`));
 EOF

@@ -3,6 +3,7 @@
 // (tree/backupsView.ts) and the providers (providers.ts).
 import type * as vscode from 'vscode';
 import { AutomaticSettingsDrift } from './automatic/automaticSettingsDrift';
+import { DeployDrift } from './deploy/deployDrift';
 import { ArchiveSource } from './browse/archiveSource';
 import { BackupContents } from './browse/backupContents';
 import { BackupPasswords } from './browse/backupPasswords';
@@ -44,6 +45,7 @@ export interface Services {
   readonly history: FileHistoryService;
   readonly safetyNet: SafetyNet;
   readonly automaticDrift: AutomaticSettingsDrift;
+  readonly deployDrift: DeployDrift;
   readonly homeAssistantEvents: HomeAssistantEventBridge;
   readonly runner: BackupRunner;
   readonly scheduler: PolicyScheduler;
@@ -72,6 +74,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const runner = new BackupRunner(store, events, log, downloads, ledger, verifier);
   const safetyNet = new SafetyNet(store, runner, log);
   const automaticDrift = new AutomaticSettingsDrift(store, log);
+  const deployDrift = new DeployDrift(log);
   const homeAssistantEvents = new HomeAssistantEventBridge(events, store, log);
   const scheduler = new PolicyScheduler(store, runner, retention, log, state);
   const warnings = new BackupWarnings(store, retention, scheduler, log);
@@ -94,6 +97,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     history,
     safetyNet,
     automaticDrift,
+    deployDrift,
     homeAssistantEvents,
   ];
   return {
@@ -114,6 +118,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     history,
     safetyNet,
     automaticDrift,
+    deployDrift,
     homeAssistantEvents,
     runner,
     scheduler,

@@ -46,6 +46,7 @@ describe('planDeletions: unattended only for an enabled policy of a valid file',
 
   for (const [label, file, reason] of [
     ['disabled', validFile(policy('nightly', generational({ daily: 2 }), { enabled: false })), /its policy "nightly" is disabled/],
+    ['deployed to Auto Backup', validFile(policy('nightly', generational({ daily: 2 }), { runBy: 'auto_backup' })), /runs in Home Assistant through Auto Backup/],
     ['renamed', validFile(policy('every night', generational({ daily: 2 }))), /its policy "nightly" is not in the policy file/],
     ['removed', validFile(), /its policy "nightly" is not in the policy file/],
     [

@@ -39,7 +39,7 @@ describe('schemas/auto_backup.schema.json', () => {
     assert.deepEqual(policy.required, ['name']);
     assert.deepEqual(policy.anyOf, [{ required: ['schedule'] }, { required: ['with_automatic_settings'], properties: { with_automatic_settings: { const: true } } }]);
     assert.equal(policy.additionalProperties, false);
-    assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'with_automatic_settings', 'backup', 'retention', 'verify', 'purge']);
+    assert.deepEqual(Object.keys(policy.properties ?? {}), ['name', 'enabled', 'schedule', 'with_automatic_settings', 'backup', 'retention', 'verify', 'purge', 'run_by']);
     assert.match(policy.properties?.name?.description ?? '', /extra\.vscode_ha_backups\.policy/);
   });
 

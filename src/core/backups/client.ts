@@ -23,6 +23,7 @@ import type {
 } from '../supervisor';
 import type { BackupConfigUpdate } from '../homeAssistant/automaticSettings';
 import type { BackupManagerConfig } from '../homeAssistant/backupManager/client';
+import type { ConfigParts, ConfigValidity, ServiceDescriptions } from '../homeAssistant/services';
 
 /** `supervisor`: the Supervisor's API (directly or through Home Assistant); `home_assistant`: Core's backup manager only. */
 export type BackupSystem = 'supervisor' | 'home_assistant';
@@ -54,6 +55,12 @@ export interface BackupClient {
   updateAutomaticSettings?(update: BackupConfigUpdate, opts?: CallOptions): Promise<void>;
   /** Fires an event on Home Assistant's event bus (`fire_event`; administrators only). Only through Home Assistant. */
   fireEvent?(eventType: string, data: Record<string, unknown>, opts?: CallOptions): Promise<void>;
+  /** Every domain's services and their fields (`get_services`). Only through Home Assistant. */
+  services?(opts?: CallOptions): Promise<ServiceDescriptions>;
+  /** Calls a service (`call_service`), e.g. automation.reload. Only through Home Assistant. */
+  callService?(domain: string, service: string, data?: Record<string, unknown>, opts?: CallOptions): Promise<void>;
+  /** Checks triggers, conditions and actions as in an automation (`validate_config`). Only through Home Assistant. */
+  validateConfig?(parts: ConfigParts, opts?: CallOptions): Promise<ConfigValidity>;
   /** Whether Home Assistant can decrypt that copy with `password` on download (`backup/can_decrypt_on_download`). */
   canDecryptOnDownload?(
     slug: string,

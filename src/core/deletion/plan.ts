@@ -27,6 +27,8 @@ export interface FilePolicy {
   retention: Retention | null;
   /** Manages Home Assistant's automatic backups of this instance. */
   withAutomaticSettings?: boolean;
+  /** auto_backup: deployed as Auto Backup automations; Auto Backup deletes by keep_days, retention here nothing. */
+  runBy?: 'vscode' | 'auto_backup';
 }
 
 export type PolicyFileState =
@@ -54,6 +56,7 @@ export type DeletionReason =
   | { code: 'policy-file-invalid'; problem: string }
   | { code: 'policy-not-in-file'; policy: string }
   | { code: 'policy-disabled'; policy: string }
+  | { code: 'policy-deployed'; policy: string }
   | { code: 'made-elsewhere'; policy: string }
   | { code: 'auto-backup-purge-off' }
   | { code: 'asks'; why: AskWhy };
@@ -231,6 +234,7 @@ function blockOf(owner: Owner, input: DeletionInput<ListedBackup>, byName: Reado
   const policy = byName.get(owner.policy);
   if (!policy) return { code: 'policy-not-in-file', policy: owner.policy };
   if (!policy.enabled) return { code: 'policy-disabled', policy: owner.policy };
+  if (policy.runBy === 'auto_backup') return { code: 'policy-deployed', policy: owner.policy };
   return undefined;
 }
 
@@ -254,6 +258,8 @@ export function describeDeletionReason(r: DeletionReason): string {
       return `its policy "${r.policy}" is not in the policy file (renamed or removed): never deleted by retention`;
     case 'policy-disabled':
       return `its policy "${r.policy}" is disabled: never deleted by retention`;
+    case 'policy-deployed':
+      return `its policy "${r.policy}" runs in Home Assistant through Auto Backup (run_by: auto_backup), which deletes by keep_days: never deleted by retention here`;
     case 'made-elsewhere':
       return `made by the policy "${r.policy}", but not by this VS Code (uploaded, or made elsewhere): never deleted by retention`;
     case 'auto-backup-purge-off':

@@ -16,6 +16,7 @@ export { COUNT_KEYS, WITHIN_KEYS, parsePolicyDuration, toRetention, type Generat
 export { SCHEDULE_EXAMPLES, nextRun, nextRuns, parseSchedule, previousRun, type Schedule, type ScheduleError, type ScheduleForm, type ScheduleResult } from './schedule';
 export { isKnownTimeZone } from './cron';
 export { updateSeen, type SeenPolicy, type SeenUpdate } from './seen';
+export { runsInVsCode } from './runBy';
 export { FUTURE_TOLERANCE_MS, OVERDUE_GRACE_MS, isDue, overdueSince, type DueDecision, type DueInput } from './due';
 export { POLICY_FILE_NAME, policyFileSchema, policySchema, retentionSchema, type PolicyFileInput, type PolicyInput } from './schema';
 export { SECRETS_FILE_NAME, parseSecretsFile, secretLookup, secretsFileCandidates, type SecretsFile } from './secrets';

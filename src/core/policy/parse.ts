@@ -26,6 +26,10 @@ export interface Policy {
   retention: Retention | null;
   verify: boolean;
   purge: 'auto' | 'manual';
+  /** Who runs it: VS Code's scheduler, or Home Assistant through deployed Auto Backup automations. */
+  runBy: 'vscode' | 'auto_backup';
+  /** The secrets.yaml name when the password is written `!secret name` (a deployment writes the name, never the value). */
+  passwordSecret?: string;
   /** Where the policy's name is in the file (for code lenses and "go to policy"). */
   nameRange: Range;
 }
@@ -258,7 +262,7 @@ class FileParser {
 
   /** A policy of Home Assistant's automatic backups: no keys of its own backups, and only one such policy. */
   private automaticPolicy(item: Record<string, unknown>, base: Path, list: unknown[]): void {
-    for (const key of ['backup', 'verify'] as const) {
+    for (const key of ['backup', 'verify', 'run_by'] as const) {
       if (item[key] !== undefined)
         this.add(automaticPolicyKeyMessage(key), 'error', 'automatic-policy', this.loaded.info([...base, key])?.key ?? this.spanAt([...base, key]), [...base, key]);
     }
@@ -409,6 +413,7 @@ class FileParser {
     const schedule = data.schedule === undefined ? null : parseSchedule(data.schedule);
     if (schedule ? !schedule.ok : !data.with_automatic_settings) return undefined;
     const nameSpan = this.spanAt([...base, 'name']);
+    const passwordSecret = this.loaded.info([...base, 'backup', 'password'])?.secret;
     return {
       name: data.name,
       enabled: data.enabled,
@@ -418,6 +423,8 @@ class FileParser {
       retention: data.retention ? toRetention(data.retention) : null,
       verify: data.verify,
       purge: data.purge,
+      runBy: data.run_by,
+      ...(passwordSecret !== undefined ? { passwordSecret } : {}),
       nameRange: this.positions.range(nameSpan.start, nameSpan.end),
     };
   }

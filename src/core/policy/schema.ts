@@ -23,7 +23,7 @@ export const POLICY_FILE_NAME = 'auto_backup.yaml';
 export const POLICY_NAME_MAX_LENGTH = 64;
 
 export const FILE_KEYS = ['policies', 'automatic_backups'] as const;
-export const POLICY_KEYS = ['name', 'enabled', 'schedule', 'with_automatic_settings', 'backup', 'retention', 'verify', 'purge'] as const;
+export const POLICY_KEYS = ['name', 'enabled', 'schedule', 'with_automatic_settings', 'backup', 'retention', 'verify', 'purge', 'run_by'] as const;
 export const RETENTION_KEYS = ['keep_days', ...COUNT_KEYS, ...WITHIN_KEYS] as const;
 export const DURATION_KEYS = ['years', 'months', 'days', 'hours'] as const;
 export const SELECTION_KEYS = ['addons', 'folders'] as const;
@@ -165,6 +165,12 @@ export const policySchema = z
       .enum(['auto', 'manual'], { error: "expected 'auto' or 'manual'" })
       .default('auto')
       .describe('auto: after each successful backup of this policy, delete the backups its retention no longer keeps. manual: only show them; delete with the Purge command.'),
+    run_by: z
+      .enum(['vscode', 'auto_backup'], { error: "expected 'vscode' or 'auto_backup'" })
+      .default('vscode')
+      .describe(
+        'vscode: VS Code makes and purges the backups while it is open. auto_backup: the policy is deployed as Home Assistant automations calling the Auto Backup integration (command Deploy Policy as Home Assistant Automations), which run 24/7 and purge by keep_days; VS Code then makes none itself.',
+      ),
   })
   .superRefine((policy, ctx) => {
     if (!policy.with_automatic_settings) {

@@ -78,6 +78,7 @@ export class HomeAssistantFront {
       timeZone: scenario.timeZone,
       backupManager: null,
       firedEvents: [],
+      services: { autoBackupInstalled: scenario.core.autoBackupInstalled, calls: [] },
     };
     // Core's backup manager starts (async_setup): on a Core install its settings lose what only a Supervisor has.
     if (options.install === 'core') validateCoreConfig(scenario.core.backupConfig);
@@ -255,6 +256,12 @@ export class HomeAssistantFront {
     if (method === 'GET' && path === '/_emulator/core/backup/config') return sendJson(res, 200, this.context.backupConfig);
     // Events fired on Home Assistant's bus through the websocket (`fire_event`), oldest first.
     if (method === 'GET' && path === '/_emulator/core/events') return sendJson(res, 200, this.context.firedEvents);
+    // Service calls made through the websocket (`call_service`), oldest first; DELETE forgets them.
+    if (method === 'GET' && path === '/_emulator/core/services/calls') return sendJson(res, 200, this.context.services.calls);
+    if (method === 'DELETE' && path === '/_emulator/core/services/calls') {
+      this.context.services.calls.length = 0;
+      return sendJson(res, 200, {});
+    }
     const manager = this.backupManager;
     if (manager && path.startsWith('/_emulator/core/backup/')) {
       if (method === 'GET' && path === '/_emulator/core/backup/state') return sendJson(res, 200, await backupControl.getState(manager, this.options.dataDir));
@@ -277,15 +284,21 @@ export class HomeAssistantFront {
     throw notFound();
   }
 
-  /** POST /_emulator/core/settings {homeassistantVersion?, restartDelayMs?, stepDelayMs?}. */
+  /** POST /_emulator/core/settings {homeassistantVersion?, restartDelayMs?, stepDelayMs?, autoBackupInstalled?}. */
   private async postSettings(req: IncomingMessage): Promise<unknown> {
     const body = SettingsBody.safeParse(await readJson(req));
     if (!body.success) throw new ApiError(body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    const { homeassistantVersion, restartDelayMs, stepDelayMs } = body.data;
+    const { homeassistantVersion, restartDelayMs, stepDelayMs, autoBackupInstalled } = body.data;
     if (homeassistantVersion !== undefined) this.context.haVersion = homeassistantVersion;
+    if (autoBackupInstalled !== undefined) this.context.services.autoBackupInstalled = autoBackupInstalled;
     if (this.backupManager && restartDelayMs !== undefined) this.backupManager.restartDelayMs = restartDelayMs;
     if (this.backupManager && stepDelayMs !== undefined) this.backupManager.stepDelayMs = stepDelayMs;
-    return { homeassistantVersion: this.context.haVersion, restartDelayMs: this.backupManager?.restartDelayMs ?? null, stepDelayMs: this.backupManager?.stepDelayMs ?? null };
+    return {
+      homeassistantVersion: this.context.haVersion,
+      restartDelayMs: this.backupManager?.restartDelayMs ?? null,
+      stepDelayMs: this.backupManager?.stepDelayMs ?? null,
+      autoBackupInstalled: this.context.services.autoBackupInstalled,
+    };
   }
 }
 
@@ -296,4 +309,5 @@ const SettingsBody = z.strictObject({
     .optional(),
   restartDelayMs: z.number().int().min(0).max(600_000).optional(),
   stepDelayMs: z.number().int().min(0).max(600_000).optional(),
+  autoBackupInstalled: z.boolean().optional(),
 });

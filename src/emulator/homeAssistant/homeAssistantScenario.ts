@@ -110,6 +110,8 @@ export const HomeAssistantScenarioSchema = z.strictObject({
   restartDelayMs: z.number().int().min(0).max(600_000).default(300),
   /** Core install only: time each stage of a backup takes. */
   stepDelayMs: z.number().int().min(0).max(600_000).default(100),
+  /** The Auto Backup integration is installed: `get_services` lists its services (also `/_emulator/core/settings`). */
+  autoBackupInstalled: z.boolean().default(false),
   /** The instance id Core writes into `extra.instance_id` of its backups. */
   instanceId: z.string().min(1).default('8d8ecf2b1e8a4bd5a38c50a9e4b2a6f1'),
 });

@@ -2,6 +2,7 @@
 // then commands with strictly increasing ids. Only the commands this project needs are known:
 // `supervisor/api` (hassio/websocket_api.py; not on a Core install), `backup/config/info`, `ping`,
 // `supported_features`, `get_config`, `unsubscribe_events`, `backup/config/update` (backupConfigUpdate.ts),
+// `get_services` and `call_service` (services.ts), `validate_config` (validateConfig.ts),
 // and on a Core install the backup manager's `backup/*` commands (backupManager/commands.ts).
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
@@ -13,8 +14,10 @@ import { ManagerError } from './backupManager/errors';
 import type { BackupManager } from './backupManager/manager';
 import { coreConfig } from './coreConfig';
 import type { HomeAssistantBackupConfig } from './homeAssistantScenario';
+import { callService, serviceDescriptions, type ServiceState } from './services';
 import { HassioApiError, sendCommand } from './supervisorCall';
 import type { SupervisorLink } from './supervisorCall';
+import { validateConfig } from './validateConfig';
 import type { WebSocketPeer } from './webSocketPeer';
 
 /** What a session needs of its connection: a WebSocketPeer, or one end of an in-process link. */
@@ -39,6 +42,8 @@ export interface HomeAssistantContext {
   backupManager: BackupManager | null;
   /** Events fired on the event bus with `fire_event`, oldest first (the tests read them). */
   firedEvents: { event_type: string; event_data: Record<string, unknown>; time_fired: string }[];
+  /** Whether Auto Backup is installed, and the service calls made (`call_service`). */
+  services: ServiceState;
 }
 
 type Message = Record<string, unknown>;
@@ -172,6 +177,18 @@ export class HomeAssistantWebSocketSession {
         return this.context.install === 'core' ? undefined : (msg) => this.supervisorApi(msg);
       case 'fire_event':
         return (msg) => this.fireEvent(msg);
+      case 'get_services':
+        return () => Promise.resolve(serviceDescriptions(this.context.services));
+      case 'call_service':
+        return (msg) => this.callService(msg);
+      case 'validate_config':
+        return (msg) => {
+          try {
+            return Promise.resolve(validateConfig(msg));
+          } catch (e) {
+            return Promise.reject(new CommandError('invalid_format', e instanceof Error ? e.message : String(e)));
+          }
+        };
       case 'get_config':
         return () =>
           Promise.resolve(
@@ -246,6 +263,24 @@ export class HomeAssistantWebSocketSession {
       time_fired: new Date(this.context.clock.now()).toISOString(),
     });
     return Promise.resolve({ context: { id: randomBytes(13).toString('hex').toUpperCase(), parent_id: null, user_id: randomBytes(16).toString('hex') } });
+  }
+
+  /**
+   * websocket_api/commands.py handle_call_service: `domain`, `service` (str, required), `service_data`
+   * and `target` (dicts), `return_response`; answers `{context, response: null}`.
+   */
+  private callService(msg: Message): Promise<unknown> {
+    for (const key of ['domain', 'service']) {
+      if (typeof msg[key] !== 'string') return Promise.reject(new CommandError('invalid_format', `required key not provided @ data['${key}']. Got None`));
+    }
+    const extra = Object.keys(msg).find((k) => !['id', 'type', 'domain', 'service', 'service_data', 'target', 'return_response'].includes(k));
+    if (extra !== undefined) return Promise.reject(new CommandError('invalid_format', `extra keys not allowed @ data['${extra}']. Got ${JSON.stringify(msg[extra])}`));
+    const data = msg.service_data ?? {};
+    if (!isObject(data)) return Promise.reject(new CommandError('invalid_format', `expected dict for dictionary value @ data['service_data']. Got ${JSON.stringify(data)}`));
+    const call = { domain: msg.domain as string, service: msg.service as string, service_data: data };
+    const outcome = callService(this.context.services, call, this.user?.admin === true, this.context.clock.now());
+    if (!outcome.ok) return Promise.reject(new CommandError(outcome.code, outcome.message));
+    return Promise.resolve({ context: { id: randomBytes(13).toString('hex').toUpperCase(), parent_id: null, user_id: randomBytes(16).toString('hex') }, response: null });
   }
 
   /** websocket_api/commands.py handle_unsubscribe_events. */

@@ -9,6 +9,7 @@ import { registerCreateAutomaticBackup } from './createAutomaticBackup';
 import { registerCreateFullBackup } from './createFullBackup';
 import { registerCreatePolicyFile } from './createPolicyFile';
 import { registerDeleteBackup } from './deleteBackup';
+import { registerDeployPolicy } from './deployPolicy';
 import { registerDisconnect } from './disconnect';
 import { registerDownloadBackup } from './downloadBackup';
 import { registerForgetBackupPasswords } from './forgetBackupPasswords';
@@ -50,6 +51,7 @@ export function registerCommands(s: Services): vscode.Disposable {
     registerUndoEditsSince(s),
     registerApplyAutomaticSettings(s),
     registerTakeAutomaticSettings(s),
+    registerDeployPolicy(s),
     registerVerifyBackup(s),
     registerVerifyPart(s),
     registerForgetBackupPasswords(s),

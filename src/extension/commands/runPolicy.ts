@@ -31,6 +31,11 @@ export function registerRunPolicy(s: Services): vscode.Disposable {
       void vscode.window.showErrorMessage(message);
       return { status: 'invalid', name: policyName, errors: [message] };
     }
+    if (policy.runBy === 'auto_backup') {
+      const message = vscode.l10n.t('The policy "{0}" runs in Home Assistant through Auto Backup (run_by: auto_backup): run its automation there.', policy.name);
+      void vscode.window.showWarningMessage(message);
+      return { status: 'invalid', name: policy.name, errors: [message] };
+    }
     // Home Assistant makes this policy's backups: now means one backup with its automatic settings.
     if (policy.withAutomaticSettings) return vscode.commands.executeCommand<RunResult | undefined>('haBackups.createAutomaticBackup');
     return s.runner.create(requestOf(policy), { policy: policy.name, verify: policy.verify });

@@ -1,5 +1,6 @@
 // Above each valid policy: "Run now" and "Preview retention", and when it runs next — while VS Code is
-// open. Above the `automatic_backups:` section: that Home Assistant runs it around the clock, its next
+// open — or, for a policy deployed as Auto Backup automations (run_by: auto_backup), that Home Assistant
+// runs it, and "Deploy again". Above the `automatic_backups:` section: that Home Assistant runs it around the clock, its next
 // and last automatic backup, and Apply / Take. In an untrusted workspace the file is still checked, but
 // the lenses only offer to trust it: nothing runs there.
 import * as vscode from 'vscode';
@@ -46,6 +47,14 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
         lenses.push(...this.automaticPolicyLenses(range, policy.name, automaticPolicy?.name === policy.name ? automaticPolicy.cap : undefined));
         continue;
       }
+      if (policy.runBy === 'auto_backup') {
+        // Home Assistant runs and purges it: nothing here would run it, so nothing here offers to.
+        lenses.push(
+          new vscode.CodeLens(range, { title: `$(home) ${vscode.l10n.t('runs in Home Assistant (24/7) through Auto Backup automations')}`, command: '' }),
+          new vscode.CodeLens(range, { title: vscode.l10n.t('Deploy again…'), command: 'haBackups.deployPolicy', arguments: [policy.name] }),
+        );
+        continue;
+      }
       lenses.push(
         new vscode.CodeLens(range, { title: `$(play) ${vscode.l10n.t('Run now')}`, command: 'haBackups.runPolicy', arguments: [policy.name] }),
         new vscode.CodeLens(range, { title: `$(eye) ${vscode.l10n.t('Preview retention')}`, command: 'haBackups.previewRetention', arguments: [policy.name] }),
@@ -61,6 +70,9 @@ export class PolicyCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
         new vscode.CodeLens(range, { title: when, command: '' }),
         new vscode.CodeLens(range, { title: `$(vm) ${vscode.l10n.t('runs while VS Code is open')}`, command: '' }),
       );
+      if (this.store.connection?.client.services) {
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Deploy to Home Assistant…'), command: 'haBackups.deployPolicy', arguments: [policy.name] }));
+      }
       // It runs only here: a run missed while VS Code was closed (or for another reason) is said where it is written.
       const missed = this.warnings?.overdue(policy.name);
       if (missed) lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${missed.text}`, command: 'haBackups.showLog' }));

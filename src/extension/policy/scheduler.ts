@@ -6,7 +6,7 @@
 // in the log (debug level), and what keeps a policy from running shows as a warning (warnings.ts).
 import * as vscode from 'vscode';
 import { newestOfPolicy } from '../../core/deletion';
-import { isDue, nextRun as nextRunImpl, updateSeen, type Policy, type Schedule, type SeenPolicy } from '../../core/policy';
+import { isDue, nextRun as nextRunImpl, runsInVsCode, updateSeen, type Policy, type Schedule, type SeenPolicy } from '../../core/policy';
 import { isFreezeConflict } from '../../core/supervisor';
 import type { BackupRunner } from '../runner/backupRunner';
 import type { RunResult } from '../runner/runResult';
@@ -96,9 +96,9 @@ export class PolicyScheduler implements vscode.Disposable {
         this.log.debug(`scheduler: the policy file has errors (${saved.state.problem}); only the policies that parse run, and nothing is purged`);
       // Nothing to run in a valid (or absent) file: the Supervisor is not asked (the list is polled only
       // while the view is visible). A file with errors still gets its pass: what it breaks is said from it.
-      if (saved.state.status !== 'invalid' && !saved.policies.some((p) => p.enabled)) {
+      if (saved.state.status !== 'invalid' && !saved.policies.some(runsInVsCode)) {
         await this.remember(connection.url, saved);
-        this.log.debug('scheduler: no enabled policy in the saved file; the backup list is not asked for');
+        this.log.debug('scheduler: no enabled policy that runs in VS Code in the saved file; the backup list is not asked for');
         return [];
       }
       // Fresh facts for every decision (another window or machine may have run a policy meanwhile),
@@ -110,6 +110,10 @@ export class PolicyScheduler implements vscode.Disposable {
       for (const policy of saved.policies) {
         if (!policy.enabled) {
           this.log.debug(`scheduler: policy "${policy.name}" is disabled`);
+          continue;
+        }
+        if (!runsInVsCode(policy)) {
+          this.log.debug(`scheduler: policy "${policy.name}" runs in Home Assistant through Auto Backup automations (run_by: auto_backup)`);
           continue;
         }
         if (!fresh) await this.store.refresh();
@@ -221,7 +225,7 @@ export class PolicyScheduler implements vscode.Disposable {
     const zone = this.zone();
     let next: NextRun | undefined;
     for (const p of this.retention.file.policies) {
-      if (!p.enabled || !p.schedule) continue;
+      if (!runsInVsCode(p) || !p.schedule) continue;
       const at = nextRunOf(p.schedule, this.store.haNow(), zone);
       if (at && (!next || at < next.at)) next = { policy: p.name, at };
     }
@@ -279,7 +283,9 @@ export class PolicyScheduler implements vscode.Disposable {
     const all = this.memento.get<Record<string, Record<string, SeenPolicy>>>(SEEN_KEY) ?? {};
     const before = all[instance] ?? {};
     const now = this.store.haNow();
-    const scheduled = saved.policies.filter((p): p is Policy & { schedule: Schedule } => p.schedule !== null);
+    // A policy Home Assistant runs (Auto Backup's automations, or its automatic backups) is forgotten like a
+    // disabled one: no catch-up, no overdue warning.
+    const scheduled = saved.policies.filter((p): p is Policy & { schedule: Schedule } => p.runBy !== 'auto_backup' && p.schedule !== null);
     const { seen, clamped } = updateSeen(before, scheduled, saved.state.status === 'invalid', now);
     for (const name of clamped)
       this.log.warn(`policy "${name}" was first seen at ${before[name]?.firstSeen}, later than Home Assistant's time now (a clock was ahead); counting from now`);

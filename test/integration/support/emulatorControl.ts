@@ -96,6 +96,19 @@ export const emulator = {
     return (await res.json()) as { event_type: string; event_data: Record<string, unknown>; time_fired: string }[];
   },
 
+  /** Settings of the emulated Home Assistant (`/_emulator/core/settings`), e.g. `{ autoBackupInstalled: true }`. */
+  async homeAssistantSettings(settings: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${this.url}/_emulator/core/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
+    if (!res.ok) throw new Error(`emulator Home Assistant settings: HTTP ${res.status} ${await res.text()}`);
+  },
+
+  /** Service calls made on the emulated Home Assistant (`call_service`), oldest first; `clear` forgets them first. */
+  async serviceCalls(options: { clear?: boolean } = {}): Promise<{ domain: string; service: string; service_data: Record<string, unknown> }[]> {
+    const res = await fetch(`${this.url}/_emulator/core/services/calls`, { method: options.clear ? 'DELETE' : 'GET' });
+    if (!res.ok) throw new Error(`emulator service calls: HTTP ${res.status}`);
+    return options.clear ? [] : ((await res.json()) as { domain: string; service: string; service_data: Record<string, unknown> }[]);
+  },
+
   /** Per download path since the last resetRequests: requests, body bytes sent, answers by status. */
   async downloads(): Promise<Record<string, { requests: number; bytes: number; statuses: Record<string, number> }>> {
     const res = await fetch(`${this.url}/_emulator/state`);

@@ -28,6 +28,7 @@ import {
   type UploadSource,
 } from '../../supervisor';
 import type { BackupConfigUpdate } from '../automaticSettings';
+import { callService, getServices, validateConfig, type ConfigParts, type ConfigValidity, type ServiceDescriptions } from '../services';
 import type { HomeAssistantCommands } from '../backupConfig';
 import { backupConfig, updateBackupConfig, type BackupManagerConfig } from '../backupManager/client';
 import {
@@ -244,6 +245,18 @@ export class CoreInstallClient implements BackupClient {
 
   async fireEvent(eventType: string, data: Record<string, unknown>, opts: CallOptions = {}): Promise<void> {
     await (await this.parts.homeAssistant()).command({ type: 'fire_event', event_type: eventType, event_data: data }, opts);
+  }
+
+  async services(opts: CallOptions = {}): Promise<ServiceDescriptions> {
+    return getServices(await this.parts.homeAssistant(), opts);
+  }
+
+  async callService(domain: string, service: string, data: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<void> {
+    await callService(await this.parts.homeAssistant(), domain, service, data, opts);
+  }
+
+  async validateConfig(parts: ConfigParts, opts: CallOptions = {}): Promise<ConfigValidity> {
+    return validateConfig(await this.parts.homeAssistant(), parts, opts);
   }
 
   /** A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`): its agents, content and key. */
