@@ -15,6 +15,7 @@ import { FileHistoryService } from './history/fileHistoryService';
 import { HomeAssistantEventBridge } from './homeAssistantEvents';
 import { EventLog } from './log';
 import { PolicyScheduler } from './policy/scheduler';
+import { RetentionPictures } from './retention/picture/retentionPicture';
 import { PurgePreviewDocuments } from './retention/purgePreview';
 import { SafetyNet } from './safetyNet/safetyNet';
 import { RetentionState } from './retention/retentionState';
@@ -36,6 +37,7 @@ export interface Services {
   readonly pins: PinStore;
   readonly retention: RetentionState;
   readonly previews: PurgePreviewDocuments;
+  readonly pictures: RetentionPictures;
   readonly passwords: BackupPasswords;
   readonly contents: BackupContents;
   readonly verifier: Verifier;
@@ -61,6 +63,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const pins = new PinStore(state);
   const retention = new RetentionState(store, ledger, pins, log);
   const previews = new PurgePreviewDocuments();
+  const pictures = new RetentionPictures(previews, context.extensionUri);
   const passwords = new BackupPasswords(context.secrets, store);
   const source = new ArchiveSource(context.globalStorageUri, store, log);
   const contents = new BackupContents(source, passwords, store, log);
@@ -85,6 +88,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     warnings,
     retention,
     previews,
+    pictures,
     scheduler,
     contents,
     history,
@@ -103,6 +107,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     pins,
     retention,
     previews,
+    pictures,
     passwords,
     contents,
     verifier,

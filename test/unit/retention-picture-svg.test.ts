@@ -1,9 +1,10 @@
 // The retention picture as SVG (src/core/retentionPicture/svg.ts): one focusable, labelled mark per
 // backup, shapes that differ for kept and removed, names escaped, colours only from the theme.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { planDeletions } from '../../src/core/deletion';
-import { describeRule, PICTURE_CSS, pictureModel, projectPolicy, renderPictureSvg, type PictureWords } from '../../src/core/retentionPicture';
+import { describeRule, pictureModel, projectPolicy, renderPictureSvg, type PictureWords } from '../../src/core/retentionPicture';
 import { NOW, generational, listed, made, policy, validFile } from './deletion/world';
 
 const words: PictureWords = {
@@ -46,7 +47,7 @@ describe('the retention picture as SVG', () => {
     assert.equal(count(/<g class="mark kept pinned/g), 1);
     assert.equal(count(/<path class="cross"/g), 2);
     assert.equal(count(/tabindex="-1"/g), backups.length);
-    assert.match(svg, /data-slug="b4" aria-label="Backup b4, [0-9-]+, removed: no slot left in its policy"/);
+    assert.match(svg, /data-slug="b4" data-time="\d+" aria-label="Backup b4, [0-9-]+, removed: no slot left in its policy"/);
   });
 
   it('escapes names in labels', () => {
@@ -70,9 +71,11 @@ describe('the retention picture as SVG', () => {
     assert.match(svg, />Jan 2027</);
   });
 
-  it('has no colour of its own: only classes, and the styles use VS Code theme variables', () => {
+  it('has no colour of its own: only classes, and the style sheet uses VS Code theme variables', () => {
     assert.doesNotMatch(svg, /#[0-9a-f]{3,6}\b|rgb\(|fill="|stroke="|style="/i);
-    for (const [, value] of PICTURE_CSS.matchAll(/(?:fill|stroke): ([^;]+);/g)) {
+    const css = fs.readFileSync('media/retention-picture/picture.css', 'utf8');
+    assert.doesNotMatch(css, /#[0-9a-f]{3,6}\b|rgb\(/i);
+    for (const [, value] of css.matchAll(/(?:fill|stroke): ([^;]+);/g)) {
       if (value !== 'none') assert.match(value ?? '', /^var\(--vscode-[a-zA-Z-]+\)$/, value);
     }
   });

@@ -1,7 +1,8 @@
 // The retention picture as an SVG string: every backup on a time axis (kept: a filled dot; removed: a
 // crossed ring; pinned: a diamond — shape, not only colour), then the projection as small strips.
-// Colours come only from classes that PICTURE_CSS maps onto VS Code's theme variables, so light, dark
-// and high-contrast themes work; every mark is focusable and labelled for the keyboard script.
+// Colours come only from classes that media/retention-picture/picture.css maps onto VS Code's theme
+// variables, so light, dark and high-contrast themes work; every mark is focusable and labelled for the
+// keyboard script (media/retention-picture/picture.js).
 import { timeScale, timeTicks, type TimeScale } from './axis';
 import type { PictureMark, RetentionPictureModel } from './model';
 import type { Projection, ProjectionPoint } from './projection';
@@ -64,8 +65,8 @@ export function renderPictureSvg(model: RetentionPictureModel, projections: read
     const placed = stack(lane.marks, scale);
     const levels = Math.max(1, ...placed.map((p) => p.level + 1));
     const base = y + levels * LEVEL - R;
-    parts.push(`<text class="lane-label" x="${LEFT - 12}" y="${n(base + 4)}" text-anchor="end">${escapeXml(lane.label)}</text>`);
-    parts.push(`<line class="lane" x1="${LEFT}" x2="${right}" y1="${n(base)}" y2="${n(base)}"/>`);
+    parts.push(`<text class="lane-label" aria-hidden="true" x="${LEFT - 12}" y="${n(base + 4)}" text-anchor="end">${escapeXml(lane.label)}</text>`);
+    parts.push(`<line class="lane" aria-hidden="true" x1="${LEFT}" x2="${right}" y1="${n(base)}" y2="${n(base)}"/>`);
     for (const p of placed) parts.push(markSvg(p.mark, p.x, base - p.level * LEVEL, options.words));
     y += levels * LEVEL + 10;
   }
@@ -111,7 +112,7 @@ function markSvg(mark: PictureMark, x: number, y: number, words: PictureWords): 
       : `<circle class="dot" r="${R}"/>`;
   const cls = `mark ${mark.kept ? 'kept' : 'removed'}${pinned ? ' pinned' : ''}`;
   return (
-    `<g class="${cls}" role="listitem" tabindex="-1" transform="translate(${n(x)} ${n(y)})" data-slug="${escapeXml(mark.slug)}" ` +
+    `<g class="${cls}" role="listitem" tabindex="-1" transform="translate(${n(x)} ${n(y)})" data-slug="${escapeXml(mark.slug)}" data-time="${mark.time}" ` +
     `aria-label="${escapeXml(words.mark(mark))}"><circle class="focus-ring" r="${R + 4}"/>${shape}</g>`
   );
 }
@@ -161,20 +162,3 @@ function projectionSvg(parts: string[], projection: Projection, y: number, right
   parts.push('</g>');
   return y;
 }
-
-/** The picture's styles: theme variables only (no colour of its own), a visible focus ring. */
-export const PICTURE_CSS = `
-.retention-picture { max-width: 100%; height: auto; font-family: var(--vscode-font-family); font-size: 11px; }
-.retention-picture text { fill: var(--vscode-foreground); }
-.retention-picture .heading { font-weight: bold; font-size: 12px; }
-.retention-picture .lane, .retention-picture .axis line { stroke: var(--vscode-foreground); stroke-opacity: 0.4; }
-.retention-picture .mark.kept .dot, .retention-picture .strip .dot { fill: var(--vscode-charts-green); stroke: var(--vscode-editor-background); stroke-width: 1; }
-.retention-picture .strip .dot.existing { fill: var(--vscode-charts-blue); }
-.retention-picture .mark.removed .ring, .retention-picture .mark.removed .cross { fill: none; stroke: var(--vscode-charts-red); stroke-width: 1.8; }
-.retention-picture .mark { cursor: pointer; }
-.retention-picture .mark:focus { outline: none; }
-.retention-picture .focus-ring { fill: none; stroke: var(--vscode-focusBorder); stroke-width: 2; visibility: hidden; }
-.retention-picture .mark:focus .focus-ring, .retention-picture .mark.selected .focus-ring { visibility: visible; }
-.retention-picture .now line, .retention-picture .now-tick, .retention-picture .horizon { stroke: var(--vscode-charts-blue); stroke-dasharray: 3 3; }
-.retention-picture .now text { fill: var(--vscode-charts-blue); }
-`;
