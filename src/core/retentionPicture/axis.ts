@@ -22,7 +22,7 @@ export function timeScale(times: readonly number[], left: number, right: number)
   const valid = times.filter((t) => Number.isFinite(t));
   let from = valid.length ? Math.min(...valid) : Date.now();
   let to = valid.length ? Math.max(...valid) : from;
-  const pad = Math.max((to - from) * 0.03, 3 * MS_PER_DAY);
+  const pad = Math.max((to - from) * 0.04, MS_PER_DAY / 2);
   from -= pad;
   to += pad;
   return { from, to, x: (time) => left + ((time - from) / (to - from)) * (right - left) };

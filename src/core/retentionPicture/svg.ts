@@ -35,7 +35,7 @@ export interface PictureOptions {
   width?: number;
 }
 
-const LEFT = 110;
+const LEFT = 150;
 const RIGHT_PAD = 24;
 const R = 6;
 const LEVEL = 2 * R + 2;
