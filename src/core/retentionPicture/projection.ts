@@ -5,7 +5,7 @@ import { TZDate } from '@date-fns/tz';
 import { addMonths } from 'date-fns';
 import type { Retention } from '../policy/retention';
 import { nextRuns, type Schedule } from '../policy/schedule';
-import { planPurge } from '../retention/purgePlan';
+import { planPurge, type PurgeReason } from '../retention/purgePlan';
 import type { RetentionRules } from '../retention/rules';
 import { ruleOf, type MarkRule } from './model';
 
@@ -55,15 +55,20 @@ export interface Projection {
   points: ProjectionPoint[];
 }
 
-/** More runs than this in the projected time are not simulated (a cron every minute would be 525 600 a year). */
-export const MAX_RUNS = 20_000;
+/**
+ * More runs than this in the projected time are not simulated (a cron every minute would be 525 600 a year);
+ * an hourly schedule (at most 8 784 a year) still is. Working out runs in a time zone is the slow part (croner,
+ * about 0.25 ms a run here), then a purge per run.
+ */
+export const MAX_RUNS = 10_000;
 const MS_PER_DAY = 86_400_000;
 
 interface Held {
   slug: string;
   date: string;
   existing: boolean;
-  rule: MarkRule;
+  /** The last purge's reasons for keeping it (worded only at the points: a purge runs after every run). */
+  details: readonly PurgeReason[];
 }
 
 export function projectPolicy(input: ProjectionInput): Projection {
@@ -73,7 +78,7 @@ export function projectPolicy(input: ProjectionInput): Projection {
   const last = horizons[horizons.length - 1] ?? now.getTime();
   const runs = policy.enabled ? runsUntil(policy.schedule, now, last, timeZone) : [];
   const keepsAll = policy.retention === null;
-  let held: Held[] = input.backups.map((b) => ({ ...b, existing: true, rule: { kind: 'no-retention' } }));
+  let held: Held[] = input.backups.map((b) => ({ ...b, existing: true, details: [] }));
   if (!keepsAll && held.length) held = purge(held, policy, input.pins, now, timeZone);
 
   const points: ProjectionPoint[] = [];
@@ -88,10 +93,12 @@ export function projectPolicy(input: ProjectionInput): Projection {
     }
     for (; next < runs.length && (runs[next] as Date).getTime() <= at; next++) {
       const run = runs[next] as Date;
-      held.push({ slug: `projected-${next}`, date: run.toISOString(), existing: false, rule: { kind: 'no-retention' } });
+      held.push({ slug: `projected-${next}`, date: run.toISOString(), existing: false, details: [] });
       if (!keepsAll) held = purge(held, policy, input.pins, run, timeZone);
     }
-    const backups = held.map(({ date, existing, rule }) => ({ date, existing, rule })).sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
+    const backups = held
+      .map(({ date, existing, details }): ProjectedBackup => ({ date, existing, rule: keepsAll ? { kind: 'no-retention' } : ruleOf(details, true) }))
+      .sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
     points.push({ months: m, at: new Date(at), count: backups.length, backups });
   });
   return { policy: policy.name, keepsAll, disabled: !policy.enabled, unreached, points };
@@ -121,7 +128,7 @@ function purge(held: Held[], policy: ProjectionPolicy, pins: ReadonlySet<string>
   const plan = planPurge(held, { managed: () => policy.name, rulesByPolicy, expiries, pins: pins ?? new Set(), now, timeZone, confirmAbove: Infinity });
   const kept: Held[] = [];
   plan.decisions.forEach((d, i) => {
-    if (d.action === 'keep') kept.push({ ...(held[i] as Held), rule: ruleOf(d.details, true) });
+    if (d.action === 'keep') kept.push({ ...(held[i] as Held), details: d.details });
   });
   return kept;
 }
