@@ -16,6 +16,7 @@ import { FileHistoryService } from './history/fileHistoryService';
 import { HomeAssistantEventBridge } from './homeAssistantEvents';
 import { EventLog } from './log';
 import { PolicyScheduler } from './policy/scheduler';
+import { RetentionPictures } from './retention/picture/retentionPicture';
 import { PurgePreviewDocuments } from './retention/purgePreview';
 import { SafetyNet } from './safetyNet/safetyNet';
 import { RetentionState } from './retention/retentionState';
@@ -39,6 +40,7 @@ export interface Services {
   readonly adoption: AdoptionStore;
   readonly retention: RetentionState;
   readonly previews: PurgePreviewDocuments;
+  readonly pictures: RetentionPictures;
   readonly passwords: BackupPasswords;
   readonly contents: BackupContents;
   readonly verifier: Verifier;
@@ -66,6 +68,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
   const adoption = new AdoptionStore(state);
   const retention = new RetentionState(store, ledger, pins, adoption, log);
   const previews = new PurgePreviewDocuments();
+  const pictures = new RetentionPictures(previews, context.extensionUri);
   const passwords = new BackupPasswords(context.secrets, store);
   const source = new ArchiveSource(context.globalStorageUri, store, log);
   const contents = new BackupContents(source, passwords, store, log);
@@ -92,6 +95,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     warnings,
     retention,
     previews,
+    pictures,
     scheduler,
     contents,
     history,
@@ -112,6 +116,7 @@ export function createServices(context: vscode.ExtensionContext, state: vscode.M
     adoption,
     retention,
     previews,
+    pictures,
     passwords,
     contents,
     verifier,

@@ -61,6 +61,10 @@ export function screenshotRequestLine(name: string): string {
  * - sidebarWidth: drags the primary side bar's edge so it is `width` pixels wide.
  * - press: keys in order, Playwright names ('Enter', 'Escape', 'ArrowDown', 'Control+A').
  * - type:  `text` typed into the focused element (an input box, a quick pick).
+ * - webview: reads a webview's page (the workbench nests it: `iframe.webview`, then its `#active-frame`):
+ *   the first webview that has an element matching `select`; with `focus`, focuses that element first and
+ *   presses `keys` in it. The answer file then holds a WebviewAnswer (JSON) instead of `ok`; with `read: false`
+ *   nothing is read after the keys (they may close the webview), and the answer is `ok`.
  * `timeoutMs` (default 10 s, at most 120 s) bounds finding the element.
  * The harness makes the workbench show modal dialogs and notification toasts, which VS Code hides in
  * extension tests (see test/harness/workbench.ts).
@@ -77,7 +81,21 @@ export type UiRequest =
   | { id: string; action: 'clickRow'; text: string; waitMs?: number; screenshot?: string; timeoutMs?: number }
   | { id: string; action: 'sidebarWidth'; width: number; timeoutMs?: number }
   | { id: string; action: 'press'; keys: string[]; screenshot?: string; timeoutMs?: number }
-  | { id: string; action: 'type'; text: string; screenshot?: string; timeoutMs?: number };
+  | { id: string; action: 'type'; text: string; screenshot?: string; timeoutMs?: number }
+  | { id: string; action: 'webview'; select: string; focus?: string; keys?: string[]; read?: boolean; screenshot?: string; timeoutMs?: number };
+
+/** An element of a webview as the harness read it. */
+export interface WebviewElement {
+  tag: string;
+  text: string;
+  attributes: Record<string, string>;
+}
+
+/** What a `webview` request answers: the elements matching `select` (after the keys), and the focused element. */
+export interface WebviewAnswer {
+  elements: WebviewElement[];
+  active: WebviewElement | null;
+}
 
 /** The console line that sends `request`. */
 export function uiRequestLine(request: UiRequest): string {

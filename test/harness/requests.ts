@@ -6,8 +6,8 @@
 // unless --verbose.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { ANSWER_OK, parseRequestLine, SCREENSHOT_NAME, screenshotFiles, UI_DEFAULT_TIMEOUT_MS, UI_ID, UI_MAX_TIMEOUT_MS, uiAnswerFiles } from './protocol';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { ANSWER_OK, parseRequestLine, SCREENSHOT_NAME, screenshotFiles, UI_DEFAULT_TIMEOUT_MS, UI_ID, UI_MAX_TIMEOUT_MS, uiAnswerFiles, type WebviewAnswer } from './protocol';
 import { errorMessage, firstLine, log } from './log';
 import { sleep } from './processes';
 
@@ -25,6 +25,14 @@ function writeAnswer(file: string, text: string): void {
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What the harness reads of a page's element (it has no DOM types). */
+interface PageElement {
+  tagName: string;
+  textContent: string | null;
+  attributes: ArrayLike<{ name: string; value: string }>;
+  ownerDocument: { activeElement: PageElement | null; body: PageElement | null };
+}
 
 /** A UI request as it arrives: checked for an id, the rest read field by field (see protocol.ts UiRequest). */
 type IncomingUiRequest = Record<string, unknown> & { id: string };
@@ -109,18 +117,20 @@ export class ExtensionHostChannel {
     const id = String(req.id);
     this.enqueue(async () => {
       let error: string | null = null;
+      let result: string | void = undefined;
       try {
-        await this.act({ ...req, id });
+        result = await this.act({ ...req, id });
       } catch (e) {
         error = firstLine(e);
         if (!this.closed) log(`UI request ${String(req.action)} failed: ${error}`);
       }
       const answer = uiAnswerFiles(this.artifacts, id);
-      writeAnswer(error === null ? answer.done : answer.error, error ?? ANSWER_OK);
+      writeAnswer(error === null ? answer.done : answer.error, error ?? result ?? ANSWER_OK);
     });
   }
 
-  private async act(req: IncomingUiRequest): Promise<void> {
+  /** Acts; a request that reads something returns its answer (JSON), the others nothing. */
+  private async act(req: IncomingUiRequest): Promise<string | void> {
     const page = this.page;
     const timeoutMs = Math.min(Number(req.timeoutMs) || UI_DEFAULT_TIMEOUT_MS, UI_MAX_TIMEOUT_MS);
     const text = String(req.text);
@@ -173,9 +183,52 @@ export class ExtensionHostChannel {
         await page.keyboard.type(text, { delay: 10 });
         log('typed text');
         return;
+      case 'webview': {
+        const frame = await webviewWith(page, String(req.select), timeoutMs);
+        if (typeof req.focus === 'string') {
+          await frame.locator(req.focus).first().focus({ timeout: timeoutMs });
+          await takeScreenshot();
+          const keys = Array.isArray(req.keys) ? req.keys.map(String) : [];
+          for (const key of keys) await page.keyboard.press(key);
+          if (keys.length) log(`pressed ${keys.join(', ')} in a webview`);
+        } else await takeScreenshot();
+        if (req.read === false) return;
+        // These functions run in the page, which is why each spells out the reading (nothing is shared with Node).
+        const elements = await frame.locator(String(req.select)).evaluateAll((els: PageElement[]) =>
+          els.map((el) => ({
+            tag: el.tagName.toLowerCase(),
+            text: el.textContent ?? '',
+            attributes: Object.fromEntries(Array.from(el.attributes, (a) => [a.name, a.value])),
+          })),
+        );
+        const active = await frame.locator(':root').evaluate((root: PageElement) => {
+          const el = root.ownerDocument.activeElement;
+          if (!el || el === root || el === root.ownerDocument.body) return null;
+          return { tag: el.tagName.toLowerCase(), text: el.textContent ?? '', attributes: Object.fromEntries(Array.from(el.attributes, (a) => [a.name, a.value])) };
+        });
+        const answer: WebviewAnswer = { elements, active };
+        return JSON.stringify(answer);
+      }
       default:
         throw new Error(`unknown UI action "${String(req.action)}"`);
     }
+  }
+}
+
+/**
+ * The page of the first webview with an element matching `select`. The workbench shows a webview in an
+ * `iframe.webview`, whose page holds the extension's page in `#active-frame`.
+ */
+async function webviewWith(page: Page, select: string, timeoutMs: number): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outer = page.locator('iframe.webview');
+    for (let i = 0, n = await outer.count(); i < n; i++) {
+      const inner = outer.nth(i).contentFrame().locator('#active-frame').contentFrame();
+      if ((await inner.locator(select).count()) > 0) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview with an element "${select}" within ${timeoutMs} ms`);
+    await sleep(200);
   }
 }
 

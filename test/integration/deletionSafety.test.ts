@@ -68,7 +68,7 @@ describe('Nothing deleted and no backup missed without the user knowing', () => 
   /** The preview's row of a backup. */
   async function previewRow(slug: string): Promise<string> {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand<string[]>('haBackups.previewRetention');
+    await vscode.commands.executeCommand<string[]>('haBackups.previewRetention', undefined, { as: 'text' });
     const text = vscode.window.activeTextEditor?.document.getText() ?? '';
     const row = text.split('\n').find((l) => l.includes(`\`${slug}\``));
     assert.ok(row, `the preview lists ${slug}:\n${text}`);

@@ -43,7 +43,7 @@ describe('Retention: preview, pins, purge', () => {
   });
 
   it('the preview marks only expired backups of its own, keeps the newest, and never touches the rest', async () => {
-    const remove = await vscode.commands.executeCommand<string[]>('haBackups.previewRetention');
+    const remove = await vscode.commands.executeCommand<string[]>('haBackups.previewRetention', undefined, { as: 'text' });
     const doc = vscode.window.activeTextEditor?.document;
     // Other test files made backups with keep_days too; none of theirs has expired.
     assert.deepEqual(remove, [made['Newer expiring'], made['Old expiring']], doc?.getText());

@@ -18,3 +18,8 @@ function inZone(date: Date, timeZone: string | null | undefined): Date {
   // An unknown zone name yields an invalid date; it must not break display, so fall back to the machine's zone.
   return Number.isNaN(zoned.getTime()) ? date : zoned;
 }
+
+/** Date and minute for short labels, e.g. `2026-12-05 03:00`. */
+export function formatShortDateTime(date: Date, timeZone: string | null | undefined): string {
+  return format(inZone(date, timeZone), 'yyyy-MM-dd HH:mm');
+}

@@ -1,9 +1,9 @@
-// Purge Backups and Preview Retention. Preview shows every backup with keep/remove and the reason;
-// Purge shows the same preview, then deletes exactly the previewed REMOVE set after a modal
-// confirmation that names each backup and why. The automatic purge after a backup deletes only what
-// the deletion model (src/core/deletion) allows without asking, and tells about the rest. A failed
-// delete is not forgotten (the rule still marks the backup next time). Nothing is purged in an
-// untrusted workspace.
+// Purge Backups and Preview Retention. Preview shows every backup with keep/remove and the reason, as a
+// picture (retention/picture) or as text; Purge shows the text preview, then deletes exactly the
+// previewed REMOVE set after a modal confirmation that names each backup and why. The automatic purge
+// after a backup deletes only what the deletion model (src/core/deletion) allows without asking, and
+// tells about the rest. A failed delete is not forgotten (the rule still marks the backup next time).
+// Nothing is purged in an untrusted workspace.
 import * as vscode from 'vscode';
 import type { DeletionDecision, DeletionPlan } from '../../core/deletion';
 import type { Backup } from '../../core/supervisor';
@@ -21,17 +21,27 @@ export interface PurgeResult {
   failed: { slug: string; error: string }[];
 }
 
+export interface PreviewOptions {
+  /** The text document instead of the picture. */
+  as?: 'text' | 'picture';
+}
+
 export interface PurgeArgs {
   /** Without asking (the automatic purge after a backup): only what the plan allows unattended. */
   unattended?: boolean;
 }
 
 export function registerPurgeCommands(s: Services): vscode.Disposable[] {
-  const preview = registerConnectedCommand(s, 'haBackups.previewRetention', async (_connection, policy?: string): Promise<string[] | undefined> => {
+  // The picture, unless the text is asked for (`{ as: 'text' }`) or the workbench cannot show a webview.
+  const preview = registerConnectedCommand(s, 'haBackups.previewRetention', async (_connection, policy?: string, options?: PreviewOptions): Promise<string[] | undefined> => {
     await learn(s);
     const plan = s.retention.recompute();
     if (!plan) return undefined;
-    await s.previews.show(plan, s.store.timeZone, typeof policy === 'string' ? policy : undefined);
+    const name = typeof policy === 'string' ? policy : undefined;
+    const picture =
+      options?.as !== 'text' &&
+      s.pictures.show({ plan, policies: s.retention.file.policies, timeZone: s.store.timeZone, now: s.store.haNow(), ...(name ? { policy: name } : {}) });
+    if (!picture) await s.previews.show(plan, s.store.timeZone, name);
     return plan.remove;
   });
   // The automatic purge after a backup says nothing when the connection went away meanwhile.
