@@ -144,7 +144,14 @@ export class ExtensionHostChannel {
         const label = String(req.text ?? req.label);
         const button = await findButton(page, label, timeoutMs);
         await takeScreenshot();
-        await button.click({ timeout: timeoutMs });
+        try {
+          await button.click({ timeout: timeoutMs });
+        } catch (e) {
+          // A modal dialog that opened meanwhile (over a toast's button of the same label) would stay open
+          // and block every later test: closed as Escape closes it (its Cancel).
+          if (await page.locator('.monaco-dialog-box').isVisible()) await page.keyboard.press('Escape');
+          throw e;
+        }
         log(`clicked "${label}"`);
         return;
       }

@@ -18,6 +18,7 @@ import { emulator } from './support/emulatorControl';
 import { itWithUi } from './support/harness';
 import { screenshot } from './support/screenshot';
 import { registerScanText, registerSecret } from './support/secretScan';
+import { NotificationRecorder } from './support/notifications';
 import { clickButton } from './support/ui';
 import { waitFor } from './support/waitFor';
 
@@ -89,10 +90,19 @@ describe('Deploy a policy as Auto Backup automations', () => {
 
   itWithUi('Deploy writes automations Home Assistant accepts and sets run_by; Cancel on the reload reloads nothing', async () => {
     await emulator.homeAssistantSettings({ autoBackupInstalled: true });
-    const deploying = deploy();
-    await clickButton('Deploy', '9e-deploy-confirm');
-    await clickButton('Cancel', '9f-deploy-reload');
-    const r = await deploying;
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const recorder = new NotificationRecorder();
+    let r: Awaited<ReturnType<typeof deploy>>;
+    try {
+      const deploying = deploy();
+      await clickButton('Deploy', '9e-deploy-confirm');
+      // Only once the reload question is open: a toast's Cancel (a connection test) must not be the one clicked.
+      await waitFor('the reload question', () => recorder.confirmations.length >= 2);
+      await clickButton('Cancel', '9f-deploy-reload');
+      r = await deploying;
+    } finally {
+      recorder.dispose();
+    }
     assert.equal(r.status, 'deployed', r.error);
     assert.deepEqual(r.automations, ['ha_backups_nightly_weekly', 'ha_backups_nightly_daily']);
     assert.equal(r.configurationChanged, true);

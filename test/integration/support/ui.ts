@@ -2,6 +2,7 @@
 // click the "Delete" button of a modal confirmation, hover a tree row, widen the side bar. The
 // request travels as a console line through the workbench's automation log (protocol in
 // test/harness/protocol.ts); the harness answers by writing a marker file.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { ENV, uiAnswerFiles, uiRequestLine, type UiRequest, type WebviewAnswer } from '../../harness/protocol';
 
@@ -10,12 +11,17 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type UiAction = WithoutId<UiRequest>;
 
 let counter = 0;
+/**
+ * Each test file is its own bundle with its own counter: without this part the files' ids coincide, and
+ * a later file's request found an earlier one's answer (a webview reading got "ok" back at once).
+ */
+const BUNDLE = randomBytes(4).toString('hex');
 
 /** Resolves with the harness's answer: `ok`, or what a reading request read. */
 async function request(action: UiAction, what: string, timeoutMs = 20_000): Promise<string> {
   const artifacts = process.env[ENV.artifacts];
   if (!artifacts) throw new Error(`${ENV.artifacts} is not set: run through test/harness/run-integration.ts`);
-  const id = `${process.pid}-${++counter}`;
+  const id = `${process.pid}-${BUNDLE}-${++counter}`;
   const answer = uiAnswerFiles(artifacts, id);
   console.log(uiRequestLine({ id, ...action }));
   const deadline = Date.now() + timeoutMs;
