@@ -27,10 +27,7 @@ import {
   type SupervisorTransport,
   type UploadSource,
 } from '../../supervisor';
-import type { BackupConfigUpdate } from '../automaticSettings';
-import { callService, getServices, validateConfig, type ConfigParts, type ConfigValidity, type ServiceDescriptions } from '../services';
 import type { HomeAssistantCommands } from '../backupConfig';
-import { backupConfig, updateBackupConfig, type BackupManagerConfig } from '../backupManager/client';
 import {
   agentsInfo,
   backupDetails,
@@ -48,6 +45,7 @@ import {
   type HomeAssistantEventSource,
 } from '../backupManager';
 import { getConfigSchema } from '../backupManager/schemas';
+import { HomeAssistantSide } from './homeAssistantSide';
 import { agentOfLocation, asStreamResponse, asSupervisorBackup, asSupervisorDetails, CORE_LOCAL_AGENT } from './asSupervisor';
 import { agentMounts, agentNameIn, managerStatusOf, remainingCopies, scheduleOf, type BackupManagerStatus } from './managerStatus';
 import { CoreJobs } from './coreJobs';
@@ -70,7 +68,7 @@ export interface CoreInstallParts {
 export const CORE_CREATE_JOB = 'backup_manager_create_backup';
 export const CORE_RESTORE_JOB = 'backup_manager_restore_backup';
 
-export class CoreInstallClient implements BackupClient {
+export class CoreInstallClient extends HomeAssistantSide implements BackupClient {
   readonly system = 'home_assistant' as const;
   readonly transport: SupervisorTransport;
   private readonly jobList = new CoreJobs();
@@ -79,7 +77,12 @@ export class CoreInstallClient implements BackupClient {
   private nextJob = 0;
 
   constructor(private readonly parts: CoreInstallParts) {
+    super();
     this.transport = parts.transport;
+  }
+
+  protected homeAssistant(): ReturnType<CoreInstallParts['homeAssistant']> {
+    return this.parts.homeAssistant();
   }
 
   get target(): string {
@@ -233,30 +236,6 @@ export class CoreInstallClient implements BackupClient {
       includeDatabase: options.homeassistant_exclude_database !== true,
     };
     return this.follow({ automatic: false, options: generateOptions }, options.extra, opts);
-  }
-
-  async automaticSettings(opts: CallOptions = {}): Promise<BackupManagerConfig> {
-    return backupConfig(await this.parts.homeAssistant(), opts);
-  }
-
-  async updateAutomaticSettings(update: BackupConfigUpdate, opts: CallOptions = {}): Promise<void> {
-    await updateBackupConfig(await this.parts.homeAssistant(), update, opts);
-  }
-
-  async fireEvent(eventType: string, data: Record<string, unknown>, opts: CallOptions = {}): Promise<void> {
-    await (await this.parts.homeAssistant()).command({ type: 'fire_event', event_type: eventType, event_data: data }, opts);
-  }
-
-  async services(opts: CallOptions = {}): Promise<ServiceDescriptions> {
-    return getServices(await this.parts.homeAssistant(), opts);
-  }
-
-  async callService(domain: string, service: string, data: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<void> {
-    await callService(await this.parts.homeAssistant(), domain, service, data, opts);
-  }
-
-  async validateConfig(parts: ConfigParts, opts: CallOptions = {}): Promise<ConfigValidity> {
-    return validateConfig(await this.parts.homeAssistant(), parts, opts);
   }
 
   /** A backup as Home Assistant's automatic backups make it (`backup/generate_with_automatic_settings`): its agents, content and key. */

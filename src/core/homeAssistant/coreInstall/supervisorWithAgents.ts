@@ -19,10 +19,7 @@ import {
   type SupervisorClient,
   type UploadSource,
 } from '../../supervisor';
-import type { BackupConfigUpdate } from '../automaticSettings';
-import { callService, getServices, validateConfig, type ConfigParts, type ConfigValidity, type ServiceDescriptions } from '../services';
 import type { HomeAssistantCommands } from '../backupConfig';
-import { backupConfig, updateBackupConfig, type BackupManagerConfig } from '../backupManager/client';
 import {
   agentsInfo,
   backupInfo,
@@ -32,6 +29,7 @@ import {
   type CanDecryptOutcome,
   type HomeAssistantBackupHttp,
 } from '../backupManager';
+import { HomeAssistantSide } from './homeAssistantSide';
 import { asStreamResponse, asSupervisorBackup } from './asSupervisor';
 import { agentMounts, agentNameIn, managerStatusOf, remainingCopies, scheduleOf, type BackupManagerStatus } from './managerStatus';
 
@@ -56,14 +54,20 @@ export interface SupervisorWithAgentsParts {
   warn?: (message: string) => void;
 }
 
-export class SupervisorWithAgentsClient implements BackupClient {
+export class SupervisorWithAgentsClient extends HomeAssistantSide implements BackupClient {
   readonly system = 'supervisor' as const;
   private lastStatus: BackupManagerStatus | undefined;
   private agentCopies = new Map<string, BackupRecord>();
   /** Core's list failed last time and that was warned about (refreshes repeat it: an add-on without homeassistant_api, Core before 2025.1). */
   private coreFailureWarned = false;
 
-  constructor(private readonly parts: SupervisorWithAgentsParts) {}
+  constructor(private readonly parts: SupervisorWithAgentsParts) {
+    super();
+  }
+
+  protected homeAssistant(): Promise<HomeAssistantCommands> {
+    return this.parts.homeAssistant();
+  }
 
   get transport() {
     return this.parts.supervisor.transport;
@@ -110,30 +114,6 @@ export class SupervisorWithAgentsClient implements BackupClient {
   async startPartialBackup(...args: Parameters<SupervisorClient['startPartialBackup']>): Promise<string> {
     this.refuseAgentLocations(args[0].location, 'backup');
     return this.parts.supervisor.startPartialBackup(...args);
-  }
-
-  async automaticSettings(opts: CallOptions = {}): Promise<BackupManagerConfig> {
-    return backupConfig(await this.parts.homeAssistant(), opts);
-  }
-
-  async updateAutomaticSettings(update: BackupConfigUpdate, opts: CallOptions = {}): Promise<void> {
-    await updateBackupConfig(await this.parts.homeAssistant(), update, opts);
-  }
-
-  async fireEvent(eventType: string, data: Record<string, unknown>, opts: CallOptions = {}): Promise<void> {
-    await (await this.parts.homeAssistant()).command({ type: 'fire_event', event_type: eventType, event_data: data }, opts);
-  }
-
-  async services(opts: CallOptions = {}): Promise<ServiceDescriptions> {
-    return getServices(await this.parts.homeAssistant(), opts);
-  }
-
-  async callService(domain: string, service: string, data: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<void> {
-    await callService(await this.parts.homeAssistant(), domain, service, data, opts);
-  }
-
-  async validateConfig(parts: ConfigParts, opts: CallOptions = {}): Promise<ConfigValidity> {
-    return validateConfig(await this.parts.homeAssistant(), parts, opts);
   }
 
   /**
