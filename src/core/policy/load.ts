@@ -75,7 +75,8 @@ const pyyamlBool: ScalarTag = {
   test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$/,
   resolve: (text: string) => PYYAML_TRUE.test(text),
 };
-const secretTag: ScalarTag = { tag: '!secret', resolve: (text: string) => text };
+/** `!secret name` read as its name (load resolves it against secrets.yaml; the writers keep it as written). */
+export const secretTag: ScalarTag = { tag: '!secret', resolve: (text: string) => text };
 
 function customTags(tags: Tags): Tags {
   return [pyyamlBool, secretTag, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool')];

@@ -1,10 +1,9 @@
 // Setting one policy's `run_by:` in the policy file's text: that one value replaced, or one line
 // added after the policy's `name:`; every other character of the file stays (comments, layout,
 // `!secret`). The result is parsed again and must give the same policies with the new value.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type ScalarTag } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { secretTag } from './load';
 import { parsePolicyFile, type ParsedPolicyFile } from './parse';
-
-const secretTag: ScalarTag = { tag: '!secret', resolve: (text: string) => text };
 
 type Range = [number, number, number];
 

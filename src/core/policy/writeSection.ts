@@ -1,8 +1,7 @@
 // Writing the `automatic_backups:` section into the policy file's text: that key replaced (or added at
 // the end), everything else — other keys, comments, `!secret` references — as it was.
-import { isMap, parseDocument, Scalar, type Document, type ScalarTag } from 'yaml';
-
-const secretTag: ScalarTag = { tag: '!secret', resolve: (text: string) => text };
+import { isMap, parseDocument, Scalar, type Document } from 'yaml';
+import { secretTag } from './load';
 
 /** `secret`: the secrets.yaml name the encryption key is kept under, written as `encryption_key: !secret <name>`. */
 export function withAutomaticSection(text: string, section: Record<string, unknown>, secret: string | undefined): string {
