@@ -63,6 +63,14 @@ export type DeletionReason =
 
 type AskWhy = 'keep_days' | 'auto_backup' | 'purge-manual' | 'adopted' | 'returned';
 
+const ASK_WHY: Readonly<Record<AskWhy, string>> = {
+  keep_days: 'made with keep_days by Create Backup',
+  auto_backup: 'tracked by the Auto Backup integration',
+  'purge-manual': 'purge: manual',
+  adopted: "one of Home Assistant's automatic backups: the policy's first purge of them is confirmed by a person",
+  returned: "one of Home Assistant's automatic backups that was gone and is back, uploaded again perhaps: never deleted without asking",
+};
+
 export interface DeletionDecision<B extends ListedBackup> {
   slug: string;
   backup: B;
@@ -265,15 +273,7 @@ export function describeDeletionReason(r: DeletionReason): string {
     case 'auto-backup-purge-off':
       return "Auto Backup's automatic purge is off: only shown";
     case 'asks':
-      return r.why === 'keep_days'
-        ? 'asks first (made with keep_days by Create Backup)'
-        : r.why === 'auto_backup'
-          ? 'asks first (tracked by the Auto Backup integration)'
-          : r.why === 'returned'
-            ? "asks first (one of Home Assistant's automatic backups that was gone and is back, uploaded again perhaps: never deleted without asking)"
-            : r.why === 'adopted'
-              ? "asks first (one of Home Assistant's automatic backups: the policy's first purge of them is confirmed by a person)"
-              : 'asks first (purge: manual)';
+      return `asks first (${ASK_WHY[r.why]})`;
     default:
       return describeReason(r);
   }
